@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal.core.health import healthz
+
+admin.site.site_header = _("供电服务管理后台")
+admin.site.site_title = _("供电服务管理后台")
+admin.site.index_title = _("业务管理")
+
+api_v1 = [
+    path("", include("portal.accounts.api_urls")),
+    path("", include("portal.verification.api_urls")),
+    path("", include("portal.notifications.api_urls")),
+    path("", include("portal.documents.api_urls")),
+    path("", include("portal.audit.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include(api_v1)),
+    path("", include("portal.core.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+    path("sms/", include("portal.verification.urls")),
+    path("notifications/", include("portal.notifications.urls")),
+    path("documents/", include("portal.documents.urls")),
+    path("my/", include("portal.audit.urls")),
+]
