@@ -96,6 +96,10 @@ FORM_RENDERER = "portal.core.forms.PortalFormRenderer"
 
 # --- database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    # The in-process demo server runs tasks on commit in the request thread; wait for locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool through Django (5.1+); CONN_MAX_AGE must stay 0 with a pool.
     if env.bool("DATABASE_POOL", default=True):
