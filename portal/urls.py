@@ -30,4 +30,5 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("documents/", include("portal.documents.urls")),
     path("my/", include("portal.audit.urls")),
+    path("", include("applications.urls")),
 ]
