@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.core.masking import mask_id_number, mask_name, mask_phone
 
@@ -318,7 +318,7 @@ class Identity(models.TextChoices):
     AGENT = "agent", _("经办人")
 
 
-class Application(models.Model):
+class Application(ConcurrentTransitionMixin, models.Model):
     """A customer's application for one business of the catalog, from first draft to the end.
 
     The form's answers live in ``data`` (per step, as the user typed them, so a draft can be

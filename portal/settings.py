@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the TemplatesSetting form renderer finds Django's own form templates here
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

@@ -33,7 +33,6 @@ class StepForm(forms.Form):
     """Base of every step form. Subclasses may define ``save_to(application)`` to copy facts
     to the application's columns (account, region, capacity...) when the step is completed."""
 
-    template_name_div = "applications/step_form.html"
 
     def __init__(self, *args, application, user, **kwargs):
         self.application = application
