@@ -219,7 +219,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep-outbox": {
         "task": "portal.notifications.tasks.sweep_outbox",
         "schedule": 60.0,
-        "options": {"expires": 55},  # a sweep still queued when the next is due is pointless
+        # A sweep still queued when the next is due is pointless (django-celery-beat's key for
+        # the task's "expires").
+        "options": {"expire_seconds": 55},
     },
 }
 

@@ -4,7 +4,7 @@ from django.utils.translation import ngettext
 
 from portal.core.masking import mask_phone
 from portal.notifications import services
-from portal.notifications.models import Notification, OutboxMessage, OutboxStatus
+from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.registry import event_choices
 
 

@@ -179,3 +179,18 @@ def test_a_message_another_worker_is_sending_is_skipped_not_sent_twice(alice):
 
     assert outcome == [Outcome.SKIPPED]
     assert not SmsMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the scheduler closes and reopens its connection
+def test_beat_runs_the_sweeper_every_minute():
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from portal.celery import app
+
+    DatabaseScheduler(app=app).setup_schedule()  # what `celery beat` does when it starts
+
+    entry = PeriodicTask.objects.get(name="notifications-sweep-outbox")
+    assert entry.task == sweep_outbox.name and entry.task in app.tasks
+    assert (entry.interval.every, entry.interval.period) == (60, "seconds")
+    assert entry.expire_seconds == 55 and entry.enabled
