@@ -63,7 +63,7 @@ class OutboxInline(admin.TabularInline):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user_phone", "user_name", "event_display", "title", "read_display"]
-    list_filter = [EventFilter, ReadFilter, "created_at"]
+    list_filter = [EventFilter, ReadFilter]
     list_select_related = ["user"]
     # Exact phone only: staff look a customer up by the number they were told, not by digits.
     search_fields = ["=user__phone", "title"]
