@@ -215,7 +215,16 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Delivers notifications whose task a broker or worker outage lost (portal.notifications).
+    "notifications-sweep-outbox": {
+        "task": "portal.notifications.tasks.sweep_outbox",
+        "schedule": 60.0,
+        # A sweep still queued when the next is due is pointless (django-celery-beat's key for
+        # the task's "expires").
+        "options": {"expire_seconds": 55},
+    },
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
