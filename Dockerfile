@@ -34,7 +34,9 @@ ENV STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage 
     STATIC_ROOT=/app/staticfiles \
     PRIVATE_MEDIA_ROOT=/app/var/private \
     WEB_CONCURRENCY=3
-RUN SECRET_KEY=build-only-never-used-at-runtime python manage.py compilemessages --ignore=.venv -v 0 \
+# (compilemessages refuses to run when no locale/ folder exists at all, hence the mkdir.)
+RUN mkdir -p locale \
+ && SECRET_KEY=build-only-never-used-at-runtime python manage.py compilemessages --ignore=.venv -v 0 \
  && SECRET_KEY=build-only-never-used-at-runtime python manage.py collectstatic --noinput -v 0
 
 # Run as an unprivileged user; only var/ (private uploads, generated PDFs) is writable.
