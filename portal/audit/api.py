@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 
 from portal.audit import selectors
@@ -14,8 +14,10 @@ class MyAccessLogApi(generics.ListAPIView):
             choices=[("all", _("全部")), ("others", _("仅他人访问"))], required=False, default="all"
         )
 
+    # Every app nests an "OutputSerializer"; the schema needs a name unique across the API.
+    @extend_schema_serializer(component_name="AccessLogEntry")
     class OutputSerializer(serializers.ModelSerializer):
-        kind = serializers.ChoiceField(choices=AuditKind.choices)
+        kind = serializers.ChoiceField(choices=AuditKind.choices, help_text=_("类别代码"))
         kind_label = serializers.CharField(source="get_kind_display", help_text=_("类别名称"))
         by_me = serializers.SerializerMethodField(help_text=_("是否本人操作"))
         ip = serializers.CharField(source="masked_ip", help_text=_("IP地址（隐去最后一段）"))
