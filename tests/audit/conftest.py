@@ -1,15 +1,11 @@
 import pytest
 
-from tests.audit.placeholders import ensure_unread_count, missing_routes, urlconf_with_placeholders
+from tests.audit.placeholders import pages_built_in_parallel  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(autouse=True)
-def _pages_built_in_parallel(settings, monkeypatch):
+def _customer_pages_render(pages_built_in_parallel):
     """See tests/audit/placeholders.py: a no-op once the identity and notification pages exist."""
-    missing = missing_routes()
-    if missing:
-        settings.ROOT_URLCONF = urlconf_with_placeholders(missing)
-    ensure_unread_count(monkeypatch)
 
 
 @pytest.fixture
