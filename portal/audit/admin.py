@@ -44,7 +44,7 @@ class AuditEventAdmin(admin.ModelAdmin):
                 rows.append((field, f"{value[0]} → {value[1]}"))
             else:
                 rows.append((field, value))
-        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong>：{}</li>", rows))
+        return format_html_join("", "<div><strong>{}</strong>：{}</div>", rows)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -78,3 +78,11 @@ def test_system_actor_is_labelled_system(customer):
 )
 def test_ip_addresses_lose_their_last_part(ip, masked):
     assert mask_ip(ip) == masked
+
+
+def test_an_event_reads_in_local_time(customer, manager):
+    from django.utils import timezone
+
+    event = record(actor=manager, action="修改户名", obj=customer, subject=customer)
+
+    assert str(event).startswith(f"{timezone.localtime(event.at):%Y-%m-%d %H:%M} 王海涛")
