@@ -129,3 +129,13 @@ def test_an_app_can_add_a_step_that_runs_after_the_people_it_needs(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="no_such_step"):
         demo.ordered_steps()
+
+
+def test_the_readme_lists_the_demo_log_ins_that_seed_demo_creates():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+    assert DEMO_PASSWORD in readme
+    for person in PEOPLE:
+        assert f"| {person.name} | {person.phone} |" in readme
