@@ -39,11 +39,15 @@ def urlconf_with_placeholders(missing: dict[str, list[str]]) -> types.ModuleType
     """A URLconf: the real one, with the missing names added to their namespaces. A namespace
     listed first wins when Django reverses, so the augmented copies go in front."""
     real = importlib.import_module("portal.urls")
+    # Mount each augmented copy where the real app is mounted, so its real routes keep their URLs.
+    prefixes = {
+        getattr(p, "namespace", None): str(p.pattern) for p in real.urlpatterns if getattr(p, "namespace", None)
+    }
     front = []
     for namespace, names in missing.items():
         module = importlib.import_module(f"portal.{namespace}.urls")
-        extra = [path(f"__placeholder__/{namespace}/{name}/", _placeholder, name=name) for name in names]
-        front.append(path("", include((list(module.urlpatterns) + extra, namespace))))
+        extra = [path(f"__placeholder__/{name}/", _placeholder, name=name) for name in names]
+        front.append(path(prefixes.get(namespace, ""), include((list(module.urlpatterns) + extra, namespace))))
     urlconf = types.ModuleType("tests_placeholder_urls")
     urlconf.urlpatterns = front + list(real.urlpatterns)
     return urlconf
