@@ -1,8 +1,24 @@
+import ipaddress
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def mask_ip(ip: str | None) -> str:
+    """``10.1.2.3`` → ``10.1.2.*``; an IPv6 address keeps its /64 network, the interface id is hidden."""
+    if not ip:
+        return ""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "*"
+    if address.version == 4:
+        return str(address).rsplit(".", 1)[0] + ".*"
+    groups = [g.lstrip("0") or "0" for g in address.exploded.split(":")[:4]]
+    return ":".join(groups) + ":*"
 
 
 class AuditKind(models.TextChoices):
@@ -55,7 +71,12 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+    @property
+    def masked_ip(self) -> str:
+        """The address with its last part hidden: enough to tell office from home, not to trace."""
+        return mask_ip(self.ip)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

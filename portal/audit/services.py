@@ -18,9 +18,13 @@ def actor_label(user) -> str:
     if user.is_staff:
         profile = getattr(user, "staff_profile", None)
         if profile is not None:
-            return f"{name}（{profile.organization} 工号{profile.employee_number}）"
-        return f"{name}（工作人员）"
-    return name
+            label = f"{name}（{profile.organization} 工号{profile.employee_number}）"
+        else:
+            label = f"{name}（工作人员）"
+    else:
+        label = name
+    # The column holds 100 characters; a long organisation name must not make the write fail.
+    return label[:100]
 
 
 def _masked(value: Any) -> Any:
@@ -28,6 +32,8 @@ def _masked(value: Any) -> Any:
         return mask_text(value)
     if isinstance(value, (list, tuple)):
         return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
     return value
 
 

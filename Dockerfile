@@ -1,0 +1,50 @@
+# The production image of the portal. One image, three roles (see docker-compose.yml):
+# gunicorn serves the site, `celery worker` runs tasks, `celery beat` schedules them.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PYTHONPATH=/app \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# WeasyPrint needs Pango and HarfBuzz, Chinese PDFs a CJK font, compilemessages gettext.
+# Same list as scripts/install-system-packages.sh (tests/core/test_deployment.py keeps them in step).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei gettext \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# The pinned dependencies, read from pyproject.toml alone, so that this layer is rebuilt only
+# when a pin changes, not on every code change.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+      > /tmp/requirements.txt \
+ && pip install -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+COPY . .
+
+# Hashed, compressed static files served by WhiteNoise; translations compiled from the .po
+# sources. The settings refuse to load without a SECRET_KEY when DEBUG is off: these two
+# commands get a throw-away one that never reaches the running containers.
+ENV STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \
+    STATIC_ROOT=/app/staticfiles \
+    PRIVATE_MEDIA_ROOT=/app/var/private \
+    WEB_CONCURRENCY=3
+# (compilemessages refuses to run when no locale/ folder exists at all, hence the mkdir.)
+RUN mkdir -p locale \
+ && SECRET_KEY=build-only-never-used-at-runtime python manage.py compilemessages --ignore=.venv -v 0 \
+ && SECRET_KEY=build-only-never-used-at-runtime python manage.py collectstatic --noinput -v 0
+
+# Run as an unprivileged user; only var/ (private uploads, generated PDFs) is writable.
+RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/portal portal \
+ && mkdir -p /app/var/private \
+ && chown -R portal:portal /app/var
+USER portal
+
+EXPOSE 8000
+# gunicorn takes its worker count from WEB_CONCURRENCY.
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "60", "--access-logfile", "-"]
