@@ -13,7 +13,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.cache import never_cache
 
 from portal.accounts.models import Enterprise, EnterpriseMembership, LoginAttempt, StaffProfile, User
 from portal.audit.services import record_access
@@ -125,10 +124,9 @@ class UserAdmin(DjangoUserAdmin):
         ]
         return urls + super().get_urls()
 
-    @never_cache
     def id_number_view(self, request, object_id):
         """GET asks to confirm; POST shows the full number and records the read in the
-        customer's data-access log."""
+        customer's data-access log. (``admin_view`` makes it never cached.)"""
         person = self.get_object(request, unquote(object_id))
         if person is None:
             raise Http404
