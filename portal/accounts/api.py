@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -28,6 +29,12 @@ class AuthThrottle(IpRateThrottle):
     # Per IP on top of the per-phone / per-IP failed log-in lock-out of the backend.
     scope = "auth"
     default_rate = "20/min"
+
+
+class _Authenticated:
+    # Token first: an anonymous request then answers 401 with ``WWW-Authenticate: Token`` (as
+    # documented) instead of the 403 that SessionAuthentication's lack of a challenge gives.
+    authentication_classes = (TokenAuthentication, SessionAuthentication)
 
 
 class _Anonymous:
@@ -111,7 +118,7 @@ class LoginView(_Anonymous, APIView):
         return _token_response(user)
 
 
-class LogoutView(APIView):
+class LogoutView(_Authenticated, APIView):
     @extend_schema(tags=["auth"], summary=_("退出登录（作废令牌）"), request=None, responses={204: None})
     def post(self, request):
         services.revoke_api_token(user=request.user)
@@ -134,7 +141,7 @@ class PasswordResetView(_Anonymous, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(_Authenticated, APIView):
     class PasswordChangeInput(serializers.Serializer):
         old_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
         new_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -156,7 +163,7 @@ class PasswordChangeView(APIView):
 # --- me ------------------------------------------------------------------------------------
 
 
-class MeView(APIView):
+class MeView(_Authenticated, APIView):
     class MePatchInput(serializers.Serializer):
         email = serializers.EmailField(allow_blank=True)
 
@@ -172,7 +179,7 @@ class MeView(APIView):
         return Response(UserOutput(request.user).data)
 
 
-class RealNameView(APIView):
+class RealNameView(_Authenticated, APIView):
     class RealNameInput(serializers.Serializer):
         name = serializers.CharField(max_length=50)
         id_type = serializers.ChoiceField(choices=IdType.choices)
@@ -249,7 +256,7 @@ _PARSERS = (JSONParser, MultiPartParser, FormParser)
         responses={201: MembershipOutput},
     ),
 )
-class EnterpriseListView(generics.ListCreateAPIView):
+class EnterpriseListView(_Authenticated, generics.ListCreateAPIView):
     serializer_class = MembershipOutput
     parser_classes = _PARSERS
 
@@ -264,7 +271,7 @@ class EnterpriseListView(generics.ListCreateAPIView):
 
 
 @extend_schema_view(get=extend_schema(tags=["enterprises"], summary=_("企业绑定详情"), responses={200: MembershipOutput}))
-class EnterpriseDetailView(generics.RetrieveAPIView):
+class EnterpriseDetailView(_Authenticated, generics.RetrieveAPIView):
     serializer_class = MembershipOutput
 
     def get_object(self) -> EnterpriseMembership:
@@ -272,7 +279,7 @@ class EnterpriseDetailView(generics.RetrieveAPIView):
         return get_object_or_404(memberships_of(user=self.request.user), pk=self.kwargs["pk"])
 
 
-class EnterpriseBindView(APIView):
+class EnterpriseBindView(_Authenticated, APIView):
     parser_classes = _PARSERS
 
     @extend_schema(

@@ -260,7 +260,7 @@ class RealNameForm(forms.Form):
 
 
 _ATTORNEY_HELP = _(
-    "如您不是该企业的法定代表人，须上传法定代表人签字并加盖企业公章的授权委托书（JPG、PNG 图片或 PDF，不超过 10 MB）。"
+    "如您不是该企业的法定代表人，须上传法定代表人签字并加盖企业公章的授权委托书（JPG、PNG 图片或 PDF）。"
     "法定代表人本人办理无需上传。"
 )
 
@@ -278,8 +278,8 @@ class _CreditCodeField(forms.CharField):
 
 
 class EnterpriseRegisterForm(VerifiedApplicantMixin, forms.Form):
-    applicant_name_label = _("经办人姓名")
-    applicant_phone_label = _("经办人手机号码")
+    applicant_name_label = _("申请人姓名")
+    applicant_phone_label = _("申请人手机号码")
 
     name = forms.CharField(label=_("企业名称"), max_length=100, error_messages={"required": _("请输入企业名称")})
     credit_code = _CreditCodeField(
@@ -326,8 +326,8 @@ class EnterpriseRegisterForm(VerifiedApplicantMixin, forms.Form):
 
 
 class EnterpriseBindForm(VerifiedApplicantMixin, forms.Form):
-    applicant_name_label = _("经办人姓名")
-    applicant_phone_label = _("经办人手机号码")
+    applicant_name_label = _("申请人姓名")
+    applicant_phone_label = _("申请人手机号码")
 
     credit_code = _CreditCodeField(
         label=_("统一社会信用代码"), max_length=18, error_messages={"required": _("请输入统一社会信用代码")},
