@@ -166,10 +166,11 @@ def request_code_for(*, purpose: str, phone: str | None, user, ip: str | None) -
         phone = (phone or "").strip()
         if not MAINLAND_MOBILE.match(phone):
             raise DomainError(_("请输入正确的11位手机号码"), code="invalid_phone", field="phone")
-        registered = get_user_model().objects.filter(phone=phone, is_active=True).exists()
-        if purpose == Purpose.REGISTER and registered:
-            raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone")
-        if purpose != Purpose.REGISTER and not registered:
+        accounts = get_user_model().objects.filter(phone=phone)
+        if purpose == Purpose.REGISTER:
+            if accounts.exists():
+                raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone")
+        elif not accounts.filter(is_active=True).exists():
             raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
     else:
         if user is None or not user.is_authenticated:
