@@ -273,6 +273,9 @@ def _attorney_field() -> forms.FileField:
 
 
 class _CreditCodeField(forms.CharField):
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "18"}
+
     def to_python(self, value):
         return super().to_python(value).replace(" ", "").upper()
 
@@ -283,9 +286,9 @@ class EnterpriseRegisterForm(VerifiedApplicantMixin, forms.Form):
 
     name = forms.CharField(label=_("企业名称"), max_length=100, error_messages={"required": _("请输入企业名称")})
     credit_code = _CreditCodeField(
-        label=_("统一社会信用代码"), max_length=18, min_length=18, validators=[validate_uscc_shape],
-        error_messages={"required": _("请输入统一社会信用代码"),
-                        "min_length": _("统一社会信用代码应为18位"), "max_length": _("统一社会信用代码应为18位")},
+        # The shape validator's message already says "18位"; no separate length messages.
+        label=_("统一社会信用代码"), validators=[validate_uscc_shape],
+        error_messages={"required": _("请输入统一社会信用代码")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
         help_text=_("18位，见营业执照"),
     )

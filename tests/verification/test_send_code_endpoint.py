@@ -117,6 +117,14 @@ def test_without_javascript_the_register_page_sends_and_keeps_what_was_typed(cli
     assert SmsMessage.objects.filter(phone="13812341234").exists()
 
 
+def test_without_javascript_the_password_reset_page_sends_a_reset_code(client, django_capture_on_commit_callbacks):
+    UserFactory(phone="13812341234")
+    with django_capture_on_commit_callbacks(execute=True):
+        html = client.post(reverse("accounts:password_reset"), {"phone": "13812341234", "send_code": "reset_password"}).content.decode()
+    assert "验证码已发送至138****1234" in html
+    assert SmsCode.objects.get().purpose == Purpose.RESET_PASSWORD
+
+
 def test_without_javascript_a_refusal_is_shown_on_the_page(client):
     UserFactory(phone="13812341234")
     html = client.post(reverse("accounts:register"), {"phone": "13812341234", "send_code": "register"}).content.decode()
