@@ -173,6 +173,7 @@ class TestEnterpriseList:
     def test_the_list_runs_a_fixed_number_of_queries(self, client, legal_rep, rows, django_assert_max_num_queries):
         for enterprise in EnterpriseFactory.create_batch(rows):
             EnterpriseMembership.objects.create(user=legal_rep, enterprise=enterprise, relation=EnterpriseRelation.AGENT)
-        with django_assert_max_num_queries(7):
+        # The page, its pagination count and the header (session, user, unread count).
+        with django_assert_max_num_queries(8):
             response = client.get(reverse("accounts:enterprises"))
         assert response.content.decode().count("统一社会信用代码") == min(rows, 20)
