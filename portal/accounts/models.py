@@ -64,6 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        permissions = [("view_full_id_number", _("可以查看完整证件号码"))]
         constraints = [
             # One verified identity belongs to one portal account.
             models.UniqueConstraint(
@@ -172,6 +173,11 @@ class EnterpriseMembership(models.Model):
         Enterprise, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("企业")
     )
     relation = models.CharField(_("与企业的关系"), max_length=20, choices=EnterpriseRelation.choices)
+    # The agent's authority; kept (PROTECT) as long as the binding it proves.
+    power_of_attorney = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("授权委托书"),
+    )
     created_at = models.DateTimeField(_("绑定时间"), auto_now_add=True)
 
     class Meta:

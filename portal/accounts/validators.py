@@ -69,3 +69,49 @@ def validate_uscc_shape(value: str) -> None:
 def uscc_check_passes(value: str) -> bool:
     value = (value or "").strip().upper()
     return bool(_USCC_SHAPE.match(value)) and uscc_check_char(value[:17]) == value[17]
+
+
+# Other identity documents have no public checksum; these are the shapes the issuing
+# authorities print, strict enough to catch a typo or a number typed into the wrong type.
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
+_HK_MACAU_PERMIT = re.compile(r"^[HM]\d{8}(\d{2})?$")
+_TAIWAN_PERMIT = re.compile(r"^\d{8}$")
+_FOREIGN_PERMANENT_OLD = re.compile(r"^[A-Z]{3}\d{12}$")  # 2004 card: 3 letters + 12 digits
+_FOREIGN_PERMANENT_NEW = re.compile(r"^9\d{16}[\dX]$")  # 2023 card: starts with 9, GB 11643 check
+_MILITARY_OFFICER = re.compile(r"^(?:[\u4e00-\u9fa5]{1,2}字第)?\d{6,8}号?$")
+
+
+def normalize_id_number(number: str) -> str:
+    """What we store: no spaces, upper case (a trailing x is an X)."""
+    return re.sub(r"\s+", "", number or "").upper()
+
+
+def id_number_problem(id_type: str, number: str) -> str | None:
+    """Why ``number`` cannot be an ID number of ``id_type`` (an IdType value), or None."""
+    number = normalize_id_number(number)
+    if not number:
+        return str(_("请输入证件号码"))
+    # The household register (户口簿) carries the person's resident ID number.
+    if id_type in ("resident_id", "household_register"):
+        return resident_id_problem(number)
+    if id_type == "passport":
+        if not _PASSPORT.match(number):
+            return str(_("护照号码应为5至17位字母或数字"))
+    elif id_type == "hk_macau_permit":
+        if not _HK_MACAU_PERMIT.match(number):
+            return str(_("港澳居民来往内地通行证号码应为H或M开头，后接8位或10位数字"))
+    elif id_type == "taiwan_permit":
+        if not _TAIWAN_PERMIT.match(number):
+            return str(_("台湾居民来往大陆通行证号码应为8位数字"))
+    elif id_type == "foreign_permanent":
+        if _FOREIGN_PERMANENT_NEW.match(number):
+            if resident_id_check_char(number[:17]) != number[17]:
+                return str(_("外国人永久居留身份证号码校验位不正确，请核对后重新输入"))
+        elif not _FOREIGN_PERMANENT_OLD.match(number):
+            return str(_("外国人永久居留身份证号码应为3位字母加12位数字，或以9开头的18位号码"))
+    elif id_type == "military_officer":
+        if not _MILITARY_OFFICER.match(number):
+            return str(_("军官证号码格式如“南字第12345678号”，或6至8位数字"))
+    else:
+        return str(_("请选择证件类型"))
+    return None

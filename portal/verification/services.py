@@ -92,6 +92,19 @@ def request_code(*, phone: str, purpose: str, ip: str | None) -> SmsCode:
     return sms
 
 
+def _no_live_code(*, phone: str, purpose: str) -> tuple[str, str]:
+    """Why there is nothing to check against: the user can then tell a used code from a
+    voided one from none at all."""
+    latest = SmsCode.objects.filter(phone=phone, purpose=purpose).order_by("-created_at").first()
+    if latest is None:
+        return _("请先获取短信验证码"), "code_missing"
+    if latest.used_at:
+        return _("验证码已使用，请重新获取"), "code_used"
+    if latest.failed_attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
+        return _("验证码错误次数过多，已失效，请重新获取"), "code_void"
+    return _("验证码已失效，请重新获取"), "code_void"
+
+
 def check_code(*, phone: str, purpose: str, code: str) -> SmsCode:
     """Return the matching live code or raise a DomainError on field ``sms_code``."""
     code = (code or "").strip()
@@ -104,7 +117,7 @@ def check_code(*, phone: str, purpose: str, code: str) -> SmsCode:
             .first()
         )
         if sms is None:
-            error, err_code = _("请先获取短信验证码"), "code_missing"
+            error, err_code = _no_live_code(phone=phone, purpose=purpose)
         elif sms.expires_at <= now:
             error, err_code = _("验证码已过期，请重新获取"), "code_expired"
         elif len(code) == 6 and code.isdigit() and constant_time_compare(_hash(phone, purpose, code), sms.code_hash):
@@ -134,3 +147,33 @@ def verify_code(*, phone: str, purpose: str, code: str) -> None:
     sms = check_code(phone=phone, purpose=purpose, code=code)
     with transaction.atomic():
         consume_code(sms)
+
+
+# Purposes a person asks for before they are logged in, for a phone they type. Every other
+# purpose confirms an action of a logged-in user and goes to that user's own phone.
+ANONYMOUS_PURPOSES = frozenset({Purpose.REGISTER, Purpose.LOGIN, Purpose.RESET_PASSWORD})
+
+
+def request_code_for(*, purpose: str, phone: str | None, user, ip: str | None) -> SmsCode:
+    """The policy of the public send-code endpoints (pages and API) around ``request_code``:
+    register only for a new phone, log-in and password reset only for a registered one, any
+    other purpose only to the logged-in user's own phone, whatever phone was posted."""
+    from django.contrib.auth import get_user_model
+
+    if purpose not in Purpose.values:
+        raise DomainError(_("未知的验证码用途"), code="invalid_purpose", field="purpose")
+    if purpose in ANONYMOUS_PURPOSES:
+        phone = (phone or "").strip()
+        if not MAINLAND_MOBILE.match(phone):
+            raise DomainError(_("请输入正确的11位手机号码"), code="invalid_phone", field="phone")
+        accounts = get_user_model().objects.filter(phone=phone)
+        if purpose == Purpose.REGISTER:
+            if accounts.exists():
+                raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone")
+        elif not accounts.filter(is_active=True).exists():
+            raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
+    else:
+        if user is None or not user.is_authenticated:
+            raise DomainError(_("请先登录后再获取验证码"), code="login_required")
+        phone = user.phone
+    return request_code(phone=phone, purpose=purpose, ip=ip)

@@ -1,0 +1,374 @@
+"""Identity writes (SPEC 2): registration, log-in, passwords, real-name verification and
+enterprises. Pages, the API and the admin all call these; each refusal is a DomainError whose
+``field`` names the input it is about.
+
+SMS codes follow ``portal.verification.services``: ``check_code`` before the transaction (a
+wrong guess must stay counted), ``consume_code`` inside it (used once, with the change).
+"""
+
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from rest_framework.authtoken.models import Token
+
+from portal.accounts.backends import check_login_allowed, record_login_attempt
+from portal.accounts.models import (
+    Enterprise,
+    EnterpriseMembership,
+    EnterpriseRelation,
+    EnterpriseType,
+    IdType,
+    LoginAttempt,
+)
+from portal.accounts.validators import (
+    MAINLAND_MOBILE,
+    id_number_problem,
+    normalize_id_number,
+    uscc_check_passes,
+    validate_uscc_shape,
+)
+from portal.accounts.verifiers import get_verifier
+from portal.audit.services import record
+from portal.core.errors import DomainError
+from portal.core.masking import mask_id_number, mask_name
+from portal.core.middleware import client_ip
+from portal.verification.models import Purpose
+from portal.verification.services import check_code, consume_code, verify_code
+
+User = get_user_model()
+
+
+def _clean_phone(phone: str | None) -> str:
+    phone = (phone or "").strip()
+    if not MAINLAND_MOBILE.match(phone):
+        raise DomainError(_("请输入正确的11位手机号码"), code="invalid_phone", field="phone")
+    return phone
+
+
+def _validate_password(password: str, user, *, field: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="weak_password", field=field) from None
+
+
+# --- registration and log-in ---------------------------------------------------------------
+
+
+def register_user(*, phone: str, password: str, sms_code: str) -> User:
+    """Create an account for a phone proven by a code of purpose ``register``."""
+    phone = _clean_phone(phone)
+    if User.objects.filter(phone=phone).exists():
+        raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone")
+    _validate_password(password, User(phone=phone), field="password")
+    sms = check_code(phone=phone, purpose=Purpose.REGISTER, code=sms_code)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(phone=phone, password=password)
+            consume_code(sms)
+            record(actor=user, action=gettext_noop("注册账号"), obj=user, subject=user)
+    except IntegrityError:  # the same phone registered a moment ago in another request
+        raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone") from None
+    return user
+
+
+def _failed_password_message(*, phone: str, ip: str | None) -> str:
+    from django.conf import settings
+
+    since = timezone.now() - settings.LOGIN_FAILURE_WINDOW
+    failures = LoginAttempt.objects.filter(phone=phone, succeeded=False, at__gte=since).count()
+    left = settings.LOGIN_FAILURE_LIMIT_PER_PHONE - failures
+    if left <= 0:
+        check_login_allowed(phone=phone, ip=ip)  # raises RateLimited: locked, and for how long
+    if left <= 3:
+        return _("手机号码或密码错误，再错误%(left)s次将暂时锁定登录") % {"left": left}
+    return _("手机号码或密码错误")
+
+
+def log_in_with_password(*, request: HttpRequest | None, phone: str, password: str) -> User:
+    """The user for a correct phone and password; refuses while the phone or IP is locked."""
+    phone = (phone or "").strip()
+    ip = client_ip(request)
+    check_login_allowed(phone=phone, ip=ip)
+    # RateLimitedBackend records the attempt, successful or not.
+    user = authenticate(request, phone=phone, password=password)
+    if user is None:
+        raise DomainError(_failed_password_message(phone=phone, ip=ip), code="bad_credentials")
+    return user
+
+
+def log_in_with_sms_code(*, request: HttpRequest | None, phone: str, sms_code: str) -> User:
+    """The user for a phone and a code of purpose ``login``; failures count like wrong passwords."""
+    phone = (phone or "").strip()
+    ip = client_ip(request)
+    check_login_allowed(phone=phone, ip=ip)
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
+        raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
+    try:
+        verify_code(phone=phone, purpose=Purpose.LOGIN, code=sms_code)
+    except DomainError:
+        record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
+        raise
+    record_login_attempt(phone=phone, ip=ip, succeeded=True, method="sms")
+    return user
+
+
+def issue_api_token(*, user) -> Token:
+    """The API's bearer token for a user who just proved who they are."""
+    token, _created = Token.objects.get_or_create(user=user)
+    update_last_login(None, user)
+    return token
+
+
+def revoke_api_token(*, user) -> None:
+    Token.objects.filter(user=user).delete()
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+def reset_password(*, phone: str, sms_code: str, new_password: str) -> User:
+    """Set a new password for a phone proven by a code of purpose ``reset_password``. Every
+    session (their hash changes) and the API token end."""
+    phone = _clean_phone(phone)
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
+    _validate_password(new_password, user, field="new_password")
+    sms = check_code(phone=phone, purpose=Purpose.RESET_PASSWORD, code=sms_code)
+    with transaction.atomic():
+        consume_code(sms)
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        revoke_api_token(user=user)
+        record(actor=user, action=gettext_noop("找回密码"), obj=user, subject=user)
+    return user
+
+
+def change_password(*, user, old_password: str, new_password: str) -> None:
+    """Replace the password after checking the old one. Other sessions end (Django checks the
+    password hash on every request); the caller keeps its own session with
+    ``update_session_auth_hash`` or hands out a new API token."""
+    if not user.check_password(old_password or ""):
+        raise DomainError(_("原密码不正确"), code="wrong_password", field="old_password")
+    if old_password == new_password:
+        raise DomainError(_("新密码不能与原密码相同"), code="same_password", field="new_password")
+    _validate_password(new_password, user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        revoke_api_token(user=user)
+        record(actor=user, action=gettext_noop("修改密码"), obj=user, subject=user)
+
+
+def update_email(*, user, email: str) -> None:
+    email = (email or "").strip()
+    if email == user.email:
+        return
+    try:
+        User._meta.get_field("email").clean(email, user)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="invalid_email", field="email") from None
+    with transaction.atomic():
+        before = user.email
+        user.email = email
+        user.save(update_fields=["email"])
+        record(actor=user, action=gettext_noop("修改电子邮箱"), obj=user, subject=user, changes={"email": [before, email]})
+
+
+# --- real-name verification ----------------------------------------------------------------
+
+
+def verify_real_name(*, user, name: str, id_type: str, id_number: str) -> User:
+    """Check the identity with the configured verifier and fix it on the account. Once
+    verified, name and ID can no longer be changed by the user; one identity, one account."""
+    if user.is_real_name_verified:
+        raise DomainError(_("您已完成实名认证，无需重复认证"), code="already_verified")
+    name = (name or "").strip()
+    number = normalize_id_number(id_number)
+    if not name:
+        raise DomainError(_("请输入姓名"), code="name_required", field="name")
+    if id_type not in IdType.values:
+        raise DomainError(_("请选择证件类型"), code="invalid_id_type", field="id_type")
+    problem = id_number_problem(id_type, number)
+    if problem:
+        raise DomainError(problem, code="invalid_id_number", field="id_number")
+    taken = _("该证件已被其他账号实名认证；如非本人操作，请拨打95598")
+    if User.objects.filter(id_type=id_type, id_number=number, real_name_verified_at__isnull=False).exclude(pk=user.pk).exists():
+        raise DomainError(taken, code="identity_taken", field="id_number")
+    # Outside the transaction: the verifier may call a remote service.
+    get_verifier().verify(name=name, id_type=id_type, id_number=number)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            if locked.is_real_name_verified:
+                raise DomainError(_("您已完成实名认证，无需重复认证"), code="already_verified")
+            locked.name, locked.id_type, locked.id_number, locked.real_name_verified_at = name, id_type, number, now
+            locked.save(update_fields=["name", "id_type", "id_number", "real_name_verified_at"])
+            record(
+                actor=locked, action=gettext_noop("实名认证"), obj=locked, subject=locked,
+                changes={
+                    "name": ["", mask_name(name)],
+                    "id_type": ["", str(IdType(id_type).label)],
+                    "id_number": ["", mask_id_number(number)],
+                },
+            )
+    except IntegrityError:  # the DB constraint: verified a moment ago by another account
+        raise DomainError(taken, code="identity_taken", field="id_number") from None
+    user.name, user.id_type, user.id_number, user.real_name_verified_at = name, id_type, number, now
+    return user
+
+
+# --- enterprises ---------------------------------------------------------------------------
+
+
+def _require_real_name(user) -> None:
+    if not user.is_real_name_verified:
+        raise DomainError(_("请先完成实名认证"), code="real_name_required")
+
+
+def is_legal_representative(user, enterprise: Enterprise) -> bool:
+    """The user's verified identity is the enterprise's legal representative's."""
+    return (
+        user.is_real_name_verified
+        and user.name.strip() == (enterprise.legal_rep_name or "").strip()
+        and user.id_type == enterprise.legal_rep_id_type
+        and user.id_number == normalize_id_number(enterprise.legal_rep_id_number)
+    )
+
+
+def _attorney_required() -> DomainError:
+    return DomainError(
+        _("您的实名信息与该企业的法定代表人不一致，将作为经办人办理，请上传法定代表人签署的授权委托书"),
+        code="power_of_attorney_required", field="power_of_attorney",
+    )
+
+
+def _clean_credit_code(credit_code: str) -> str:
+    code = (credit_code or "").strip().upper()
+    try:
+        validate_uscc_shape(code)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="invalid_uscc", field="credit_code") from None
+    return code
+
+
+CREDIT_CODE_WARNING = gettext_noop(
+    "该统一社会信用代码的校验位与计算结果不符。部分早期代码无法通过校验，请对照营业执照核对；"
+    "确认无误后请勾选“我已核对，信用代码无误”再提交。"
+)
+
+
+def register_enterprise(
+    *,
+    user,
+    name: str,
+    credit_code: str,
+    enterprise_type: str,
+    legal_rep_name: str,
+    legal_rep_id_type: str,
+    legal_rep_id_number: str,
+    registered_address: str = "",
+    credit_code_confirmed: bool = False,
+    power_of_attorney=None,
+) -> EnterpriseMembership:
+    """Register an enterprise and bind the user to it: as legal representative when their
+    verified identity is the one given for it, otherwise as agent with a power of attorney.
+    A credit code failing its GB 32100 check character is kept only when the user confirmed it."""
+    _require_real_name(user)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("请输入企业名称"), code="name_required", field="name")
+    code = _clean_credit_code(credit_code)
+    check_passed = uscc_check_passes(code)
+    if not check_passed and not credit_code_confirmed:
+        raise DomainError(_(CREDIT_CODE_WARNING), code="credit_code_unconfirmed", field="credit_code_confirmed")
+    if Enterprise.objects.filter(credit_code=code).exists():
+        raise DomainError(_("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code")
+    if enterprise_type not in EnterpriseType.values:
+        raise DomainError(_("请选择企业类型"), code="invalid_enterprise_type", field="enterprise_type")
+    legal_rep_name = (legal_rep_name or "").strip()
+    if not legal_rep_name:
+        raise DomainError(_("请输入法定代表人姓名"), code="legal_rep_name_required", field="legal_rep_name")
+    if legal_rep_id_type not in IdType.values:
+        raise DomainError(_("请选择证件类型"), code="invalid_id_type", field="legal_rep_id_type")
+    rep_number = normalize_id_number(legal_rep_id_number)
+    problem = id_number_problem(legal_rep_id_type, rep_number)
+    if problem:
+        raise DomainError(problem, code="invalid_id_number", field="legal_rep_id_number")
+    enterprise = Enterprise(
+        name=name, credit_code=code, credit_code_check_passed=check_passed, enterprise_type=enterprise_type,
+        legal_rep_name=legal_rep_name, legal_rep_id_type=legal_rep_id_type, legal_rep_id_number=rep_number,
+        registered_address=(registered_address or "").strip(), created_by=user,
+    )
+    relation = EnterpriseRelation.LEGAL_REPRESENTATIVE if is_legal_representative(user, enterprise) else EnterpriseRelation.AGENT
+    if relation == EnterpriseRelation.AGENT and not power_of_attorney:
+        raise _attorney_required()
+    try:
+        with transaction.atomic():
+            enterprise.save()
+            membership = _bind(user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney)
+            record(
+                actor=user, action=gettext_noop("登记企业"), obj=enterprise, subject=user,
+                changes={
+                    "credit_code": ["", code],
+                    "credit_code_check_passed": [None, check_passed],
+                    "relation": ["", str(EnterpriseRelation(relation).label)],
+                },
+            )
+    except IntegrityError:
+        raise DomainError(_("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code") from None
+    return membership
+
+
+def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> EnterpriseMembership:
+    """Bind the user to an enterprise already registered, with the relation their identity
+    gives (an agent needs a power of attorney)."""
+    _require_real_name(user)
+    code = (credit_code or "").strip().upper()
+    if not code:
+        raise DomainError(_("请输入统一社会信用代码"), code="credit_code_required", field="credit_code")
+    enterprise = Enterprise.objects.filter(credit_code=code).first()
+    if enterprise is None:
+        raise DomainError(
+            _("未找到该统一社会信用代码的企业，请核对，或先登记企业"), code="enterprise_not_found", field="credit_code"
+        )
+    already = DomainError(_("您已绑定该企业"), code="already_bound", field="credit_code")
+    if EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
+        raise already
+    relation = EnterpriseRelation.LEGAL_REPRESENTATIVE if is_legal_representative(user, enterprise) else EnterpriseRelation.AGENT
+    if relation == EnterpriseRelation.AGENT and not power_of_attorney:
+        raise _attorney_required()
+    try:
+        with transaction.atomic():
+            membership = _bind(user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney)
+            record(
+                actor=user, action=gettext_noop("绑定企业"), obj=enterprise, subject=user,
+                changes={"relation": ["", str(EnterpriseRelation(relation).label)]},
+            )
+    except IntegrityError:  # a double submit: the first one bound it
+        raise already from None
+    return membership
+
+
+def _bind(*, user, enterprise: Enterprise, relation: str, power_of_attorney) -> EnterpriseMembership:
+    from portal.documents.services import store_upload
+
+    document = None
+    if relation == EnterpriseRelation.AGENT:
+        # A refused file raises here and rolls back the caller's transaction with it.
+        document = store_upload(
+            upload=power_of_attorney, doc_type="power_of_attorney", owner_enterprise=enterprise,
+            uploaded_by=user, field="power_of_attorney",
+        )
+    return EnterpriseMembership.objects.create(
+        user=user, enterprise=enterprise, relation=relation, power_of_attorney=document
+    )
