@@ -35,6 +35,7 @@ from portal.accounts.validators import (
 from portal.accounts.verifiers import get_verifier
 from portal.audit.services import record
 from portal.core.errors import DomainError
+from portal.notifications.services import notify
 from portal.core.masking import mask_id_number, mask_name
 from portal.core.middleware import client_ip
 from portal.verification.models import Purpose
@@ -72,6 +73,7 @@ def register_user(*, phone: str, password: str, sms_code: str) -> User:
             user = User.objects.create_user(phone=phone, password=password)
             consume_code(sms)
             record(actor=user, action=gettext_noop("注册账号"), obj=user, subject=user)
+            notify(user, "account.registered")
     except IntegrityError:  # the same phone registered a moment ago in another request
         raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone") from None
     return user
@@ -149,6 +151,7 @@ def reset_password(*, phone: str, sms_code: str, new_password: str) -> User:
         user.save(update_fields=["password"])
         revoke_api_token(user=user)
         record(actor=user, action=gettext_noop("找回密码"), obj=user, subject=user)
+        notify(user, "account.password_changed")
     return user
 
 
@@ -166,6 +169,7 @@ def change_password(*, user, old_password: str, new_password: str) -> None:
         user.save(update_fields=["password"])
         revoke_api_token(user=user)
         record(actor=user, action=gettext_noop("修改密码"), obj=user, subject=user)
+        notify(user, "account.password_changed")
 
 
 def update_email(*, user, email: str) -> None:
@@ -221,6 +225,7 @@ def verify_real_name(*, user, name: str, id_type: str, id_number: str) -> User:
                     "id_number": ["", mask_id_number(number)],
                 },
             )
+            notify(locked, "account.real_name_verified")
     except IntegrityError:  # the DB constraint: verified a moment ago by another account
         raise DomainError(taken, code="identity_taken", field="id_number") from None
     user.name, user.id_type, user.id_number, user.real_name_verified_at = name, id_type, number, now
@@ -369,6 +374,8 @@ def _bind(*, user, enterprise: Enterprise, relation: str, power_of_attorney) -> 
             upload=power_of_attorney, doc_type="power_of_attorney", owner_enterprise=enterprise,
             uploaded_by=user, field="power_of_attorney",
         )
-    return EnterpriseMembership.objects.create(
+    membership = EnterpriseMembership.objects.create(
         user=user, enterprise=enterprise, relation=relation, power_of_attorney=document
     )
+    notify(user, "enterprise.bound", {"enterprise": enterprise.name, "relation": membership.get_relation_display()})
+    return membership

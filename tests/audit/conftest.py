@@ -1,11 +1,5 @@
 import pytest
 
-from tests.audit.placeholders import pages_built_in_parallel  # noqa: F401  (a fixture)
-
-
-@pytest.fixture(autouse=True)
-def _customer_pages_render(pages_built_in_parallel):
-    """See tests/audit/placeholders.py: a no-op once the identity and notification pages exist."""
 
 
 @pytest.fixture

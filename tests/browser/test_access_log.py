@@ -3,12 +3,10 @@ from django.urls import reverse
 
 from portal.audit.services import record
 from tests.audit.conftest import make_events
-from tests.audit.placeholders import pages_built_in_parallel  # noqa: F401  (a fixture)
 from tests.factories import StaffFactory, VerifiedUserFactory
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("pages_built_in_parallel")
 def test_customer_reads_who_accessed_their_data_on_a_phone(page, live_server, client):
     customer = VerifiedUserFactory(name="马晓燕")
     manager = StaffFactory(name="王海涛")

@@ -9,7 +9,6 @@ from playwright.sync_api import Page, expect
 
 from portal.accounts.models import User
 from portal.verification.models import SmsCode
-from tests.accounts.stand_ins import other_areas_stand_ins  # noqa: F401  (autouse, session)
 from tests.factories import DEFAULT_PASSWORD, UserFactory, VerifiedUserFactory, resident_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,6 +90,16 @@ def test_register_verify_log_out_and_log_in_by_sms_code(page: Page, live_server)
     expect(page).to_have_url(f"{base}/")
     expect(page.get_by_role("heading", name="您好，周晓梅")).to_be_visible()
     assert User.objects.get(phone=PHONE).is_real_name_verified
+
+    # The inbox: the welcome and the real-name result are waiting, unread, and the header says so.
+    expect(page.get_by_test_id("unread-count")).to_have_text("2")
+    page.get_by_role("link", name=re.compile("消息，2 条未读")).click()
+    expect(page).to_have_url(f"{base}/notifications/")
+    notifications = page.get_by_test_id("notification")
+    expect(notifications).to_have_count(2)
+    expect(notifications.nth(0)).to_contain_text("实名认证已通过")
+    expect(notifications.nth(1)).to_contain_text("欢迎注册网上供电营业厅")
+    page.screenshot(path=SHOTS.format("inbox"), full_page=True)
 
 
 def test_an_invalid_id_number_shows_its_error(page: Page, live_server):

@@ -9,12 +9,6 @@ from portal.notifications.services import notify
 from tests.factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _urls_with_placeholders(settings):
-    # base.html links to pages other branches build; see tests/notifications/urls.py.
-    settings.ROOT_URLCONF = "tests.notifications.urls"
-
-
 def log_in(page, live_server, user) -> None:
     """Log in without a log-in page: a session made by the test client, handed to the browser."""
     client = Client()

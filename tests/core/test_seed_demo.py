@@ -10,7 +10,6 @@ from portal.accounts.roles import Role
 from portal.accounts.validators import resident_id_problem, uscc_check_passes
 from portal.audit.models import AuditEvent
 from portal.core.demo import DEMO_PASSWORD, PEOPLE
-from tests.audit.placeholders import pages_built_in_parallel  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +88,6 @@ def test_the_enterprise_has_a_valid_credit_code_its_legal_representative_and_an_
     }
 
 
-@pytest.mark.usefixtures("pages_built_in_parallel")
 def test_the_residents_access_log_shows_the_account_managers_look_at_her_id_photo(client):
     _seed()
     client.force_login(User.objects.get(phone="18609710001"))
