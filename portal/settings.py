@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Widget templates for PortalFormRenderer (TemplatesSetting looks them up in the app dirs).
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -164,6 +166,8 @@ UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 # Requests larger than this are refused before Django reads them; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The utility named in the header of every PDF the portal issues.
+UTILITY_NAME = env.str("UTILITY_NAME", default="国网青海省电力公司")
 
 # --- static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -214,7 +218,10 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # PDFs requested while the broker was down are rendered once it is back.
+    "documents-sweep-pending-pdfs": {"task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0},
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

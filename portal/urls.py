@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("portal.verification.urls")),  # /dev/sms/ and the send-code endpoint
     path("notifications/", include("portal.notifications.urls")),
     path("documents/", include("portal.documents.urls")),
+    path("signing/", include("portal.signing.urls")),
     path("my/", include("portal.audit.urls")),
 ]
