@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -144,10 +144,17 @@ class AnyAcceptNegotiation(BaseContentNegotiation):
     description="返回文件本身（`Content-Disposition: attachment`，中文文件名按 RFC 5987 编码；"
                 "`Cache-Control: private, no-store`）。他人的证照返回 404。查看他人的敏感证照会记入其数据访问记录。",
     responses={
-        (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="JPG 图片"),
-        (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="PNG 图片"),
-        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF 文件"),
+        (200, media): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容，格式即 content_type（JPG、PNG 或 PDF）")
+        for media in ("image/jpeg", "image/png", "application/pdf")
     },
+    parameters=[
+        OpenApiParameter("Content-Disposition", str, OpenApiParameter.HEADER, response=[200],
+                         description="attachment; filename=\"document-<id>.<ext>\"; filename*=UTF-8''<中文文件名>"),
+        OpenApiParameter("Cache-Control", str, OpenApiParameter.HEADER, response=[200],
+                         description="private, no-store"),
+        OpenApiParameter("X-Content-Type-Options", str, OpenApiParameter.HEADER, response=[200],
+                         description="nosniff"),
+    ],
 )
 class DocumentFileApi(APIView):
     content_negotiation_class = AnyAcceptNegotiation
