@@ -22,6 +22,12 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal.documents.services import strict_image_loading
+
+# WeasyPrint's import switched Pillow to accept truncated images process-wide; switch it back
+# so the upload checks of a process that renders PDFs stay strict.
+strict_image_loading()
+
 logger = logging.getLogger(__name__)
 
 # Relative links in a PDF template resolve against this made-up origin, which only the fetcher

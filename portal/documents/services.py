@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -53,8 +53,17 @@ def _size(n: int) -> str:
     return filesizeformat(n).replace("\xa0", " ")
 
 
+def strict_image_loading() -> None:
+    """Make Pillow refuse truncated images. Importing WeasyPrint turns Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES on (weasyprint/images.py), which would let a cut-off upload through
+    in any process that ever rendered a PDF; every check that relies on ``load()`` failing
+    calls this first."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def _reencode_image(data: bytes, content_type: str, field: str) -> bytes:
     fmt = "JPEG" if content_type == JPEG else "PNG"
+    strict_image_loading()
     Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_PIXELS
     try:
         with warnings.catch_warnings():

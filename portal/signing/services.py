@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from portal.core.errors import DomainError
-from portal.documents.services import store_generated
+from portal.documents.services import store_generated, strict_image_loading
 from portal.signing.models import Signature
 
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -58,6 +58,7 @@ def signature_png(data_url: str, *, field: str = "signature") -> bytes:
     (transparent background, no metadata). Raises DomainError on ``field``: "请先签名" for an
     empty pad, a reason for anything that is not a sane PNG."""
     raw = _decode_png(data_url, field)
+    strict_image_loading()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -71,7 +72,9 @@ def signature_png(data_url: str, *, field: str = "signature") -> bytes:
                 rgba = image.convert("RGBA")
     except DomainError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(_("签名图片尺寸过大，请清除后重新签名"), "too_large", field) from None
+    except (OSError, SyntaxError, ValueError):
         raise _refuse(_("签名数据已损坏，请清除后重新签名"), "bad_signature", field) from None
 
     # Ink is what is dark once the pad (transparent or white) is laid on white paper.

@@ -39,7 +39,15 @@
       });
     }
 
-    pad.addEventListener("endStroke", sync);
+    pad.addEventListener("endStroke", function () {
+      sync();
+      // The server's "请先签名" no longer applies once there is ink on the pad.
+      var field = root.closest(".field");
+      if (field) {
+        field.classList.remove("has-error");
+        field.querySelectorAll(".errorlist").forEach(function (list) { list.hidden = true; });
+      }
+    });
     root.querySelector("[data-signature-clear]").addEventListener("click", function () {
       pad.clear();
       sync();

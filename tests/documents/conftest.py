@@ -1,3 +1,4 @@
+import importlib
 import io
 
 import pytest
@@ -43,3 +44,14 @@ def signature_png(size=(600, 200)) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def reseed_document_types() -> None:
+    """Put back the document types the migrations seed, after a transactional test (ours or
+    another app's) flushed the tables. Django's serialized_rollback cannot be used next to
+    Playwright: its sync API gives the test a fresh database connection object that lacks the
+    serialized copy."""
+    from django.apps import apps
+
+    for migration in ("0002_platform_document_types", "0004_signature_type"):
+        importlib.import_module(f"portal.documents.migrations.{migration}").seed(apps, None)

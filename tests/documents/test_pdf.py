@@ -251,3 +251,22 @@ def test_renders_lost_on_the_way_are_sent_again_by_the_sweeper():
     fresh.refresh_from_db()
     assert lost.status == PdfRenderStatus.DONE and lost.document is not None
     assert fresh.status == PdfRenderStatus.PENDING  # its own enqueue is still on the way
+
+
+@pytest.mark.django_db
+def test_a_process_that_renders_pdfs_still_refuses_truncated_uploads():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import ImageFile
+
+    from portal.core.errors import DomainError
+    from portal.documents.services import store_upload
+    from tests.documents.conftest import png_bytes
+
+    render_pdf("pdf/example.html", supply_plan_context())
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what importing WeasyPrint does to Pillow
+    user = VerifiedUserFactory()
+    with pytest.raises(DomainError) as refused:
+        store_upload(upload=SimpleUploadedFile("cut.png", png_bytes((300, 200), "red")[:80]),
+                     doc_type="property_proof", uploaded_by=user, owner_user=user)
+    assert refused.value.code == "bad_image"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
