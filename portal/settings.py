@@ -38,8 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Widget templates for PortalFormRenderer (TemplatesSetting looks them up in the app dirs).
-    "django.forms",
+    "django.forms",  # the TemplatesSetting form renderer finds Django's own form templates here
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -218,9 +217,12 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {
-    # PDFs requested while the broker was down are rendered once it is back.
-    "documents-sweep-pending-pdfs": {"task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0},
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# PDFs requested while the broker or the workers were down are rendered once they are back
+# (portal.documents). expire_seconds: a sweep still queued when the next is due is pointless.
+CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
+    "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
 }
 
 # --- REST API -------------------------------------------------------------------------------
