@@ -26,16 +26,17 @@ class DocumentTypeOutput(serializers.ModelSerializer):
 
 
 class DocumentOutput(serializers.ModelSerializer):
-    class TypeOutput(serializers.Serializer):
+    # Component names are global in the schema: these say whose they are.
+    class DocumentTypeRef(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
 
-    class EnterpriseOutput(serializers.Serializer):
+    class DocumentOwnerEnterprise(serializers.Serializer):
         id = serializers.IntegerField()
         name = serializers.CharField()
 
-    doc_type = TypeOutput()
-    owner_enterprise = EnterpriseOutput(allow_null=True, help_text=_("企业的证照：所属企业；个人证照为 null"))
+    doc_type = DocumentTypeRef()
+    owner_enterprise = DocumentOwnerEnterprise(allow_null=True, help_text=_("企业的证照：所属企业；个人证照为 null"))
     validity = serializers.ChoiceField(
         choices=["permanent", "valid", "expiring", "expired"],
         help_text=_("permanent 长期有效，valid 有效，expiring 30 天内到期，expired 已过期"),
