@@ -157,8 +157,17 @@ def test_anonymous_requests_are_refused():
     assert response.status_code in (401, 403)
 
 
+def all_pages(api, url) -> list[dict]:
+    results = []
+    while url:
+        body = api.get(url).json()
+        results += body["results"]
+        url = body["next"]
+    return results
+
+
 def test_document_types_list_what_can_be_uploaded(api):
-    types = {t["code"]: t for t in api.get("/api/v1/document-types/").json()["results"]}
+    types = {t["code"]: t for t in all_pages(api, "/api/v1/document-types/")}
     assert types["business_licence"]["owner_kind"] == "enterprise"
     assert types["id_card_front"]["sensitive"] is True
     assert types["signature"]["customer_upload"] is False
