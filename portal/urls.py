@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("portal.verification.api_urls")),
     path("", include("portal.notifications.api_urls")),
     path("", include("portal.documents.api_urls")),
+    path("", include("portal.signing.api_urls")),
     path("", include("portal.audit.api_urls")),
 ]
 
