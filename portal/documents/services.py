@@ -292,13 +292,18 @@ def complete_render(*, render_id: int) -> Document | None:
             data=data, doc_type=render.doc_type, owner_user=render.owner_user,
             owner_enterprise=render.owner_enterprise, name=name,
         )
-        render.document = document
-        render.status = PdfRenderStatus.DONE
-        render.finished_at = timezone.now()
-        render.last_error = ""
-        render.save(update_fields=["document", "status", "finished_at", "attempts", "last_error"])
-        if render.on_done:
-            import_string(render.on_done)(render=render, document=document, **render.on_done_kwargs)
+        try:
+            render.document = document
+            render.status = PdfRenderStatus.DONE
+            render.finished_at = timezone.now()
+            render.last_error = ""
+            render.save(update_fields=["document", "status", "finished_at", "attempts", "last_error"])
+            if render.on_done:
+                import_string(render.on_done)(render=render, document=document, **render.on_done_kwargs)
+        except Exception:
+            # The rows roll back; the file written for them must not stay behind on disk.
+            document.file.delete(save=False)
+            raise
     return document
 
 

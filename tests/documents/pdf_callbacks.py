@@ -17,3 +17,7 @@ def applicant_context(*, user_id: int, plan_number: str) -> dict:
 
 def broken_context(**kwargs) -> dict:
     raise RuntimeError("the order this PDF was for is gone")
+
+
+def failing_callback(*, render, document, **kwargs) -> None:
+    raise RuntimeError("the work order could not be updated")

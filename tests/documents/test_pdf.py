@@ -270,3 +270,17 @@ def test_a_process_that_renders_pdfs_still_refuses_truncated_uploads():
                      doc_type="property_proof", uploaded_by=user, owner_user=user)
     assert refused.value.code == "bad_image"
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+@pytest.mark.django_db
+def test_a_failing_callback_leaves_neither_a_document_nor_a_file(django_capture_on_commit_callbacks, settings):
+    with django_capture_on_commit_callbacks(execute=True):
+        render = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
+                             doc_type="application_form", owner_user=VerifiedUserFactory(), name="答复单",
+                             on_done="tests.documents.pdf_callbacks.failing_callback")
+    render.refresh_from_db()
+    assert render.status == PdfRenderStatus.FAILED
+    assert "the work order could not be updated" in render.last_error
+    assert not Document.objects.exists()
+    private = Path(settings.PRIVATE_MEDIA_ROOT)
+    assert not [p for p in private.rglob("*") if p.is_file()]
