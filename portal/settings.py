@@ -165,6 +165,8 @@ UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 # Requests larger than this are refused before Django reads them; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The utility named in the header of every PDF the portal issues.
+UTILITY_NAME = env.str("UTILITY_NAME", default="国网青海省电力公司")
 
 # --- static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -224,6 +226,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # the task's "expires").
         "options": {"expire_seconds": 55},
     },
+}
+
+# PDFs requested while the broker or the workers were down are rendered once they are back
+# (portal.documents). expire_seconds: a sweep still queued when the next is due is pointless.
+CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
+    "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
 }
 
 # --- REST API -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("portal.verification.api_urls")),
     path("", include("portal.notifications.api_urls")),
     path("", include("portal.documents.api_urls")),
+    path("", include("portal.signing.api_urls")),
     path("", include("portal.audit.api_urls")),
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("portal.verification.urls")),  # /dev/sms/ and the send-code endpoint
     path("notifications/", include("portal.notifications.urls")),
     path("documents/", include("portal.documents.urls")),
+    path("signing/", include("portal.signing.urls")),
     path("my/", include("portal.audit.urls")),
     path("", include("applications.urls")),
 ]

@@ -74,3 +74,40 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     legal_rep_name = "赵强"
     legal_rep_id_number = factory.Sequence(lambda n: resident_id(n, birth="19750612"))
     registered_address = "青海省西宁市城东区八一中路 8 号"
+
+
+# --- documents and signing (portal.documents, portal.signing) -------------------------------
+
+def _small_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
+SMALL_PNG = _small_png()
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A stored file. Pass ``doc_type=DocumentType.objects.get(code=...)`` for another type and
+    ``owner_enterprise=...`` (with ``owner_user=None``) for an enterprise's document."""
+
+    class Meta:
+        model = "documents.Document"
+
+    doc_type = factory.LazyFunction(lambda: _document_type("property_proof"))
+    owner_user = factory.SubFactory(VerifiedUserFactory)
+    file = factory.django.FileField(filename="scan.png", data=SMALL_PNG)
+    content_type = "image/png"
+    size = len(SMALL_PNG)
+    sha256 = factory.LazyFunction(lambda: __import__("hashlib").sha256(SMALL_PNG).hexdigest())
+    original_name = "房产证.png"
+
+
+def _document_type(code: str):
+    from portal.documents.models import DocumentType
+
+    return DocumentType.objects.get(code=code)

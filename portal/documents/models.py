@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 def private_storage():
     """Files here are never under a public URL: they are served by a view that checks access."""
     return storages["private"]
+
+
+# A document this close to its expiry is flagged, so the customer renews it before a business
+# needs it.
+EXPIRING_DAYS = 30
 
 
 class OwnerKind(models.TextChoices):
@@ -28,6 +34,9 @@ class DocumentType(models.Model):
     sensitive = models.BooleanField(_("含敏感个人信息"), default=False)
     # May a valid one on file stand in for a new upload in a later application (一证通办)?
     reusable = models.BooleanField(_("可复用"), default=True)
+    # Types the portal produces itself (signatures, generated forms) are not offered in the
+    # customer's upload form.
+    customer_upload = models.BooleanField(_("客户可上传"), default=True)
     default_validity_months = models.PositiveSmallIntegerField(
         _("默认有效期（月）"), null=True, blank=True, help_text=_("上传时未填写到期日时使用；留空表示长期有效")
     )
@@ -104,5 +113,87 @@ class Document(models.Model):
         return self.expires_on is None or self.expires_on >= timezone.localdate()
 
     @property
+    def validity(self) -> str:
+        """``permanent``, ``valid``, ``expiring`` (within EXPIRING_DAYS) or ``expired``."""
+        if self.expires_on is None:
+            return "permanent"
+        today = timezone.localdate()
+        if self.expires_on < today:
+            return "expired"
+        if (self.expires_on - today).days <= EXPIRING_DAYS:
+            return "expiring"
+        return "valid"
+
+    @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(self.content_type, "bin")
+
+
+class PdfRenderStatus(models.TextChoices):
+    PENDING = "pending", _("等待生成")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
+class PdfRender(models.Model):
+    """A PDF the portal has been asked to render (SPEC 7): written in the caller's transaction,
+    rendered by a Celery worker, linked to the stored Document when done.
+
+    The row is the outbox: if the broker is down when the caller commits, the sweeper enqueues
+    the render again later, so no PDF is lost. A business model links to this row (or waits
+    for its ``on_done`` callback) to find the Document."""
+
+    template_name = models.CharField(_("模板"), max_length=200)
+    # JSON only: the worker rebuilds model instances through ``context_builder`` when given.
+    context = models.JSONField(_("模板数据"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    context_builder = models.CharField(
+        _("数据组装函数"), max_length=200, blank=True,
+        help_text=_("点分路径；在后台任务中以模板数据为关键字参数调用，返回模板上下文"),
+    )
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("文件类型"))
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("所属个人"),
+    )
+    owner_enterprise = models.ForeignKey(
+        "accounts.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("所属企业"),
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    on_done = models.CharField(
+        _("完成回调"), max_length=200, blank=True,
+        help_text=_("点分路径；生成后在同一事务中调用 fn(render=..., document=..., **回调参数)"),
+    )
+    on_done_kwargs = models.JSONField(_("回调参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PdfRenderStatus.choices, default=PdfRenderStatus.PENDING, db_index=True
+    )
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="render", verbose_name=_("生成的文件")
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF 生成任务")
+        verbose_name_plural = _("PDF 生成任务")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_user__isnull=False) | Q(owner_enterprise__isnull=False),
+                name="pdf_render_has_an_owner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(document__isnull=False),
+                name="pdf_render_done_has_a_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"

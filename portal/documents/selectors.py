@@ -3,16 +3,29 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal.documents.models import Document
+from portal.documents.access import owned_by_q
+from portal.documents.models import Document, DocumentType
 
 
 def documents_of(*, user) -> QuerySet[Document]:
-    """Documents a customer owns personally or through an enterprise they act for."""
-    enterprise_ids = user.memberships.values("enterprise_id")
+    """Documents a customer owns personally or through an enterprise they act for, newest
+    first, with what a list shows already joined (one query whatever the number of rows)."""
     return (
-        Document.objects.filter(owner_user=user)
-        .union(Document.objects.filter(owner_enterprise__in=enterprise_ids))
+        Document.objects.filter(owned_by_q(user))
+        .select_related("doc_type", "owner_enterprise")
+        .order_by("-created_at", "-id")
     )
+
+
+def document_for_reading(*, pk: int) -> Document | None:
+    """One document with what the download view and the audit need; access is checked by
+    the caller with ``portal.documents.access.can_view``."""
+    return Document.objects.select_related("doc_type", "owner_user", "owner_enterprise").filter(pk=pk).first()
+
+
+def uploadable_types() -> QuerySet[DocumentType]:
+    """Types a customer may upload themselves."""
+    return DocumentType.objects.filter(customer_upload=True).order_by("name")
 
 
 def reusable_document(

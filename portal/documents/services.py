@@ -7,21 +7,32 @@ import io
 import uuid
 import warnings
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.template.loader import get_template
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from portal.audit.services import record
 from portal.core.errors import DomainError
-from portal.documents.models import Document, DocumentSource, DocumentType, OwnerKind
+from portal.documents.models import (
+    Document,
+    DocumentSource,
+    DocumentType,
+    OwnerKind,
+    PdfRender,
+    PdfRenderStatus,
+)
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 _EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
@@ -42,8 +53,17 @@ def _size(n: int) -> str:
     return filesizeformat(n).replace("\xa0", " ")
 
 
+def strict_image_loading() -> None:
+    """Make Pillow refuse truncated images. Importing WeasyPrint turns Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES on (weasyprint/images.py), which would let a cut-off upload through
+    in any process that ever rendered a PDF; every check that relies on ``load()`` failing
+    calls this first."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def _reencode_image(data: bytes, content_type: str, field: str) -> bytes:
     fmt = "JPEG" if content_type == JPEG else "PNG"
+    strict_image_loading()
     Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_PIXELS
     try:
         with warnings.catch_warnings():
@@ -151,23 +171,26 @@ def store_upload(
 
 def store_generated(
     *, data: bytes, doc_type: DocumentType | str, owner_user=None, owner_enterprise=None,
-    name: str, source: str = DocumentSource.GENERATED, created_by=None,
+    name: str, source: str = DocumentSource.GENERATED, created_by=None, audit_action: str | None = None,
 ) -> Document:
-    """Keep a file the portal produced itself (a rendered PDF, a signed copy)."""
+    """Keep a file the portal produced itself (a rendered PDF, a signed copy, a drawn signature).
+    ``audit_action`` names the event in the audit trail when "生成文件" would say too little."""
     if isinstance(doc_type, str):
         doc_type = DocumentType.objects.get(code=doc_type)
+    if owner_user is None and owner_enterprise is None:
+        raise ValueError("A document needs an owner")
     content_type = sniff_content_type(data[:16])
     if content_type is None:
         raise ValueError("generated documents are PDF, PNG or JPEG")
     return _save(
         data=data, content_type=content_type, doc_type=doc_type, uploaded_by=created_by,
         owner_user=owner_user, owner_enterprise=owner_enterprise, issued_on=timezone.localdate(),
-        expires_on=None, original_name=name, source=source,
+        expires_on=None, original_name=name, source=source, audit_action=audit_action,
     )
 
 
 def _save(*, data, content_type, doc_type, uploaded_by, owner_user, owner_enterprise, issued_on,
-          expires_on, original_name, source) -> Document:
+          expires_on, original_name, source, audit_action=None) -> Document:
     with transaction.atomic():
         document = Document(
             doc_type=doc_type,
@@ -190,6 +213,113 @@ def _save(*, data, content_type, doc_type, uploaded_by, owner_user, owner_enterp
         except Exception:
             document.file.delete(save=False)
             raise
-        record(actor=uploaded_by, action=_("上传证照") if source == DocumentSource.UPLOAD else _("生成文件"),
-               obj=document, subject=owner_user)
+        if audit_action is None:
+            audit_action = _("上传证照") if source == DocumentSource.UPLOAD else _("生成文件")
+        record(actor=uploaded_by, action=audit_action, obj=document, subject=owner_user)
     return document
+
+
+def request_pdf(
+    *,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    doc_type: DocumentType | str,
+    name: str,
+    owner_user=None,
+    owner_enterprise=None,
+    context_builder: str = "",
+    on_done: str = "",
+    on_done_kwargs: dict[str, Any] | None = None,
+) -> PdfRender:
+    """Ask for a PDF to be rendered by a worker and kept as a Document; returns at once.
+
+    Call it inside the business transaction that needs the PDF: the request row commits with
+    it, and the render is enqueued on commit (a broker outage only delays it — the sweeper
+    picks up requests left pending). The caller either keeps the returned ``PdfRender`` (a
+    foreign key on its own model; ``render.document`` is filled when done) or names an
+    ``on_done`` callback, a dotted path called in the worker's transaction as
+    ``fn(render=..., document=..., **on_done_kwargs)`` — e.g. to link the document to a work
+    order and notify the customer.
+
+    ``context`` must be JSON (ids, strings, numbers; dates become ISO strings). To give the
+    template model instances, name a ``context_builder``: a dotted path called in the worker as
+    ``builder(**context)`` that returns the template context.
+    """
+    if isinstance(doc_type, str):
+        doc_type = DocumentType.objects.get(code=doc_type)
+    if owner_user is None and owner_enterprise is None:
+        raise ValueError("A PDF needs an owner")
+    for path in (context_builder, on_done):
+        if path:
+            import_string(path)  # a typo fails here, in the caller's test, not later in a worker
+    get_template(template_name)
+    with transaction.atomic():
+        render = PdfRender.objects.create(
+            template_name=template_name, context=context or {}, context_builder=context_builder,
+            doc_type=doc_type, owner_user=owner_user, owner_enterprise=owner_enterprise, name=name[:200],
+            on_done=on_done, on_done_kwargs=on_done_kwargs or {},
+        )
+        enqueue_render(render.pk)
+    return render
+
+
+def enqueue_render(render_id: int) -> None:
+    """Send the render to a worker once the current transaction commits."""
+    from portal.documents.tasks import render_pdf_document
+
+    transaction.on_commit(lambda: render_pdf_document.delay(render_id), robust=True)
+
+
+def complete_render(*, render_id: int) -> Document | None:
+    """Render a requested PDF and keep it (runs in the worker). Idempotent: a render already
+    done (a task delivered twice) returns its document without rendering again."""
+    from portal.documents.pdf import render_pdf
+
+    with transaction.atomic():
+        # The lock keeps two deliveries of the same task from storing two documents.
+        render = PdfRender.objects.select_for_update().select_related("doc_type").filter(pk=render_id).first()
+        if render is None:
+            return None
+        if render.status == PdfRenderStatus.DONE:
+            return render.document
+        render.attempts += 1
+        context = dict(render.context)
+        if render.context_builder:
+            context = import_string(render.context_builder)(**context)
+        data = render_pdf(render.template_name, context)
+        name = render.name if render.name.lower().endswith(".pdf") else f"{render.name}.pdf"
+        document = store_generated(
+            data=data, doc_type=render.doc_type, owner_user=render.owner_user,
+            owner_enterprise=render.owner_enterprise, name=name,
+        )
+        try:
+            render.document = document
+            render.status = PdfRenderStatus.DONE
+            render.finished_at = timezone.now()
+            render.last_error = ""
+            render.save(update_fields=["document", "status", "finished_at", "attempts", "last_error"])
+            if render.on_done:
+                import_string(render.on_done)(render=render, document=document, **render.on_done_kwargs)
+        except Exception:
+            # The rows roll back; the file written for them must not stay behind on disk.
+            document.file.delete(save=False)
+            raise
+    return document
+
+
+def note_render_failure(*, render_id: int, error: str, final: bool) -> None:
+    """Keep the error for staff; after the last retry the render is marked failed."""
+    update = {"last_error": error[:2000], "attempts": F("attempts") + 1}
+    if final:
+        update["status"] = PdfRenderStatus.FAILED
+    PdfRender.objects.filter(pk=render_id).exclude(status=PdfRenderStatus.DONE).update(**update)
+
+
+def retry_render(*, render: PdfRender, by) -> None:
+    """Staff: put a failed render back in the queue (after fixing its template or data)."""
+    with transaction.atomic():
+        PdfRender.objects.filter(pk=render.pk, status=PdfRenderStatus.FAILED).update(
+            status=PdfRenderStatus.PENDING, attempts=0
+        )
+        record(actor=by, action=_("重新生成PDF"), obj=render)
+        enqueue_render(render.pk)
