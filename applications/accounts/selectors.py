@@ -20,6 +20,7 @@ from applications.models import (
     Region,
     ServiceAccount,
 )
+from portal.core.masking import mask_id_number, mask_phone
 
 OUTAGE_HISTORY_DAYS = 30
 
@@ -77,6 +78,10 @@ def value_display(account: ServiceAccount, field: str, value: str) -> str:
     """A stored change value ("1", "demand", "315.0") as the customer reads it."""
     if value == "":
         return ""
+    if field == "holder_id_number":
+        return mask_id_number(value)
+    if field in ("registered_phone", "vat_phone"):
+        return mask_phone(value)
     try:
         model_field = ServiceAccount._meta.get_field(field)
     except FieldDoesNotExist:

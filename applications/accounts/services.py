@@ -155,3 +155,44 @@ def remove_outage_watch(*, user, number: str) -> None:
     deleted, _unused = OutageWatch.objects.filter(user=user, account__number=_clean_number(number)).delete()
     if not deleted:
         raise DomainError(_("关注列表中没有这个户号"), code="not_watched", field="number")
+
+
+# --- backoffice ----------------------------------------------------------------------------------
+
+
+def save_account_by_staff(*, account: ServiceAccount, changed_fields: list[str], by) -> None:
+    """Save an account edited in the admin: each changed field goes to the account's history
+    (effective today) and to the audit trail."""
+    from django.utils import timezone
+
+    from applications.models import AccountChange
+
+    with transaction.atomic():
+        if account.pk is None:
+            account.save()
+            record(actor=by, action=_("新建用电户号"), obj=account)
+            return
+        before = ServiceAccount.objects.select_for_update().get(pk=account.pk)
+        account.save()
+        now = timezone.now()
+        changes = {}
+        for name in changed_fields:
+            attname = account._meta.get_field(name).attname
+            old, new = getattr(before, attname), getattr(account, attname)
+            if old == new:
+                continue
+            changes[name] = [_as_text(old), _as_text(new)]
+            AccountChange.objects.create(
+                account=account, field=name, old_value=_as_text(old)[:200], new_value=_as_text(new)[:200],
+                effective_on=now.date(), applied_at=now, changed_by=by, reason=_("后台修改"),
+            )
+        if changes:
+            record(actor=by, action=_("修改用电户号"), obj=account, changes=changes)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)

@@ -154,7 +154,6 @@ def test_no_code_is_sent_for_an_account_that_binds_at_once(alice, street):
 
 
 def test_unbinding_removes_only_my_binding_and_is_audited(alice, bob, alice_home):
-    services.bind_account  # noqa: B018 - the fixture bound Alice already
     other = AccountBinding.objects.create(user=bob, account=alice_home, via="sms")
 
     services.unbind_account(user=alice, number=alice_home.number)
