@@ -2,6 +2,7 @@
 GB 32100) so that a test that wants an invalid one says so."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -148,7 +149,7 @@ class BillFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(ServiceAccountFactory)
     period = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
     kwh = 200
-    amount = factory.LazyAttribute(lambda o: round(o.kwh * 0.3771, 2))
+    amount = factory.LazyAttribute(lambda o: round(Decimal(o.kwh) * Decimal("0.3771"), 2))
     due_on = factory.LazyAttribute(lambda o: (o.period + timedelta(days=45)).replace(day=15))
     paid_on = factory.LazyAttribute(lambda o: (o.period + timedelta(days=40)).replace(day=10))
 
