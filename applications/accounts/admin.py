@@ -5,6 +5,7 @@ Phones and ID numbers are masked in every changelist."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -14,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.accounts import imports, services
+# Imported here, not lazily: admin modules load in every process (the worker too), which is how
+# Celery learns this task; autodiscovery only looks at applications/tasks.py.
+from applications.accounts.tasks import notify_outage_watchers
 from applications.accounts.selectors import field_label, value_display
 from applications.models import (
     AccountBinding,
@@ -340,9 +344,12 @@ class OutageAdmin(admin.ModelAdmin):
         return f"{region.parent.name}{region.name}" if region.kind == Region.Kind.STREET and region.parent else region.name
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record(actor=request.user, action=str(_("修改停电信息") if change else _("发布停电信息")), obj=obj,
-               changes={k: ["", str(form.cleaned_data[k])] for k in form.changed_data})
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record(actor=request.user, action=str(_("修改停电信息") if change else _("发布停电信息")), obj=obj,
+                   changes={k: ["", str(form.cleaned_data[k])] for k in form.changed_data})
+            if not change:
+                transaction.on_commit(lambda: notify_outage_watchers.delay(obj.pk), robust=True)
 
 
 @admin.register(OutageWatch)

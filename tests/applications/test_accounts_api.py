@@ -139,3 +139,25 @@ def test_the_account_page_runs_a_fixed_number_of_queries(alice, alice_home, logg
 
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_the_openapi_schema_documents_the_endpoints_under_their_tags(alice, api):
+    schema = api(alice).get("/api/schema/?format=json").json()
+
+    tags = {
+        (path, method): operation["tags"]
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert tags[("/api/v1/service-accounts/", "get")] == ["accounts"]
+    assert tags[("/api/v1/service-accounts/bind/", "post")] == ["accounts"]
+    assert tags[("/api/v1/service-accounts/bind-code/", "post")] == ["accounts"]
+    assert tags[("/api/v1/service-accounts/{number}/binding/", "delete")] == ["accounts"]
+    assert tags[("/api/v1/service-accounts/{number}/bills/", "get")] == ["bills"]
+    assert tags[("/api/v1/outage-watches/", "post")] == ["outages"]
+    assert tags[("/api/v1/outage-watches/{number}/", "delete")] == ["outages"]
+    assert tags[("/api/v1/outages/", "get")] == ["outages"]
+    bind = schema["paths"]["/api/v1/service-accounts/bind/"]["post"]
+    assert {"201", "400", "429"} <= set(bind["responses"])
+    listing = schema["paths"]["/api/v1/service-accounts/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listing["$ref"].endswith("PaginatedAccountOutputList")

@@ -192,3 +192,14 @@ def test_the_outage_api_lists_run_a_fixed_number_of_queries(alice, street, logge
     with django_assert_max_num_queries(8):
         watches = client.get("/api/v1/outage-watches/").json()
     assert outages["count"] == rows and watches["count"] == rows
+
+
+def test_the_watchers_of_a_street_or_its_district_are_found_for_a_new_notice(alice, bob, watched, street, district, other_street):
+    from applications.accounts.tasks import notify_outage_watchers, outage_watchers
+
+    services.add_outage_watch(user=bob, number=ServiceAccountFactory(region=other_street).number)
+
+    assert list(outage_watchers(OutageFactory(region=street))) == [alice]
+    assert list(outage_watchers(OutageFactory(region=district))) == [alice]
+    assert list(outage_watchers(OutageFactory(region=other_street.parent))) == [bob]
+    assert notify_outage_watchers(OutageFactory(region=district).pk) == 1
