@@ -2,6 +2,7 @@
 named people and their accounts, "Alice and her accounts" style. ``street`` (城东区八一路街道)
 comes from the catalog's conftest."""
 
+import importlib
 import sys
 import types
 
@@ -26,6 +27,16 @@ def _ensure_unread_count() -> None:
         module = types.ModuleType("portal.notifications.selectors")
         module.unread_count = lambda *, user: 0
         sys.modules["portal.notifications.selectors"] = module
+
+
+def ensure_reference_data() -> None:
+    """Transactional tests (the browser ones) start after another one flushed the database,
+    migrations' reference data included; put the regions and parks back. (serialized_rollback
+    does not help there: Playwright's event loop gives the test another connection object.)"""
+    if not Region.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("applications.migrations.0002_reference_data").seed(apps, None)
 
 
 @pytest.fixture
