@@ -118,8 +118,9 @@ def test_my_accounts_page_and_api_run_a_fixed_number_of_queries(street, logged_i
     page = reverse("applications:accounts")
     client.get(page)  # the first request imports the URLconf
 
-    # session, user, my bindings with their accounts and areas, the session's new expiry (3)
-    with django_assert_max_num_queries(6):
+    # session, user, my bindings with their accounts and areas, the header's unread count,
+    # the session's new expiry (3)
+    with django_assert_max_num_queries(7):
         html = client.get(page).content.decode()
     assert html.count('data-testid="account-63') == rows
 
@@ -137,7 +138,8 @@ def test_the_account_page_runs_a_fixed_number_of_queries(alice, alice_home, logg
     url = reverse("applications:account_detail", args=[alice_home.number])
     client.get(url)
 
-    with django_assert_max_num_queries(7):
+    # session, user, the account with its binding, its history, unread count, session expiry (3)
+    with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
 
 

@@ -134,8 +134,9 @@ def test_the_outages_page_runs_a_fixed_number_of_queries(alice, watched, street,
     client = logged_in(alice)
     client.get(outages_url())  # the first request imports the URLconf
 
-    # session, user, watches, outages, bound accounts to suggest, the session's new expiry (3)
-    with django_assert_max_num_queries(8):
+    # session, user, watches, outages, bound accounts to suggest, the header's unread count,
+    # the session's new expiry (3)
+    with django_assert_max_num_queries(9):
         html = client.get(outages_url()).content.decode()
     assert html.count('data-testid="outage-') == rows
 
