@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("portal.documents.api_urls")),
     path("", include("portal.signing.api_urls")),
     path("", include("portal.audit.api_urls")),
+    path("", include("applications.api_urls")),
 ]
 
 urlpatterns = [

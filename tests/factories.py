@@ -1,6 +1,9 @@
 """factory_boy factories for the whole suite. Identity numbers are generated valid (GB 11643,
 GB 32100) so that a test that wants an invalid one says so."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
@@ -111,3 +114,95 @@ def _document_type(code: str):
     from portal.documents.models import DocumentType
 
     return DocumentType.objects.get(code=code)
+
+
+# --- service accounts, bills, outages (applications/accounts) -------------------------------------
+
+
+def _street(code: str = "630102006"):
+    """A street of the reference data (630102006 is 城东区八一路街道)."""
+    from applications.models import Region
+
+    return Region.objects.get(code=code)
+
+
+class ServiceAccountFactory(factory.django.DjangoModelFactory):
+    """A residential account in 八一路街道 held by a person with a valid resident ID.
+    ``ServiceAccountFactory(holder=user)`` makes ``user`` the holder (name and ID number)."""
+
+    class Meta:
+        model = "applications.ServiceAccount"
+
+    class Params:
+        holder = None
+
+    number = factory.Sequence(lambda n: f"63{n + 10_000_000:08d}")
+    customer_kind = "resident"
+    holder_name = factory.LazyAttribute(lambda o: o.holder.name if o.holder else "李秀兰")
+    holder_id_type = "resident_id"
+    holder_id_number = factory.LazyAttributeSequence(
+        lambda o, n: o.holder.id_number if o.holder else resident_id(n + 500, birth="19620415")
+    )
+    region = factory.LazyFunction(_street)
+    address = factory.Sequence(lambda n: f"八一中路 {n % 200 + 1} 号 {n % 6 + 1} 单元 {n % 30 + 101} 室")
+    voltage = "220V"
+    capacity = 8
+    usage_nature = "residential"
+    tariff_category = "居民生活用电（一户一表）"
+    registered_phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+
+class EnterpriseAccountFactory(ServiceAccountFactory):
+    """A 10 kV enterprise account on demand billing, held by ``holder_enterprise``."""
+
+    customer_kind = "enterprise"
+    holder_enterprise = factory.SubFactory(EnterpriseFactory)
+    holder_name = factory.LazyAttribute(lambda o: o.holder_enterprise.name)
+    holder_id_type = "credit_code"
+    holder_id_number = factory.LazyAttribute(lambda o: o.holder_enterprise.credit_code)
+    voltage = "10kV"
+    capacity = 800
+    usage_nature = "large_industry"
+    tariff_category = "大工业用电（1-10千伏）"
+    basic_charge = "demand"
+    contracted_demand = 500
+
+
+class AccountBindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.AccountBinding"
+
+    user = factory.SubFactory(VerifiedUserFactory)
+    account = factory.SubFactory(ServiceAccountFactory)
+    via = "holder_id"
+
+
+class BillFactory(factory.django.DjangoModelFactory):
+    """``period`` is the first day of the month; paid ten days after the month ends."""
+
+    class Meta:
+        model = "applications.Bill"
+
+    account = factory.SubFactory(ServiceAccountFactory)
+    period = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    kwh = 200
+    amount = factory.LazyAttribute(lambda o: round(Decimal(o.kwh) * Decimal("0.3771"), 2))
+    due_on = factory.LazyAttribute(lambda o: (o.period + timedelta(days=45)).replace(day=15))
+    paid_on = factory.LazyAttribute(lambda o: (o.period + timedelta(days=40)).replace(day=10))
+
+
+class OutageFactory(factory.django.DjangoModelFactory):
+    """A planned outage of 八一路街道 tomorrow from 8:00 to 18:00."""
+
+    class Meta:
+        model = "applications.Outage"
+
+    region = factory.LazyFunction(_street)
+    kind = "planned"
+    starts_at = factory.LazyFunction(
+        lambda: timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=10))
+    scope = "八一中路 1–99 号沿街商铺及住宅小区"
+    reason = "10千伏线路检修"
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))

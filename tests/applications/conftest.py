@@ -34,3 +34,7 @@ def residential_account(street):
         return account
 
     return make
+
+
+# Fixtures of the service-account tests (我的户号, 电量电费, 停电信息) live in their own module.
+from tests.applications.accounts_fixtures import *  # noqa: E402, F401, F403

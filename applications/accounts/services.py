@@ -1,0 +1,198 @@
+"""Writes on the customer's side of the registry: binding accounts (户号绑定) and the account
+numbers followed for outage notices (停电信息). Pages and the API both call these."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from applications.models import AccountBinding, AccountStatus, OutageWatch, ServiceAccount
+from portal.accounts.models import EnterpriseMembership
+from portal.audit.services import record
+from portal.core.errors import DomainError
+from portal.verification.models import Purpose, SmsCode
+from portal.verification.services import check_code, consume_code, request_code
+
+ACCOUNT_NUMBER = re.compile(r"^\d{10}$")
+MAX_OUTAGE_WATCHES = 20
+
+
+def _clean_number(number: str | None) -> str:
+    # People copy the number from a paper bill: spaces and dashes are not part of it.
+    return re.sub(r"[\s-]", "", number or "")
+
+
+def find_account(number: str | None, *, field: str = "number") -> ServiceAccount:
+    """The account with this number, or a DomainError on ``field`` that says what is wrong."""
+    number = _clean_number(number)
+    if not number:
+        raise DomainError(_("请输入用电户号"), code="required", field=field)
+    if not ACCOUNT_NUMBER.match(number):
+        raise DomainError(_("户号为10位数字，请核对电费单上的户号"), code="invalid_number", field=field)
+    account = ServiceAccount.objects.select_related("region__parent__parent", "holder_enterprise").filter(number=number).first()
+    if account is None:
+        raise DomainError(_("户号不存在，请核对电费单上的10位户号"), code="account_not_found", field=field)
+    return account
+
+
+# --- binding ----------------------------------------------------------------------------------
+
+
+def binding_route(*, user, account: ServiceAccount) -> str | None:
+    """How the user may bind without a code: their verified ID is the holder's, or they act for
+    the holder enterprise. None means an SMS code to the account's registered phone is needed."""
+    holder_id = (account.holder_id_number or "").strip().upper()
+    if user.is_real_name_verified and user.id_number and user.id_number.strip().upper() == holder_id:
+        return AccountBinding.Via.HOLDER_ID
+    memberships = EnterpriseMembership.objects.filter(user=user)
+    if account.holder_enterprise_id and memberships.filter(enterprise_id=account.holder_enterprise_id).exists():
+        return AccountBinding.Via.ENTERPRISE
+    # Accounts imported before the enterprise registered on the portal carry only its credit code.
+    if holder_id and memberships.filter(enterprise__credit_code=holder_id).exists():
+        return AccountBinding.Via.ENTERPRISE
+    return None
+
+
+def _bindable(*, user, number: str | None) -> ServiceAccount:
+    if not user.is_real_name_verified:
+        raise DomainError(_("绑定户号前请先完成实名认证"), code="real_name_required")
+    account = find_account(number)
+    if AccountBinding.objects.filter(user=user, account=account).exists():
+        raise DomainError(_("户号 %(number)s 已绑定到您的账号") % {"number": account.number},
+                          code="already_bound", field="number")
+    if account.status == AccountStatus.CLOSED:
+        raise DomainError(_("该户号已销户，不能绑定"), code="account_closed", field="number")
+    return account
+
+
+def check_bindable(*, user, number: str | None) -> tuple[ServiceAccount, str | None]:
+    """The account and how it would be bound (None: by SMS code), or the reason it cannot be."""
+    account = _bindable(user=user, number=number)
+    return account, binding_route(user=user, account=account)
+
+
+def request_bind_code(*, user, number: str | None, ip: str | None) -> ServiceAccount:
+    """Send a code (purpose bind_account) to the account's registered phone. The caller shows
+    only the masked phone: the holder's number is not the requester's to see."""
+    account, route = check_bindable(user=user, number=number)
+    if route is not None:
+        raise DomainError(_("您的实名信息与该户号一致，无需验证码，可直接绑定"), code="code_not_needed", field="number")
+    if not account.registered_phone:
+        raise DomainError(_("该户号没有预留手机号，请携带证件到营业厅或拨打95598办理绑定"),
+                          code="no_registered_phone", field="number")
+    request_code(phone=account.registered_phone, purpose=Purpose.BIND_ACCOUNT, ip=ip)
+    return account
+
+
+def bind_account(*, user, number: str | None, sms_code: str = "") -> AccountBinding:
+    """Bind an account to the user: at once when the holder is the user or their enterprise,
+    otherwise with the code sent to the account's registered phone."""
+    account, route = check_bindable(user=user, number=number)
+    sms: SmsCode | None = None
+    if route is None:
+        if not (sms_code or "").strip():
+            raise DomainError(
+                _("请输入发送至户号预留手机 %(phone)s 的验证码") % {"phone": account.masked_phone},
+                code="sms_code_required", field="sms_code",
+            )
+        # Outside the transaction: a wrong guess must count even though the binding fails.
+        sms = check_code(phone=account.registered_phone, purpose=Purpose.BIND_ACCOUNT, code=sms_code)
+        route = AccountBinding.Via.SMS
+    try:
+        with transaction.atomic():
+            if sms is not None:
+                consume_code(sms)
+            binding = AccountBinding.objects.create(user=user, account=account, via=route)
+            record(actor=user, action=_("绑定户号"), obj=account, subject=user,
+                   changes={"binding": ["", binding.get_via_display()]})
+    except IntegrityError:
+        # A double submit: the other request bound it a moment ago.
+        binding = AccountBinding.objects.get(user=user, account=account)
+    return binding
+
+
+def unbind_account(*, user, number: str) -> None:
+    """Remove the user's binding of an account (the account itself is untouched)."""
+    with transaction.atomic():
+        binding = (
+            AccountBinding.objects.select_for_update().select_related("account")
+            .filter(user=user, account__number=_clean_number(number)).first()
+        )
+        if binding is None:
+            raise DomainError(_("您没有绑定这个户号"), code="not_bound", field="number")
+        account = binding.account
+        via = binding.get_via_display()
+        binding.delete()
+        record(actor=user, action=_("解除绑定户号"), obj=account, subject=user, changes={"binding": [via, ""]})
+
+
+# --- outage notices ------------------------------------------------------------------------------
+
+
+def add_outage_watch(*, user, number: str | None) -> OutageWatch:
+    """确认添加: follow the outages of an account's area. Outage notices are public, so any
+    existing open account may be added; only its area is ever shown."""
+    account = find_account(number)
+    if account.status == AccountStatus.CLOSED:
+        raise DomainError(_("该户号已销户，无需关注停电信息"), code="account_closed", field="number")
+    with transaction.atomic():
+        # Serialise one user's additions so the limit holds under a double submit.
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        existing = OutageWatch.objects.filter(user=user, account=account).first()
+        if existing is not None:
+            raise DomainError(_("户号 %(number)s 已在关注列表中") % {"number": account.number},
+                              code="already_watched", field="number")
+        if OutageWatch.objects.filter(user=user).count() >= MAX_OUTAGE_WATCHES:
+            raise DomainError(_("最多关注 %(n)s 个户号，请先移除不再需要的户号") % {"n": MAX_OUTAGE_WATCHES},
+                              code="too_many_watches", field="number")
+        return OutageWatch.objects.create(user=user, account=account)
+
+
+def remove_outage_watch(*, user, number: str) -> None:
+    deleted, _unused = OutageWatch.objects.filter(user=user, account__number=_clean_number(number)).delete()
+    if not deleted:
+        raise DomainError(_("关注列表中没有这个户号"), code="not_watched", field="number")
+
+
+# --- backoffice ----------------------------------------------------------------------------------
+
+
+def save_account_by_staff(*, account: ServiceAccount, changed_fields: list[str], by) -> None:
+    """Save an account edited in the admin: each changed field goes to the account's history
+    (effective today) and to the audit trail."""
+    from django.utils import timezone
+
+    from applications.models import AccountChange
+
+    with transaction.atomic():
+        if account.pk is None:
+            account.save()
+            record(actor=by, action=_("新建用电户号"), obj=account)
+            return
+        before = ServiceAccount.objects.select_for_update().get(pk=account.pk)
+        account.save()
+        now = timezone.now()
+        changes = {}
+        for name in changed_fields:
+            attname = account._meta.get_field(name).attname
+            old, new = getattr(before, attname), getattr(account, attname)
+            if old == new:
+                continue
+            changes[name] = [_as_text(old), _as_text(new)]
+            AccountChange.objects.create(
+                account=account, field=name, old_value=_as_text(old)[:200], new_value=_as_text(new)[:200],
+                effective_on=now.date(), applied_at=now, changed_by=by, reason=_("后台修改"),
+            )
+        if changes:
+            record(actor=by, action=_("修改用电户号"), obj=account, changes=changes)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)

@@ -1,0 +1,86 @@
+"""A customer binds their mother's account with the code sent to its registered phone, sees it
+in 我的户号, then opens 电量电费 and sees the 12-month chart — on a phone-sized Chromium."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from applications.models import AccountBinding
+from tests.applications.accounts_fixtures import _ensure_unread_count, ensure_reference_data
+from tests.conftest import latest_sms_code
+from tests.factories import BillFactory, OutageFactory, ServiceAccountFactory, VerifiedUserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _platform_pages(settings):
+    settings.ROOT_URLCONF = "tests.applications.accounts_urls"
+    _ensure_unread_count()
+    ensure_reference_data()
+
+
+def months_back(n: int) -> date:
+    first = timezone.localdate().replace(day=1)
+    index = first.year * 12 + first.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def log_in(page, live_server, user) -> None:
+    """The log-in pages belong to another branch: reuse a session made by the test client."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": live_server.url}])
+
+
+def test_bind_by_sms_code_then_see_the_bills_chart(page, live_server):
+    user = VerifiedUserFactory(name="张丽", phone="13912345678")
+    mother = ServiceAccountFactory(number="6301000002", holder_name="李秀兰", registered_phone="13698761234",
+                                   peak_valley=True, address="八一中路 12 号 1 单元 101 室")
+    for back in range(1, 13):
+        kwh = Decimal(150 + 12 * abs(6 - back))
+        BillFactory(account=mother, period=months_back(back), kwh=kwh, kwh_peak=kwh * Decimal("0.6"),
+                    kwh_valley=kwh * Decimal("0.4"), paid_on=None if back == 1 else months_back(back - 1) + timedelta(days=9),
+                    due_on=timezone.localdate() + timedelta(days=10) if back == 1 else months_back(back - 1) + timedelta(days=24))
+    OutageFactory(region=mother.region)
+    log_in(page, live_server, user)
+
+    page.goto(f"{live_server.url}/service-accounts/")
+    page.screenshot(path="/tmp/accounts3-accounts-empty.png", full_page=True)
+    page.get_by_label("用电户号").fill("6301000002")
+    page.get_by_role("button", name="绑定").click()
+    page.get_by_text("验证码将发送至户号预留手机 136****1234").wait_for()
+
+    page.get_by_role("button", name="发送验证码").click()
+    page.get_by_text("验证码已发送至 136****1234").wait_for()
+    page.screenshot(path="/tmp/accounts3-bind-code.png", full_page=True)
+    code = latest_sms_code("13698761234")  # the text went to the account's phone, not to 张丽's
+    page.get_by_label("短信验证码").fill(code)
+    page.get_by_role("button", name="确认绑定").click()
+
+    page.get_by_text("户号 6301000002 绑定成功").wait_for()
+    assert page.get_by_test_id("peak-valley-line").inner_text() == "已执行峰谷电价，您当前可取消峰谷电"
+    page.screenshot(path="/tmp/accounts3-detail.png", full_page=True)
+    assert AccountBinding.objects.get(user=user).via == "sms"
+
+    page.get_by_role("link", name="我的户号").first.click()
+    assert page.get_by_test_id("account-6301000002").is_visible()
+    page.screenshot(path="/tmp/accounts3-accounts.png", full_page=True)
+
+    page.get_by_test_id("account-6301000002").get_by_role("link", name="电量电费").click()
+    chart = page.get_by_role("img", name="户号 6301000002 近12个月用电量")
+    chart.wait_for()
+    assert page.get_by_test_id("chart-bar").count() == 12
+    assert page.locator("rect.peak").count() == 12
+    page.screenshot(path="/tmp/accounts3-bills.png", full_page=True)
+
+    page.get_by_role("link", name="停电信息").first.click()
+    page.get_by_role("button", name="添加户号 6301000002").click()
+    page.get_by_text("已添加户号 6301000002").wait_for()
+    assert page.get_by_text("10千伏线路检修").is_visible()
+    page.screenshot(path="/tmp/accounts3-outages.png", full_page=True)
