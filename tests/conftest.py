@@ -33,6 +33,21 @@ def _isolated_files_and_tasks(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data_after_a_flush(request):
+    """A transactional test may follow one that emptied every table: put the reference data of
+    the data migrations back first (see tests/reference_data.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from tests import reference_data
+
+        if reference_data.is_missing():
+            reference_data.replay()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -2,10 +2,6 @@
 named people and their accounts, "Alice and her accounts" style. ``street`` (城东区八一路街道)
 comes from the catalog's conftest."""
 
-import importlib
-import sys
-import types
-
 import pytest
 from django.test import Client
 
@@ -16,34 +12,6 @@ from tests.factories import (
     ServiceAccountFactory,
     VerifiedUserFactory,
 )
-
-
-def _ensure_unread_count() -> None:
-    """base.html shows the unread count from portal.notifications.selectors, which another
-    branch provides; until it is merged the header counts zero."""
-    try:
-        import portal.notifications.selectors  # noqa: F401
-    except ImportError:
-        module = types.ModuleType("portal.notifications.selectors")
-        module.unread_count = lambda *, user: 0
-        sys.modules["portal.notifications.selectors"] = module
-
-
-def ensure_reference_data() -> None:
-    """Transactional tests (the browser ones) start after another one flushed the database,
-    migrations' reference data included; put the regions and parks back. (serialized_rollback
-    does not help there: Playwright's event loop gives the test another connection object.)"""
-    if not Region.objects.exists():
-        from django.apps import apps
-
-        importlib.import_module("applications.migrations.0002_reference_data").seed(apps, None)
-
-
-@pytest.fixture
-def platform_pages(settings):
-    """Pages that extend base.html render even before the platform's pages are merged."""
-    settings.ROOT_URLCONF = "tests.applications.accounts_urls"
-    _ensure_unread_count()
 
 
 @pytest.fixture

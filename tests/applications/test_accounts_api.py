@@ -13,7 +13,7 @@ from portal.verification.models import SmsMessage
 from tests.conftest import latest_sms_code
 from tests.factories import ServiceAccountFactory, VerifiedUserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform_pages")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from portal.verification.models import Purpose, SmsCode, SmsMessage
 from tests.conftest import latest_sms_code
 from tests.factories import EnterpriseAccountFactory, ServiceAccountFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform_pages")]
+pytestmark = pytest.mark.django_db
 
 
 

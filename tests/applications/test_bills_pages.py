@@ -12,7 +12,7 @@ from applications.accounts.bills import summarize_bills
 from applications.models import AccountBinding, Bill
 from tests.factories import BillFactory, ServiceAccountFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform_pages")]
+pytestmark = pytest.mark.django_db
 
 
 def month(back: int) -> date:

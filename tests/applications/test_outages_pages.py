@@ -12,7 +12,7 @@ from applications.models import OutageWatch, Region
 from portal.core.errors import DomainError
 from tests.factories import OutageFactory, ServiceAccountFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform_pages")]
+pytestmark = pytest.mark.django_db
 
 now = timezone.now
 

@@ -10,18 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from applications.models import AccountBinding
-from tests.applications.accounts_fixtures import _ensure_unread_count, ensure_reference_data
 from tests.conftest import latest_sms_code
 from tests.factories import BillFactory, OutageFactory, ServiceAccountFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _platform_pages(settings):
-    settings.ROOT_URLCONF = "tests.applications.accounts_urls"
-    _ensure_unread_count()
-    ensure_reference_data()
 
 
 def months_back(n: int) -> date:

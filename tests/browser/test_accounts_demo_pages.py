@@ -6,17 +6,9 @@ from django.conf import settings
 from django.test import Client
 
 from applications.demo import seed_service_accounts
-from tests.applications.accounts_fixtures import _ensure_unread_count, ensure_reference_data
 from tests.factories import EnterpriseFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _platform_pages(settings):
-    settings.ROOT_URLCONF = "tests.applications.accounts_urls"
-    _ensure_unread_count()
-    ensure_reference_data()
 
 
 def log_in(page, live_server, user) -> None:

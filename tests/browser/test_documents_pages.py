@@ -9,18 +9,10 @@ from django.utils import timezone
 from portal.accounts.models import EnterpriseMembership
 from portal.documents.models import Document, DocumentType
 from portal.signing.models import Signature
-from tests.documents.conftest import jpeg_bytes, reseed_document_types
-from tests.documents.stand_ins import install_unread_count_stand_in
+from tests.documents.conftest import jpeg_bytes
 from tests.factories import DocumentFactory, EnterpriseFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _pages_of_other_branches(settings):
-    settings.ROOT_URLCONF = "tests.documents.stand_in_urls"
-    install_unread_count_stand_in()
-    reseed_document_types()  # a transactional test before this one flushed them
 
 
 @pytest.fixture

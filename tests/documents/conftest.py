@@ -1,16 +1,8 @@
-import importlib
 import io
 
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.documents.stand_ins import install_unread_count_stand_in
-
-
-@pytest.fixture(autouse=True)
-def _pages_of_other_branches(settings):
-    settings.ROOT_URLCONF = "tests.documents.stand_in_urls"
-    install_unread_count_stand_in()
 
 
 def png_bytes(size=(40, 40), colour="white") -> bytes:
@@ -46,12 +38,3 @@ def signature_png(size=(600, 200)) -> bytes:
     return out.getvalue()
 
 
-def reseed_document_types() -> None:
-    """Put back the document types the migrations seed, after a transactional test (ours or
-    another app's) flushed the tables. Django's serialized_rollback cannot be used next to
-    Playwright: its sync API gives the test a fresh database connection object that lacks the
-    serialized copy."""
-    from django.apps import apps
-
-    for migration in ("0002_platform_document_types", "0004_signature_type"):
-        importlib.import_module(f"portal.documents.migrations.{migration}").seed(apps, None)

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 from portal.celery import app
 from portal.documents.models import PdfRender, PdfRenderStatus
 from portal.documents.services import request_pdf
-from tests.documents.conftest import reseed_document_types
 from tests.factories import VerifiedUserFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -33,7 +32,6 @@ def database_url() -> str:
 @pytest.fixture
 def worker_process():
     assert settings.REDIS_URL, "this test needs REDIS_URL: it runs a real worker on a real broker"
-    reseed_document_types()  # a transactional test before this one flushed them
     assert connection.vendor == "postgresql", "the worker shares the test database: PostgreSQL only"
     app.conf.task_always_eager = False
     app.control.purge()  # tasks left by an earlier run point at rows that no longer exist

@@ -3,13 +3,6 @@ import base64
 import pytest
 
 from tests.documents.conftest import signature_png
-from tests.documents.stand_ins import install_unread_count_stand_in
-
-
-@pytest.fixture(autouse=True)
-def _pages_of_other_branches(settings):
-    settings.ROOT_URLCONF = "tests.documents.stand_in_urls"
-    install_unread_count_stand_in()
 
 
 def as_data_url(png: bytes) -> str:

@@ -30,5 +30,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Schema, not reference data: tests/reference_data.py must not replay it after a flush.
+    replay_in_tests = False
     dependencies = [("audit", "0001_initial")]
     operations = [migrations.RunPython(forwards, backwards)]
