@@ -276,3 +276,27 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
                 application=obj, actor=obj.applicant, from_state="draft", to_state="submitted", note="客户提交申请",
                 at=obj.submitted_at or timezone.now(),
             )
+
+
+class WorkOrderFactory(factory.django.DjangoModelFactory):
+    """An order as acceptance leaves it, without running the services (for lists and queues).
+    Orders under test for their behaviour come from ``utility_flows.services.accept_application``."""
+
+    class Meta:
+        model = "utility_flows.WorkOrder"
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory, state="accepted")
+    business_code = factory.SelfAttribute("application.business_code")
+    flow = factory.LazyAttribute(lambda o: o.application.business.flow)
+    state = "accepted"
+    assignee = factory.SubFactory(StaffFactory)
+    customer = factory.SelfAttribute("application.applicant")
+    region = factory.LazyAttribute(lambda o: o.application.region.parent if o.application.region else None)
+    step_due_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def numbered(obj, create, extracted, **kwargs):
+        if create and not obj.number:
+            obj.number = f"GD{timezone.localdate():%Y%m%d}{obj.pk:06d}"
+            obj.save(update_fields=["number"])
