@@ -23,3 +23,8 @@ def supervisor():
 @pytest.fixture
 def inspector():
     return StaffFactory(name="杨磊", roles=[Role.INSPECTOR])
+
+
+@pytest.fixture(autouse=True)
+def _urls_with_placeholders(settings):
+    settings.ROOT_URLCONF = "tests.utility_flows.urls"
