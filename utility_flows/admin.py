@@ -30,7 +30,7 @@ from portal.core.errors import DomainError
 from portal.core.masking import mask_name, mask_phone
 from portal.core.workdays import WorkCalendar
 from utility_flows import selectors, services
-from utility_flows.clock import DUE_STEPS, PATHS, LimitTable, clock_for
+from utility_flows.clock import DUE_STEPS, PATHS, LimitTable, clock_for, step_name
 from utility_flows.models import (
     OPEN_STATES,
     OrderState,
@@ -168,7 +168,7 @@ class ReasonForm(forms.Form):
 class ApplicationAdmin(admin.ModelAdmin):
     """业务申请 — the acceptance queue. Drafts are the customer's own and never listed."""
 
-    list_display = ("number", "business_name", "applicant_masked", "district", "submitted_at", "waiting",
+    list_display = ("number", "business_name", "applicant_masked", "district", "submitted", "waiting",
                     "state", "open_flags_badge", "order_link")
     list_filter = (ApplicationQueueFilter, BusinessFilter, DistrictFilter, FlagFilter)
     list_select_related = ("applicant", "region__parent", "work_order")
@@ -207,6 +207,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("申请人"))
     def applicant_masked(self, obj):
         return _masked_person(obj.applicant)
+
+    @admin.display(description=_("提交时间"), ordering="submitted_at")
+    def submitted(self, obj):
+        return timezone.localtime(obj.submitted_at).strftime("%Y-%m-%d %H:%M") if obj.submitted_at else "—"
 
     @admin.display(description=_("区县"), ordering="region__parent__code")
     def district(self, obj):
@@ -412,7 +416,7 @@ class CollectForm(forms.Form):
 @admin.register(WorkOrder)
 class WorkOrderAdmin(admin.ModelAdmin):
     list_display = ("number", "business_name", "customer_masked", "region", "state", "assignee_name",
-                    "clock_badge", "accepted_at")
+                    "clock_badge", "accepted")
     list_filter = (OrderQueueFilter, BusinessFilter, OrderDistrictFilter, "state", "flow",
                    ("assignee", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("customer", "assignee", "region", "application")
@@ -444,6 +448,10 @@ class WorkOrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("客户"))
     def customer_masked(self, obj):
         return _masked_person(obj.customer)
+
+    @admin.display(description=_("受理时间"), ordering="accepted_at")
+    def accepted(self, obj):
+        return timezone.localtime(obj.accepted_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description=_("处理人"), ordering="assignee__name")
     def assignee_name(self, obj):
@@ -502,6 +510,9 @@ class WorkOrderAdmin(admin.ModelAdmin):
              forms_.get(("collect", d.pk)) or CollectForm(auto_id=f"collect{d.pk}_%s"))
             for d in services.deferred_documents(application)
         ]
+        # The main path's step first and marked default; detours (grid works) after it.
+        transitions = sorted(services.available_transitions(order, request.user) if can_act else [],
+                             key=lambda t: t[2])
         path_states = list(PATHS.get(order.flow, []))
         if order.state == OrderState.GRID_WORKS:
             path_states.insert(path_states.index(OrderState.CONNECTED), OrderState.GRID_WORKS)
@@ -517,11 +528,11 @@ class WorkOrderAdmin(admin.ModelAdmin):
             "clock": clock_for(order.step_due_on, calendar, today) if order.is_open else None,
             "step_due": DUE_STEPS.get((order.flow, order.state)),
             "path": [
-                (OrderState(s).label, limits.days(order.flow, s, business),
+                (step_name(order.flow, s), limits.days(order.flow, s, business),
                  "current" if i == position else "done" if i < position else "")
                 for i, s in enumerate(path_states)
             ],
-            "transitions": services.available_transitions(order, request.user) if can_act else [],
+            "transitions": transitions,
             "advance_form": forms_.get("advance") or AdvanceForm(
                 initial={"expected_state": order.state}, auto_id="advance_%s"),
             "reassign_form": forms_.get("reassign") or ReassignForm(business=business, exclude=order.assignee_id,

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from portal.core.workdays import WorkCalendar
 from utility_flows import selectors, services

@@ -45,6 +45,27 @@ DUE_STEPS: dict[tuple[str, str], object] = {
     (Flow.HV_EASSISTANT, S.MANAGER_ASSIGNED): _("客户经理联系客户（办电e助手后续环节即将上线）"),
 }
 
+# The same steps, short, for the backoffice's step chips.
+STEP_NAMES: dict[str, object] = {
+    S.ACCEPTED: _("联系客户"),
+    S.CONTACTED: _("现场勘查"),
+    S.SURVEYED: _("答复供电方案"),
+    S.PLAN_REPLIED: _("装表接电"),
+    S.GRID_WORKS: _("配套电网工程"),
+    S.CONNECTED: _("签订合同"),
+    S.CONTRACTED: _("归档"),
+    S.CHECKED: _("变更户号信息"),
+    S.EXECUTED: _("归档"),
+    S.MANAGER_ASSIGNED: _("联系客户"),
+}
+
+
+def step_name(flow: str, state: str) -> str:
+    if flow == Flow.CHANGE and state == S.CONTACTED:
+        return str(_("核实变更信息"))
+    return str(STEP_NAMES.get(state, state))
+
+
 # Where the utility as a whole, not the named handler, has the next move.
 _UTILITY_STATES = {S.GRID_WORKS}
 

@@ -28,3 +28,49 @@ def inspector():
 @pytest.fixture(autouse=True)
 def _urls_with_placeholders(settings):
     settings.ROOT_URLCONF = "tests.utility_flows.urls"
+
+
+class _LiveApps:
+    """The real app registry as a data migration sees it; permissions are re-created by
+    post_migrate beforehand, so ``grant`` need not (and must not touch real app configs)."""
+
+    def get_app_configs(self):
+        return []
+
+    def get_model(self, *args):
+        from django.apps import apps
+
+        return apps.get_model(*args)
+
+
+def restore_reference_data() -> None:
+    """Put back what the data migrations seed (role groups and their permissions, regions,
+    time limits) after a transactional test's flush. ``serialized_rollback`` should do this,
+    but the connection Playwright's tests run on can be a different object from the one the
+    serialized copy was stored on, and then nothing is restored."""
+    import importlib
+
+    from django.apps import apps
+
+    from applications.models import Region
+    from utility_flows.models import TimeLimit
+
+    if Region.objects.exists() and TimeLimit.objects.filter(business_code="").exists() and apps.get_model(
+        "auth", "Group"
+    ).objects.filter(name=Role.ACCOUNT_MANAGER, permissions__codename="view_workorder").exists():
+        return
+    # Content types and permissions first (what post_migrate makes), then the seeded rows.
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    live = _LiveApps()
+    importlib.import_module("portal.accounts.migrations.0002_role_groups").create_roles(live, None)
+    importlib.import_module("applications.migrations.0002_reference_data").seed(live, None)
+    mine = importlib.import_module("utility_flows.migrations.0002_defaults_and_grants")
+    mine.seed_time_limits(live)
+    mine.grant_roles(live)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    restore_reference_data()

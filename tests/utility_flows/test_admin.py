@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import AbnormalFlag, ApplicationState, Region
-from portal.accounts.roles import Role
 from portal.core.workdays import add_working_days, working_days_between
 from utility_flows import services
 from utility_flows.models import OrderState, TimeLimit, WorkOrder
-from tests.factories import ApplicationFactory, StaffFactory, VerifiedUserFactory, WorkOrderFactory
+from tests.factories import ApplicationFactory, VerifiedUserFactory, WorkOrderFactory
 
 pytestmark = pytest.mark.django_db
 

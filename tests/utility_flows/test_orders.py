@@ -359,8 +359,11 @@ def test_a_stale_page_is_refused_even_for_a_different_transition(manager, other_
     assert WorkOrder.objects.get(pk=order.pk).state == OrderState.CONNECTED
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_requests_one_wins_the_other_is_told_to_refresh(manager, other_manager):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_requests_one_wins_the_other_is_told_to_refresh(reference_data):
+    # Fixtures are made after the reference data is back (see restore_reference_data).
+    manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
+    other_manager = StaffFactory(name="刘洋", roles=[Role.ACCOUNT_MANAGER])
     order = services.accept_application(application=ApplicationFactory(), by=manager)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
@@ -477,3 +480,17 @@ def test_account_numbers_never_collide_with_existing_ones(manager):
     order.application.refresh_from_db()
     assert order.application.service_account.number == str(6390000000 + order.pk + 1)
     assert ServiceAccount.objects.filter(number__startswith="639").count() == 2
+
+
+def test_a_business_declaring_its_own_contact_limit_gets_an_editable_row_that_migrate_never_overwrites(declare):
+    from utility_flows.apps import sync_declared_contact_limits
+    from utility_flows.models import TimeLimit
+
+    declare(code="test_capacity_change", name="容量/需量变更（测试）", voltage="HV", contact_days=3)
+    sync_declared_contact_limits(sender=None)
+    row = TimeLimit.objects.get(business_code="test_capacity_change")
+    assert (row.flow, row.state, row.working_days) == (Flow.CHANGE, "accepted", 3)
+    assert not TimeLimit.objects.filter(business_code="peak_valley").exists()  # 1 day, as the general row
+    TimeLimit.objects.filter(pk=row.pk).update(working_days=2)  # staff changed it in the admin
+    sync_declared_contact_limits(sender=None)
+    assert TimeLimit.objects.get(pk=row.pk).working_days == 2

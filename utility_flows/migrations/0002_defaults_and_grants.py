@@ -52,17 +52,25 @@ HANDLER_PERMS = [
 SUPERVISOR_PERMS = HANDLER_PERMS + ["utility_flows.add_timelimit", "utility_flows.change_timelimit"]
 
 
-def forwards(apps, schema_editor):
+def seed_time_limits(apps) -> None:
     TimeLimit = apps.get_model("utility_flows", "TimeLimit")
     for flow, state, days, note in DEFAULT_LIMITS:
         TimeLimit.objects.get_or_create(
             flow=flow, state=state, business_code="", defaults={"working_days": days, "note": note}
         )
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_TRIGGER)
+
+
+def grant_roles(apps) -> None:
     grant(apps, Role.ACCOUNT_MANAGER, HANDLER_PERMS)
     grant(apps, Role.INSPECTOR, HANDLER_PERMS)
     grant(apps, Role.SUPERVISOR, SUPERVISOR_PERMS)
+
+
+def forwards(apps, schema_editor):
+    seed_time_limits(apps)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE_TRIGGER)
+    grant_roles(apps)
 
 
 def backwards(apps, schema_editor):
