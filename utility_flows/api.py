@@ -15,27 +15,27 @@ TAGS = ["orders"]
 
 
 class OrderOutput(serializers.Serializer):
-    class BusinessOutput(serializers.Serializer):
+    class OrderBusinessOutput(serializers.Serializer):
         code = serializers.CharField(source="business_code")
         name = serializers.CharField(source="business.name")
 
-    class StateOutput(serializers.Serializer):
+    class OrderStateOutput(serializers.Serializer):
         code = serializers.ChoiceField(choices=OrderState.choices, source="state")
         label = serializers.CharField(source="get_state_display")
 
-    class ClockOutput(serializers.Serializer):
+    class OrderClockOutput(serializers.Serializer):
         label = serializers.CharField(help_text=_("剩余 N 个工作日 / 今日到期 / 超期 N 个工作日"))
         working_days = serializers.IntegerField(source="days", help_text=_("剩余或超期的工作日数"))
         overdue = serializers.BooleanField()
 
-    class ActorOutput(serializers.Serializer):
+    class OrderActorOutput(serializers.Serializer):
         kind = serializers.ChoiceField(
             choices=["customer", "manager", "utility"], source="actor",
             help_text=_("customer 客户，manager 客户经理或用电检查人员，utility 供电公司"),
         )
         label = serializers.CharField(source="actor_label", help_text=_("例如：客户经理 王芳"))
 
-    class AssigneeOutput(serializers.Serializer):
+    class OrderAssigneeOutput(serializers.Serializer):
         name = serializers.CharField()
         organization = serializers.CharField(source="staff_profile.organization", default="")
         employee_number = serializers.CharField(source="staff_profile.employee_number", default="")
@@ -44,22 +44,22 @@ class OrderOutput(serializers.Serializer):
     number = serializers.CharField(help_text=_("工单编号"))
     application_id = serializers.IntegerField()
     application_number = serializers.CharField(source="application.number")
-    business = BusinessOutput(source="*")
+    business = OrderBusinessOutput(source="*")
     flow = serializers.ChoiceField(choices=FLOW_CHOICES)
-    state = StateOutput(source="*")
+    state = OrderStateOutput(source="*")
     accepted_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
     step = serializers.CharField(source="progress.step", allow_null=True, help_text=_("当前待办环节；已办结为 null"))
     step_due_on = serializers.DateField(allow_null=True, help_text=_("当前环节应完成日期"))
-    clock = ClockOutput(source="progress.clock", allow_null=True)
-    next_actor = ActorOutput(source="progress_actor", allow_null=True, help_text=_("下一步由谁办理；已办结为 null"))
+    clock = OrderClockOutput(source="progress.clock", allow_null=True)
+    next_actor = OrderActorOutput(source="progress_actor", allow_null=True, help_text=_("下一步由谁办理；已办结为 null"))
     expected_completion_on = serializers.DateField(
         source="progress.expected_on", allow_null=True,
         help_text=_("按剩余环节的时限（工作日）推算的预计办结日期；已办结时为办结日期"),
     )
     expected_note = serializers.CharField(source="progress.expected_note",
                                           help_text=_("无法推算预计办结日期时的说明"))
-    assignee = AssigneeOutput(allow_null=True, help_text=_("处理工单的客户经理（或用电检查人员）"))
+    assignee = OrderAssigneeOutput(allow_null=True, help_text=_("处理工单的客户经理（或用电检查人员）"))
 
     def to_representation(self, order):
         # Computed from what the page already loaded: no query per order.
@@ -69,7 +69,7 @@ class OrderOutput(serializers.Serializer):
         return super().to_representation(order)
 
 
-class HistoryOutput(serializers.Serializer):
+class OrderHistoryOutput(serializers.Serializer):
     at = serializers.DateTimeField()
     label = serializers.CharField()
     note = serializers.CharField()
@@ -78,7 +78,7 @@ class HistoryOutput(serializers.Serializer):
                                      help_text=_("application 申请记录，order 工单流转记录"))
 
 
-class DeferredDocumentOutput(serializers.Serializer):
+class OrderDeferredDocumentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     requirement = serializers.CharField()
     label = serializers.CharField()
@@ -87,8 +87,8 @@ class DeferredDocumentOutput(serializers.Serializer):
 
 
 class OrderDetailOutput(OrderOutput):
-    history = HistoryOutput(many=True, help_text=_("申请记录与工单流转记录，按时间排序"))
-    deferred_documents = DeferredDocumentOutput(many=True, help_text=_("承诺补交的材料（一证受理）"))
+    history = OrderHistoryOutput(many=True, help_text=_("申请记录与工单流转记录，按时间排序"))
+    deferred_documents = OrderDeferredDocumentOutput(many=True, help_text=_("承诺补交的材料（一证受理）"))
 
     def to_representation(self, order):
         order.history = selectors.history(order.application)

@@ -112,7 +112,11 @@ def test_a_promised_document_is_uploaded_from_the_record_and_the_order_sees_it(c
     promised.refresh_from_db()
     assert promised.fulfilled_at is not None and promised.document.doc_type.code == "property_proof"
     assert order.transitions.filter(name="upload_document", by=customer).exists()
-    assert "已补交" in client.get(detail(application)).content.decode()
+    body = client.get(detail(application)).content.decode()
+    assert "已补交" in body
+    from django.urls import reverse
+
+    assert f'href="{reverse("documents:download", args=[promised.document_id])}"' in body
 
 
 def test_overdue_promises_are_flagged_daily_and_settled_when_collected(manager):
