@@ -24,7 +24,7 @@ def _urls_with_placeholders(settings):
     settings.ROOT_URLCONF = "tests.utility_flows.urls"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_archived(browser, live_server):
     manager = StaffFactory(name="王芳", phone="13700001111", roles=[Role.ACCOUNT_MANAGER])
     application = ApplicationFactory()
@@ -84,7 +84,7 @@ def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_arc
     context.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_customer_follows_the_order_on_a_phone(page, live_server):
     from utility_flows import services
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])

@@ -45,9 +45,10 @@ class _LiveApps:
 
 def restore_reference_data() -> None:
     """Put back what the data migrations seed (role groups and their permissions, regions,
-    time limits) after a transactional test's flush. ``serialized_rollback`` should do this,
-    but the connection Playwright's tests run on can be a different object from the one the
-    serialized copy was stored on, and then nothing is restored."""
+    time limits) after an earlier transactional test's flush. Not ``serialized_rollback``:
+    under Playwright the test can run on a different connection object from the one the
+    serialized copy was stored on (nothing is restored), and after a flush by a test without
+    it, reloading the copy collides with the content types post_migrate re-created."""
     import importlib
 
     from django.apps import apps

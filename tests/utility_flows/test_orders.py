@@ -359,7 +359,7 @@ def test_a_stale_page_is_refused_even_for_a_different_transition(manager, other_
     assert WorkOrder.objects.get(pk=order.pk).state == OrderState.CONNECTED
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_requests_one_wins_the_other_is_told_to_refresh(reference_data):
     # Fixtures are made after the reference data is back (see restore_reference_data).
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
