@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("portal.signing.api_urls")),
     path("", include("portal.audit.api_urls")),
     path("", include("applications.api_urls")),
+    path("", include("utility_flows.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,4 +35,5 @@ urlpatterns = [
     path("signing/", include("portal.signing.urls")),
     path("my/", include("portal.audit.urls")),
     path("", include("applications.urls")),
+    path("", include("utility_flows.urls")),
 ]

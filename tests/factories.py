@@ -206,3 +206,97 @@ class OutageFactory(factory.django.DjangoModelFactory):
     scope = "八一中路 1–99 号沿街商铺及住宅小区"
     reason = "10千伏线路检修"
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+# --- applications and work orders (utility_flows) ------------------------------------------------
+
+
+def _appointment() -> str:
+    day = timezone.localdate() + timedelta(days=3)
+    return f"{day:%Y-%m-%d}T10:00"
+
+
+def _application_data(o) -> dict:
+    """The draft data a completed form leaves behind, per business (raw as typed, answers)."""
+    if o.business_code == "peak_valley":
+        account = o.service_account
+        raw = {"account": {"account_number": account.number, "notice_confirmed": "on"}, "applicant": {}}
+        answers = {
+            "account": {"account_number": account.number, "notice_confirmed": True,
+                        "peak_valley_target": not account.peak_valley},
+            "applicant": {"identity": "owner"},
+        }
+    else:
+        location = {"street": str(o.region.pk), "address": o.address, "capacity": str(o.capacity),
+                    "appointment": _appointment(), "notice_confirmed": "on"}
+        raw = {"location": location, "property": {"property_proof_type": "real_estate_certificate"}, "applicant": {}}
+        answers = {
+            "location": {"street": o.region.pk, "address": o.address, "capacity": str(o.capacity),
+                         "appointment": location["appointment"], "notice_confirmed": True},
+            "property": {"property_proof_type": "real_estate_certificate"},
+            "applicant": {"identity": "owner"},
+        }
+    answers[next(iter(answers))].update(o.extra_answers)
+    return {"raw": raw, "answers": answers, "done": list(raw), "deferred": {}}
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application, as ``submit_application`` leaves it (number, columns, data).
+    ``ApplicationFactory(business_code="peak_valley", service_account=account)`` for a change."""
+
+    class Meta:
+        model = "applications.Application"
+        skip_postgeneration_save = True
+
+    class Params:
+        extra_answers = factory.LazyFunction(dict)
+
+    business_code = "residential_new"
+    applicant = factory.SubFactory(VerifiedUserFactory)
+    state = "submitted"
+    number = factory.Sequence(lambda n: f"SQ{timezone.localdate():%Y%m%d}{n + 900000:06d}")
+    identity = "owner"
+    region = factory.LazyAttribute(lambda o: o.service_account.region if o.service_account else _street())
+    address = factory.LazyAttribute(
+        lambda o: o.service_account.address if o.service_account else "八一中路 8 号 3 单元 502 室"
+    )
+    capacity = factory.LazyAttribute(lambda o: None if o.service_account else 8)
+    service_account = None
+    contact_phone = factory.SelfAttribute("applicant.phone")
+    submitted_at = factory.LazyFunction(timezone.now)
+    current_step = "confirm"
+    data = factory.LazyAttribute(_application_data)
+
+    @factory.post_generation
+    def history(obj, create, extracted, **kwargs):
+        if create and obj.state != "draft":
+            from applications.models import ApplicationEvent
+
+            ApplicationEvent.objects.create(
+                application=obj, actor=obj.applicant, from_state="draft", to_state="submitted", note="客户提交申请",
+                at=obj.submitted_at or timezone.now(),
+            )
+
+
+class WorkOrderFactory(factory.django.DjangoModelFactory):
+    """An order as acceptance leaves it, without running the services (for lists and queues).
+    Orders under test for their behaviour come from ``utility_flows.services.accept_application``."""
+
+    class Meta:
+        model = "utility_flows.WorkOrder"
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory, state="accepted")
+    business_code = factory.SelfAttribute("application.business_code")
+    flow = factory.LazyAttribute(lambda o: o.application.business.flow)
+    state = "accepted"
+    assignee = factory.SubFactory(StaffFactory)
+    customer = factory.SelfAttribute("application.applicant")
+    region = factory.LazyAttribute(lambda o: o.application.region.parent if o.application.region else None)
+    step_due_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def numbered(obj, create, extracted, **kwargs):
+        if create and not obj.number:
+            obj.number = f"GD{timezone.localdate():%Y%m%d}{obj.pk:06d}"
+            obj.save(update_fields=["number"])

@@ -87,3 +87,70 @@ def working_days_between(a: date | datetime, b: date | datetime) -> int:
         if _builtin_is_workday(day) if working is None else working:
             count += 1
     return sign * count
+
+
+class WorkCalendar:
+    """Working days over a date range with the staff overrides read once.
+
+    ``add_working_days`` / ``working_days_between`` read the overrides on every call; a list of
+    200 orders each showing its clock would run 200 queries. Build one calendar for the page
+    (``WorkCalendar.around(today)``) and ask it instead: the answers are the same, and a day
+    outside the loaded range costs one more query for a wider range, never one per row."""
+
+    def __init__(self, start: date, end: date):
+        self.start, self.end = start, end
+        self._overrides = _overrides(start, end)
+
+    @classmethod
+    def around(cls, day: date | None = None, *, before: int = 400, after: int = 400) -> "WorkCalendar":
+        day = day or timezone.localdate()
+        return cls(day - timedelta(days=before), day + timedelta(days=after))
+
+    def _cover(self, low: date, high: date) -> None:
+        if low < self.start or high > self.end:
+            self.start, self.end = min(low, self.start), max(high, self.end)
+            self._overrides = _overrides(self.start, self.end)
+
+    def is_working_day(self, day: date) -> bool:
+        self._cover(day, day)
+        override = self._overrides.get(day)
+        return _builtin_is_workday(day) if override is None else override
+
+    @staticmethod
+    def _as_date(value: date | datetime) -> date:
+        if isinstance(value, datetime):
+            return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+        return value
+
+    def add_working_days(self, start: date | datetime, n: int) -> date:
+        """Same answer as the module's ``add_working_days``."""
+        start = self._as_date(start)
+        if n == 0:
+            return start
+        step = 1 if n > 0 else -1
+        span = timedelta(days=abs(n) * 2 + 30)
+        self._cover(*((start, start + span) if step > 0 else (start - span, start)))
+        remaining = abs(n)
+        for day, working in _walk(start, step, self._overrides):
+            if working:
+                remaining -= 1
+                if remaining == 0:
+                    return day
+        raise AssertionError("unreachable")
+
+    def working_days_between(self, a: date | datetime, b: date | datetime) -> int:
+        """Same answer as the module's ``working_days_between``."""
+        a, b = self._as_date(a), self._as_date(b)
+        if a == b:
+            return 0
+        sign = 1 if b > a else -1
+        low, high = min(a, b), max(a, b)
+        self._cover(low, high)
+        count = 0
+        day = low
+        while day < high:
+            day += timedelta(days=1)
+            working = self._overrides.get(day)
+            if _builtin_is_workday(day) if working is None else working:
+                count += 1
+        return sign * count

@@ -1,0 +1,505 @@
+"""Writes on work orders: acceptance, transitions, reassignment, deferred documents, flags.
+
+The admin backoffice, the customer pages and the API all call these. Each is one transaction;
+notifications are left to ``notify_customer`` on commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from applications import services as application_services
+from applications.catalog.base import Flow
+from applications.models import (
+    AbnormalFlag,
+    AccountBinding,
+    AccountChange,
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationState,
+    CustomerKind,
+    Identity,
+    Region,
+    ServiceAccount,
+    UsageNature,
+    Voltage,
+)
+from applications.requirements import document_owner, merged_answers, rule_context
+from portal.audit.services import record
+from portal.core.errors import DomainError
+from portal.core.workdays import WorkCalendar
+from utility_flows.clock import LimitTable, due_date
+from utility_flows.models import OPEN_STATES, OrderState, WorkOrder, WorkOrderTransition, may_handle, role_names
+
+# Every transition a person may ask for by name (the admin buttons, the API).
+TRANSITIONS = (
+    "contact", "survey", "reply_plan", "start_grid_works", "connect", "sign_contract",
+    "check_on_site", "check_at_desk", "execute", "archive",
+)
+
+
+def notify_customer(order_id: int, event: str) -> None:
+    """Tell the customer about an order event (SPEC 7: accepted, manager assigned, each step,
+    archived, a document collected...). Called on commit by every service here.
+
+    Deliberately empty in this branch: the lead wires it to ``portal.notifications.notify``
+    once the notifications app is merged (event names: ``accepted``, ``returned``,
+    ``rejected``, the transition names, ``reassigned``, ``document_collected``,
+    ``document_uploaded``)."""
+
+
+def _on_commit_notify(order: WorkOrder, event: str) -> None:
+    transaction.on_commit(partial(notify_customer, order.pk, event), robust=True)
+
+
+def _log(order: WorkOrder, *, name: str, from_state: str, by, reason: str = "") -> WorkOrderTransition:
+    return WorkOrderTransition.objects.create(
+        order=order, name=name, from_state=from_state, to_state=order.state, by=by, reason=reason[:500]
+    )
+
+
+def _stale() -> DomainError:
+    return DomainError(_("工单已被他人处理，请刷新"), code="concurrent")
+
+
+def _require_handler(by, business) -> None:
+    if not may_handle(by, business):
+        raise DomainError(
+            _("您没有办理“%(business)s”的权限（需%(role)s或营销主管）")
+            % {"business": business.name, "role": business.handler_role},
+            code="forbidden",
+        )
+
+
+def _district(application: Application) -> Region | None:
+    region = application.region or (application.service_account.region if application.service_account else None)
+    if region is not None and region.kind == Region.Kind.STREET:
+        return region.parent
+    return region
+
+
+# --- acceptance -----------------------------------------------------------------------------------
+
+
+def eligible_assignees(business):
+    """Active staff who can take this business's orders: its handler role."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=business.handler_role, is_active=True, is_staff=True)
+        .select_related("staff_profile")
+        .order_by("name", "pk")
+        .distinct()
+    )
+
+
+def pick_assignee(*, business, by):
+    """The accepting staff member when they hold the handler role, else the member of that role
+    with the fewest open orders (ties go to the longest-serving account)."""
+    if by is not None and business.handler_role in role_names(by) and by.is_active:
+        return by
+    candidate = (
+        get_user_model()
+        .objects.filter(groups__name=business.handler_role, is_active=True, is_staff=True)
+        .annotate(open_orders=Count("assigned_orders", filter=Q(assigned_orders__state__in=OPEN_STATES), distinct=True))
+        .order_by("open_orders", "pk")
+        .first()
+    )
+    if candidate is None:
+        raise DomainError(
+            _("当前没有在岗的%(role)s，无法分派工单") % {"role": business.handler_role}, code="no_assignee",
+            field="assignee",
+        )
+    return candidate
+
+
+def _check_assignee(assignee, business) -> None:
+    if not (assignee.is_active and assignee.is_staff and business.handler_role in role_names(assignee)):
+        raise DomainError(
+            _("%(name)s 不是在岗的%(role)s，不能分派") % {"name": assignee.name or assignee.masked_phone, "role": business.handler_role},
+            code="bad_assignee", field="assignee",
+        )
+
+
+def accept_application(*, application: Application, by, assignee=None) -> WorkOrder:
+    """受理: accept a submitted application and create its work order in the same transaction,
+    assigned to ``assignee`` or picked automatically, with the clock of its first step running.
+    High-voltage orders stop in ``manager_assigned`` (the e-assistant is a later issue)."""
+    business = application.business
+    _require_handler(by, business)
+    if assignee is not None:
+        _check_assignee(assignee, business)
+    with transaction.atomic():
+        application = application_services.mark_accepted(application=application, by=by)
+        if assignee is None:
+            assignee = pick_assignee(business=business, by=by)
+        now = timezone.now()
+        initial = OrderState.MANAGER_ASSIGNED if business.flow == Flow.HV_EASSISTANT else OrderState.ACCEPTED
+        order = WorkOrder(
+            application=application, business_code=application.business_code, flow=business.flow, state=initial,
+            assignee=assignee, region=_district(application), customer=application.applicant,
+            accepted_at=now, step_started_at=now,
+        )
+        order.step_due_on = due_date(order, LimitTable(), WorkCalendar.around(timezone.localdate(now)), start=now)
+        order.save()
+        order.number = f"GD{timezone.localdate(now):%Y%m%d}{order.pk:06d}"
+        order.save(update_fields=["number"])
+        _log(order, name="accept", from_state="", by=by,
+             reason=_("分派给%(role)s %(name)s") % {"role": business.handler_role, "name": assignee.name})
+        record(actor=by, action=_("受理申请并生成工单"), obj=order, subject=application.applicant,
+               changes={"assignee": ["", assignee.name]})
+        _on_commit_notify(order, "accepted")
+    return order
+
+
+def return_application(*, application: Application, by, reason: str) -> Application:
+    """退回补正, by staff who handle this business."""
+    _require_handler(by, application.business)
+    return application_services.return_application(application=application, by=by, reason=reason)
+
+
+def reject_application(*, application: Application, by, reason: str) -> Application:
+    """不予受理, by staff who handle this business."""
+    _require_handler(by, application.business)
+    return application_services.reject_application(application=application, by=by, reason=reason)
+
+
+# --- transitions ----------------------------------------------------------------------------------
+
+
+def available_transitions(order: WorkOrder, user) -> list[tuple[str, str, bool]]:
+    """[(name, label, reason required)] the user may run on the order now."""
+    result = []
+    for t in order.get_available_user_state_transitions(user):
+        result.append((t.name, str(t.custom.get("label", t.name)), bool(t.custom.get("reason_required"))))
+    return result
+
+
+def advance(*, order: WorkOrder, transition: str, by, reason: str = "", expected_state: str | None = None) -> WorkOrder:
+    """Run one transition of the order's machine: log it, move the clock, and do what the step
+    means (account changes on ``execute``; a new or larger account and the application's
+    completion on ``archive``). Of two people acting at once, the second gets a clear error.
+
+    ``expected_state`` is the state the person saw when they chose the transition."""
+    reason = (reason or "").strip()
+    if transition not in TRANSITIONS:
+        raise DomainError(_("没有这个操作"), code="unknown_transition", field="transition")
+    _require_handler(by, order.business)
+    if expected_state is not None and order.state != expected_state:
+        raise _stale()
+    method = getattr(order, transition)
+    if not can_proceed(method):
+        raise DomainError(
+            _("工单当前环节为“%(state)s”，不能执行此操作") % {"state": order.get_state_display()},
+            code="not_allowed", field="transition",
+        )
+    if not has_transition_perm(method, by):
+        raise DomainError(_("您没有执行此操作的权限"), code="forbidden")
+    meta = method._django_fsm.get_transition(order.state)
+    if meta.custom.get("reason_required") and not reason:
+        raise DomainError(_("请填写原因"), code="reason_required", field="reason")
+    from_state = order.state
+    try:
+        with transaction.atomic():
+            method()
+            now = timezone.now()
+            order.step_started_at = now
+            order.step_due_on = due_date(order, LimitTable(), WorkCalendar.around(timezone.localdate(now)), start=now)
+            # ConcurrentTransitionMixin: UPDATE ... WHERE state = <the state this object was
+            # loaded in>; if someone moved the order meanwhile, no row matches and it raises.
+            order.save()
+            note = _do_step(order, transition, by)
+            _log(order, name=transition, from_state=from_state, by=by, reason="；".join(p for p in (reason, note) if p))
+            record(actor=by, action=str(meta.custom.get("label", transition)), obj=order,
+                   subject=order.customer, changes={"state": [from_state, order.state]})
+            _on_commit_notify(order, transition)
+    except ConcurrentTransition:
+        order.refresh_from_db()
+        raise _stale() from None
+    return order
+
+
+def _do_step(order: WorkOrder, transition: str, by) -> str:
+    """The business meaning of a transition; returns a note for the log."""
+    application = order.application
+    business = order.business
+    if transition == "execute":
+        changes = application_services.apply_account_changes(application=application, by=by)
+        if not changes:
+            return ""
+        effective_on = changes[0].effective_on
+        if effective_on <= timezone.localdate():
+            return _("户号信息已变更，%(date)s 起生效") % {"date": effective_on.isoformat()}
+        return _("户号信息变更已登记，%(date)s 起生效") % {"date": effective_on.isoformat()}
+    if transition != "archive":
+        return ""
+    note = ""
+    if order.flow == Flow.LV_CONNECTION:
+        if business.is_new_connection:
+            account = _open_account(order, by)
+            note = _("新户号 %(number)s 已立户并绑定到客户") % {"number": account.number}
+        elif business.account_changes is not None:
+            application_services.apply_account_changes(application=application, by=by)
+        elif business.capacity_is_increase and application.service_account_id:
+            account = _raise_capacity(order, by)
+            note = _("户号 %(number)s 合同容量已变更为 %(cap)s") % {"number": account.number, "cap": account.capacity}
+    _complete_application(application, by=by)
+    return note
+
+
+def _complete_application(application: Application, *, by) -> None:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    from_state = locked.state
+    locked.complete()
+    locked.save()
+    ApplicationEvent.objects.create(
+        application=locked, actor=by, from_state=from_state, to_state=locked.state, note=_("工单归档，业务办结")
+    )
+
+
+def _new_account_number(order: WorkOrder) -> str:
+    # Accounts opened here take numbers from their own block (639 + 7 digits from the order id)
+    # so they never collide with the marketing system's imported numbers; a number already
+    # taken is stepped over.
+    candidate = 6390000000 + order.pk % 10_000_000
+    while ServiceAccount.objects.filter(number=str(candidate)).exists():
+        candidate = 6390000000 + (candidate + 1 - 6390000000) % 10_000_000
+    return str(candidate)
+
+
+def _open_account(order: WorkOrder, by) -> ServiceAccount:
+    """立户: the new connection's account, held by the applicant (or their enterprise, or the
+    owner an agent acted for), bound to the applicant."""
+    application = order.application
+    business = order.business
+    answers = merged_answers(application)
+    applicant = application.applicant
+    enterprise = application.enterprise
+    if enterprise is not None:
+        holder = {"holder_name": enterprise.name, "holder_id_type": "credit_code",
+                  "holder_id_number": enterprise.credit_code, "holder_enterprise": enterprise}
+    elif application.identity == Identity.AGENT and answers.get("owner_name"):
+        holder = {"holder_name": answers["owner_name"], "holder_id_type": answers.get("owner_id_type", ""),
+                  "holder_id_number": answers.get("owner_id_number", "")}
+    else:
+        holder = {"holder_name": applicant.name, "holder_id_type": applicant.id_type,
+                  "holder_id_number": applicant.id_number}
+    kind = business.customer_kind or (CustomerKind.ENTERPRISE if enterprise else CustomerKind.RESIDENT)
+    capacity = application.capacity or Decimal(str(answers.get(business.capacity_answer or "capacity") or "0"))
+    residential = kind == CustomerKind.RESIDENT
+    account = ServiceAccount.objects.create(
+        number=_new_account_number(order),
+        customer_kind=kind,
+        region=application.region,
+        address=application.address,
+        # A household up to 10 kW is served single-phase; anything larger three-phase.
+        voltage=Voltage.V220 if residential and capacity <= 10 else Voltage.V380,
+        capacity=capacity,
+        usage_nature=UsageNature.RESIDENTIAL if residential else UsageNature.COMMERCIAL,
+        tariff_category=_("居民生活用电（一户一表）") if residential else _("一般工商业用电"),
+        smart_payment=bool(answers.get("smart_payment")),
+        registered_phone=application.contact_phone or applicant.phone,
+        opened_on=timezone.localdate(),
+        **holder,
+    )
+    AccountBinding.objects.get_or_create(user=applicant, account=account, defaults={"via": AccountBinding.Via.CONNECTION})
+    application.service_account = account
+    application.save(update_fields=["service_account", "updated_at"])
+    record(actor=by, action=_("新装立户"), obj=account, subject=applicant,
+           changes={"number": ["", account.number], "capacity": ["", str(account.capacity)]})
+    return account
+
+
+def _raise_capacity(order: WorkOrder, by) -> ServiceAccount:
+    application = order.application
+    business = order.business
+    account = ServiceAccount.objects.select_for_update().get(pk=application.service_account_id)
+    new = business.capacity_requested(merged_answers(application), account)
+    if new is None and application.capacity:
+        new = account.capacity + application.capacity
+    if new is None:
+        return account
+    old = account.capacity
+    now = timezone.now()
+    AccountChange.objects.create(
+        account=account, field="capacity", old_value=str(old), new_value=str(new), effective_on=timezone.localdate(now),
+        applied_at=now, application=application, changed_by=by, reason=str(business.name),
+    )
+    account.capacity = new
+    account.save(update_fields=["capacity"])
+    record(actor=by, action=_("户号信息变更"), obj=account, subject=application.applicant,
+           changes={"capacity": [str(old), str(new)]})
+    return account
+
+
+# --- reassignment ----------------------------------------------------------------------------------
+
+
+def reassign(*, order: WorkOrder, to, by, reason: str) -> WorkOrder:
+    """改派: hand the order to another member of the handler role, with the reason logged."""
+    reason = (reason or "").strip()
+    business = order.business
+    _require_handler(by, business)
+    if not reason:
+        raise DomainError(_("请填写改派原因"), code="reason_required", field="reason")
+    _check_assignee(to, business)
+    with transaction.atomic():
+        locked = WorkOrder.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=order.pk)
+        if not locked.is_open:
+            raise DomainError(_("工单已归档，不能改派"), code="closed")
+        if locked.assignee_id == to.pk:
+            raise DomainError(_("工单已由 %(name)s 处理") % {"name": to.name}, code="same_assignee", field="assignee")
+        before = locked.assignee.name if locked.assignee else ""
+        locked.assignee = to
+        locked.save(update_fields=["assignee"])
+        _log(locked, name="reassign", from_state=locked.state, by=by,
+             reason=_("%(old)s → %(new)s：%(reason)s") % {"old": before or "—", "new": to.name, "reason": reason})
+        record(actor=by, action=_("改派工单"), obj=locked, subject=locked.customer, changes={"assignee": [before, to.name]})
+        _on_commit_notify(locked, "reassigned")
+    order.refresh_from_db()
+    return order
+
+
+# --- deferred documents (一证受理) -------------------------------------------------------------------
+
+
+def _rule(application: Application, key: str):
+    for rule in application.business.documents:
+        if rule.key == key:
+            return rule
+    return None
+
+
+def deferred_documents(application: Application) -> list[ApplicationDocument]:
+    return [d for d in application.documents.all() if d.how == ApplicationDocument.How.DEFERRED]
+
+
+def document_label(application: Application, requirement: str) -> str:
+    rule = _rule(application, requirement)
+    return str(rule.label) if rule else requirement
+
+
+def _settle_overdue_flag(application: Application, by) -> None:
+    """When nothing promised is outstanding any more, the overdue flag is settled."""
+    outstanding = ApplicationDocument.objects.filter(
+        application=application, how=ApplicationDocument.How.DEFERRED, fulfilled_at=None
+    ).exists()
+    if not outstanding:
+        AbnormalFlag.objects.filter(
+            application=application, kind=AbnormalFlag.Kind.OVERDUE_COMMITMENT, resolved_at=None
+        ).update(resolved_at=timezone.now(), resolved_by=by, resolution=_("承诺材料已补齐"))
+
+
+def collect_deferred_document(*, order: WorkOrder, document: ApplicationDocument, by, note: str) -> ApplicationDocument:
+    """现场补收: staff record a promised document collected on site (paper or shown), with a note."""
+    note = (note or "").strip()
+    _require_handler(by, order.business)
+    if document.application_id != order.application_id or document.how != ApplicationDocument.How.DEFERRED:
+        raise DomainError(_("这不是本工单承诺后补的材料"), code="not_deferred")
+    if not note:
+        raise DomainError(_("请填写补收说明，例如：已现场查验原件并留存复印件"), code="note_required", field="note")
+    with transaction.atomic():
+        updated = ApplicationDocument.objects.filter(pk=document.pk, fulfilled_at=None).update(fulfilled_at=timezone.now())
+        if not updated:
+            raise DomainError(_("该材料已补交"), code="already_fulfilled")
+        label = document_label(order.application, document.requirement)
+        _log(order, name="collect_document", from_state=order.state, by=by, reason=f"{label}：{note}")
+        record(actor=by, action=_("现场补收材料"), obj=order, subject=order.customer, changes={"document": ["", label]})
+        _settle_overdue_flag(order.application, by)
+        _on_commit_notify(order, "document_collected")
+    document.refresh_from_db()
+    return document
+
+
+def upload_deferred_document(*, document: ApplicationDocument, user, upload) -> ApplicationDocument:
+    """The customer uploads a document they promised (from the service record page)."""
+    application = document.application
+    if application.applicant_id != user.pk:
+        raise DomainError(_("只能为自己的申请补交材料"), code="not_yours")
+    if document.how != ApplicationDocument.How.DEFERRED:
+        raise DomainError(_("这项材料无需补交"), code="not_deferred")
+    if document.fulfilled_at is not None:
+        raise DomainError(_("该材料已补交"), code="already_fulfilled", field="file")
+    if application.state not in (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED):
+        raise DomainError(_("申请已%(state)s，无需再补交材料") % {"state": application.get_state_display()}, code="closed")
+    rule = _rule(application, document.requirement)
+    if rule is None:
+        raise DomainError(_("这项材料无需补交"), code="not_deferred")
+    from portal.documents.services import store_upload
+
+    owner = document_owner(application, rule)
+    with transaction.atomic():
+        stored = store_upload(
+            upload=upload, doc_type=rule.doc_type_code(rule_context(application)), uploaded_by=user, field="file",
+            owner_user=application.applicant if owner.get("owner_enterprise_id") is None else None,
+            owner_enterprise=application.enterprise if owner.get("owner_enterprise_id") else None,
+        )
+        updated = ApplicationDocument.objects.filter(pk=document.pk, fulfilled_at=None).update(
+            document=stored, fulfilled_at=timezone.now()
+        )
+        if not updated:
+            raise DomainError(_("该材料已补交"), code="already_fulfilled", field="file")
+        order = WorkOrder.objects.filter(application=application).first()
+        if order is not None:
+            _log(order, name="upload_document", from_state=order.state, by=user, reason=str(rule.label))
+            _on_commit_notify(order, "document_uploaded")
+        _settle_overdue_flag(application, user)
+    document.refresh_from_db()
+    return document
+
+
+def flag_overdue_commitments(*, today: date | None = None) -> int:
+    """Daily: applications whose promised documents are past their date are listed among the
+    abnormal orders (SPEC 2 一证受理). Returns how many flags were raised."""
+    today = today or timezone.localdate()
+    overdue = (
+        ApplicationDocument.objects.filter(
+            how=ApplicationDocument.How.DEFERRED, fulfilled_at=None, due_on__lt=today,
+            application__state__in=[ApplicationState.SUBMITTED, ApplicationState.ACCEPTED],
+        )
+        .select_related("application")
+        .order_by("application_id", "due_on")
+    )
+    by_application: dict[int, list[ApplicationDocument]] = {}
+    for doc in overdue:
+        by_application.setdefault(doc.application_id, []).append(doc)
+    raised = 0
+    for docs in by_application.values():
+        application = docs[0].application
+        detail = "、".join(
+            _("%(label)s（应于 %(date)s 前补交）") % {"label": document_label(application, d.requirement), "date": d.due_on}
+            for d in docs
+        )
+        _flag, created = AbnormalFlag.objects.get_or_create(
+            application=application, kind=AbnormalFlag.Kind.OVERDUE_COMMITMENT,
+            defaults={"detail": (_("承诺补交材料超期：") + detail)[:300]},
+        )
+        raised += created
+    return raised
+
+
+def resolve_flag(*, flag: AbnormalFlag, by, note: str) -> AbnormalFlag:
+    """Close an abnormal-order flag with what was done about it."""
+    note = (note or "").strip()
+    _require_handler(by, flag.application.business)
+    if not note:
+        raise DomainError(_("请填写处理说明"), code="note_required", field="resolution")
+    with transaction.atomic():
+        updated = AbnormalFlag.objects.filter(pk=flag.pk, resolved_at=None).update(
+            resolved_at=timezone.now(), resolved_by=by, resolution=note[:300]
+        )
+        if not updated:
+            raise DomainError(_("该异常已处理"), code="already_resolved")
+        record(actor=by, action=_("处理异常工单"), obj=flag.application, subject=flag.application.applicant,
+               changes={flag.kind: ["", note[:300]]})
+    flag.refresh_from_db()
+    return flag
