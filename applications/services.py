@@ -251,7 +251,7 @@ def submit_application(*, application: Application, user, sms_code: str, signatu
         from_state = locked.state
         _revalidate(locked, user)
         locked.contact_phone = user.phone
-        locked.effective_on = business.effective_date(timezone.localdate())
+        locked.effective_on = business.effective_date(timezone.localdate(), answers)
         if signature is not None:
             locked.signature = signature
         locked.submit()

@@ -15,7 +15,7 @@ from applications.catalog.base import CONFIRM_STEP, DOCUMENTS_STEP
 from applications.catalog.forms import AccountForm
 from applications.forms import ConfirmForm
 from applications.models import ApplicationState, ServiceAccount
-from applications.requirements import requirements_for
+from applications.requirements import merged_answers, requirements_for
 from applications.selectors import is_bound, my_application, my_drafts
 from applications.summary import summarize
 from portal.core.errors import DomainError
@@ -199,7 +199,7 @@ def confirm_step(request, application):
         _step_context(
             application, CONFIRM_STEP, form=form, sections=summarize(application),
             requirements=requirements_for(application),
-            effective_on=application.business.effective_date(timezone.localdate()),
+            effective_on=application.business.effective_date(timezone.localdate(), merged_answers(application)),
         ),
     )
 
