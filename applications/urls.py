@@ -12,4 +12,5 @@ urlpatterns = [
     path("applications/<int:pk>/account-preview/", views.account_preview, name="account_preview"),
     path("applications/<int:pk>/done/", views.done, name="done"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/smart-payment/", views.smart_payment, name="smart_payment"),
 ]

@@ -12,7 +12,6 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import AccountBinding, CustomerKind, Identity, Region, ServiceAccount, SmallBusinessPark
@@ -302,17 +301,18 @@ def enterprises_of(user):
     return Enterprise.objects.filter(memberships__user=user).order_by("name")
 
 
-def _enterprises_page_link() -> str:
-    from django.urls import reverse
+def enterprises_page_link() -> str:
+    """Help text pointing to 我的企业 (the identity pages own that URL)."""
+    from django.urls import NoReverseMatch, reverse
     from django.utils.html import format_html
 
-    return format_html(
-        '{} <a href="{}">{}</a>', _("您还没有绑定企业。"), reverse("accounts:enterprises"), _("去“我的企业”登记或绑定")
-    )
+    try:
+        url = reverse("accounts:enterprises")
+    except NoReverseMatch:  # the identity pages are not installed: say it without a link
+        return str(_("您还没有绑定企业，请先在“我的企业”中登记或绑定。"))
+    return format_html('{} <a href="{}">{}</a>', _("您还没有绑定企业。"), url, _("去“我的企业”登记或绑定"))
 
 
-# Evaluated only when the page renders (the identity pages own the URL).
-_enterprises_help = lazy(_enterprises_page_link, str)
 NO_ENTERPRISE = _("您还没有绑定企业，请先在“我的企业”中登记或绑定企业，再回来办理")
 
 
@@ -331,7 +331,7 @@ class EnterpriseMixin(forms.Form):
         field.queryset = enterprises_of(self.user)
         mine = list(field.queryset[:2])
         if not mine:
-            field.help_text = _enterprises_help()
+            field.help_text = enterprises_page_link()
             field.error_messages["required"] = NO_ENTERPRISE
         else:
             field.error_messages["required"] = _("请选择办理业务的企业")

@@ -478,3 +478,16 @@ CAPACITY_INCREASE = register(
         capacity_is_increase=True,
     )
 )
+
+
+# --- 智能交费签约: where the EV charger's completion page leads (seed 000 §6) ----------------------
+
+SMART_PAYMENT_AGREEMENT_VERSION = "2026-01"
+SMART_PAYMENT_AGREEMENT_TITLE = _("《智能交费服务协议》")
+SMART_PAYMENT_AGREEMENT = _(
+    "一、智能交费是供电企业根据您的用电量和电价每日测算电费，并从预存电费中扣减的交费方式。\n"
+    "二、预存电费余额低于预警金额时，我们通过短信和站内消息提醒您及时交费；余额不足且经提醒仍未交费的，"
+    "可能按约定停止供电，交费后 24 小时内恢复供电。\n"
+    "三、您可通过网上营业厅、手机客户端、银行等渠道交费，交费记录和电费明细可随时查询。\n"
+    "四、本协议自签订之日起生效，与新装户号的供用电合同同时执行；如需解除，可在营业厅或线上申请。"
+)
