@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("portal.notifications.api_urls")),
     path("", include("portal.documents.api_urls")),
     path("", include("portal.audit.api_urls")),
+    path("", include("applications.api_urls")),
 ]
 
 urlpatterns = [
