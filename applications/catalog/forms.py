@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.utils import timezone
-from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import AccountBinding, CustomerKind, Identity, Region, ServiceAccount, SmallBusinessPark
@@ -69,28 +68,28 @@ class NoticeMixin(forms.Form):
             self.fields["notice_confirmed"].label = _("我已阅读并确认%(title)s") % {"title": title}
 
 
+class _StreetsByDistrict(forms.models.ModelChoiceIterator):
+    """Streets grouped under their district (<optgroup>), evaluated only when rendered."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for street in self.queryset.order_by("parent__code", "code"):
+            groups.setdefault(street.parent.name if street.parent else "", []).append(self.choice(street))
+        yield from groups.items()
+
+
 class StreetChoiceField(forms.ModelChoiceField):
     """所在地区 / 街道 in one select, streets grouped under their district."""
+
+    iterator = _StreetsByDistrict
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Region.objects.filter(kind=Region.Kind.STREET).select_related("parent"))
         kwargs.setdefault("label", _("所在地区/街道"))
         kwargs.setdefault("empty_label", _("请选择"))
         super().__init__(**kwargs)
-
-    def _grouped(self):
-        groups: dict[str, list] = {}
-        for street in self.queryset.order_by("parent__code", "code"):
-            groups.setdefault(street.parent.name if street.parent else "", []).append((street.pk, street.name))
-        return [("", self.empty_label)] + list(groups.items())
-
-    def _get_choices(self):
-        # Lazy, like ModelChoiceField's own iterator: evaluated when the select renders, never
-        # at import (the class body builds this field before the tables exist on a fresh
-        # database, and `migrate` imports the URLconf).
-        return CallableChoiceIterator(self._grouped)
-
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 class CapacityField(forms.DecimalField):
