@@ -67,6 +67,9 @@ class Condition:
 
     label: Promise | str
     test: Callable[[RuleContext], bool]
+    # Templates call callables they meet: `{{ rule.when.label }}` would call the condition with
+    # no context and render "" — the 是否必备 column would stay empty on every page.
+    do_not_call_in_templates = True
 
     def __call__(self, ctx: RuleContext) -> bool:
         return self.test(ctx)

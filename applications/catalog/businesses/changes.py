@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from applications.catalog.base import (
@@ -1056,7 +1057,8 @@ class ClosureForm(StepForm):
         self.fields["refund_bank"].help_text = _(
             "账户余额 %(amount)s 元，销户后退至以下银行账户"
         ) % {"amount": account.balance}
-        self.fields["refund_account_name"].help_text = _("须与户名“%(name)s”一致") % {"name": account.holder_name}
+        # Help text is rendered as HTML: the registry's holder name is escaped.
+        self.fields["refund_account_name"].help_text = _("须与户名“%(name)s”一致") % {"name": escape(account.holder_name)}
 
     def clean_refund_account_number(self):
         value = "".join(self.cleaned_data["refund_account_number"].split())
