@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications import services
+from applications.catalog import registry
 from applications.catalog.base import first_of_next_month
 from applications.models import Application, ApplicationState
 from tests.applications.conftest import complete, photo, upload_missing
@@ -286,3 +287,18 @@ def test_the_schema_documents_the_applications_endpoints(api):
     assert "400" in step["put"]["responses"] and "404" in step["put"]["responses"]
     assert "429" in paths["/api/v1/applications/{id}/sms-code/"]["post"]["responses"]
     assert "multipart/form-data" in paths["/api/v1/applications/{id}/documents/{rule_key}/"]["post"]["requestBody"]["content"]
+
+
+@pytest.mark.parametrize("code", [b.code for b in registry.all_businesses()])
+def test_every_business_can_be_started_and_read_through_the_api(api, code):
+    user = VerifiedUserFactory()
+    client = api(user)
+    catalog = client.get(f"/api/v1/catalog/{code}/").json()
+    created = client.post("/api/v1/applications/", {"business": code}, format="json")
+    assert created.status_code == 201
+    steps = created.json()["steps"]
+    assert [s["key"] for s in steps] == [s["key"] for s in catalog["steps"]]
+    for described, current in zip(catalog["steps"], steps, strict=True):
+        # The draft's form is the catalog's, adapted to this user (fields derived or hidden).
+        assert {f["name"] for f in current["fields"]} <= {f["name"] for f in described["fields"]}
+        assert all(f["label"] for f in current["fields"])
