@@ -507,12 +507,13 @@ class ApplicationDocumentUpload(APIView):
         if rule_key not in {r.key for r in requirements_for(application)}:
             raise DomainError(_("按您目前填写的内容，本次无需提供这项材料"), code="not_required", field=rule_key)
         upload = request.FILES.get("file")
+        body = _plain(request.data) if upload is None else {}
         if upload is not None:
             errors = services.save_documents(application=application, user=request.user,
                                              uploads={rule_key: upload}, deferrals={})
             field = "file"
-        elif "defer_until" in request.data:
-            due_on = _parse_date(request.data.get("defer_until"))
+        elif "defer_until" in body:
+            due_on = _parse_date(body["defer_until"])
             errors = services.save_documents(application=application, user=request.user,
                                              uploads={}, deferrals={rule_key: due_on})
             field = "defer_until"
