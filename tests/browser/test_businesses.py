@@ -22,6 +22,23 @@ from tests.factories import VerifiedUserFactory
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("pages_render")]
 
 
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """The regions and document types the data migrations seed: a transactional test before this
+    one may have flushed them, so seed them again when they are missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from applications.models import Region
+
+    if not Region.objects.exists():
+        for module in ("portal.documents.migrations.0002_platform_document_types",
+                       "applications.migrations.0002_reference_data",
+                       "applications.migrations.0003_other_person_document_types"):
+            importlib.import_module(module).seed(apps, None)
+
+
 def log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
