@@ -55,6 +55,7 @@ from applications.catalog.registry import register
 from applications.identity import DerivedIdentity
 from applications.models import AccountStatus, BasicCharge, CustomerKind, Identity, UsageNature
 from portal.accounts.models import IdType
+from portal.accounts.roles import Role
 from portal.accounts.validators import MAINLAND_MOBILE
 
 AGENT_DOCUMENTS = [
@@ -253,7 +254,7 @@ RENAME_TRANSFER = register(
 
 # --- 7 暂停 ---------------------------------------------------------------------------------------
 
-INSPECTOR = "用电检查人员"  # portal.accounts.roles.Role.INSPECTOR
+INSPECTOR = Role.INSPECTOR.value  # seed 003: pause, reduction, restore and demand orders go to 用电检查人员
 
 
 class PauseAccountForm(NoticeMixin, AccountForm):
