@@ -346,7 +346,8 @@ class SmsCodeOut(serializers.Serializer):
 class SubmitIn(serializers.Serializer):
     sms_code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": _("验证码为6位数字")})
     signature_document = serializers.IntegerField(
-        required=False, help_text=_("手写签名文件的 id（需要签名的业务：需量值变更、基本电价计费方式变更）")
+        required=False,
+        help_text=_("手写签名的证照编号（POST signatures/ 返回的 document_id；需量值变更、基本电价计费方式变更必填）"),
     )
 
 
@@ -542,8 +543,8 @@ class ApplicationSmsCode(APIView):
 
 
 def signature_for_submit(user, document_id: int | None) -> Document | None:
-    """The handwritten signature a submit carries. Today: a document the user owns (uploaded by
-    the signing API). Hook for the lead: switch to portal.signing once it is merged."""
+    """The handwritten signature a submit carries: the ``document_id`` that the signing API
+    (POST /api/v1/signatures/, portal.signing) answers, which must be the user's own image."""
     if document_id is None:
         return None
     document = Document.objects.filter(pk=document_id, owner_user=user).first()

@@ -4,8 +4,11 @@ from django.urls import path
 
 from applications import api_applications
 
-urlpatterns = [
-    # --- service catalog and applications (api_applications.py) ---
+urlpatterns: list = []
+
+# --- applications (catalog, drafts, submission) -------------------------------------------------
+# api_applications.py; kept as one `+=` block so it sits below the account/bill/outage routes.
+urlpatterns += [
     path("catalog/", api_applications.CatalogList.as_view(), name="api-catalog"),
     path("catalog/<slug:code>/", api_applications.CatalogDetail.as_view(), name="api-catalog-detail"),
     path("applications/", api_applications.ApplicationListCreate.as_view(), name="api-applications"),
