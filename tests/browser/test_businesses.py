@@ -35,7 +35,7 @@ def reference_data(transactional_db):
     if not Region.objects.exists():
         for module in ("portal.documents.migrations.0002_platform_document_types",
                        "applications.migrations.0002_reference_data",
-                       "applications.migrations.0003_other_person_document_types"):
+                       "applications.migrations.0004_other_person_document_types"):
             importlib.import_module(module).seed(apps, None)
 
 

@@ -27,5 +27,7 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Numbered 0004 because main has 0003_account_permissions; when merging, point this at
+    # ("applications", "0003_account_permissions") so the graph has one leaf.
     dependencies = [("applications", "0002_reference_data")]
     operations = [migrations.RunPython(seed, unseed)]
