@@ -1,5 +1,8 @@
+"""API routes of applications/ (included under /api/v1/)."""
+
 from django.urls import path
 
+from applications import api_applications
 from applications.accounts import api as accounts_api
 
 # --- 我的户号, 电量电费, 停电信息 (applications/accounts/api.py) ------------------------------------
@@ -16,4 +19,20 @@ urlpatterns = [
 ]
 
 # --- applications (catalog, drafts, submission) -------------------------------------------------
-# Added by the catalog API's engineer.
+urlpatterns += [
+    path("catalog/", api_applications.CatalogList.as_view(), name="api-catalog"),
+    path("catalog/<slug:code>/", api_applications.CatalogDetail.as_view(), name="api-catalog-detail"),
+    path("applications/", api_applications.ApplicationListCreate.as_view(), name="api-applications"),
+    path("applications/<int:pk>/", api_applications.ApplicationDetail.as_view(), name="api-application"),
+    path("applications/<int:pk>/steps/<slug:step>/", api_applications.ApplicationStep.as_view(),
+         name="api-application-step"),
+    path("applications/<int:pk>/documents/<slug:rule_key>/", api_applications.ApplicationDocumentUpload.as_view(),
+         name="api-application-document"),
+    path("applications/<int:pk>/sms-code/", api_applications.ApplicationSmsCode.as_view(),
+         name="api-application-sms-code"),
+    path("applications/<int:pk>/submit/", api_applications.ApplicationSubmit.as_view(), name="api-application-submit"),
+    path("applications/<int:pk>/withdraw/", api_applications.ApplicationWithdraw.as_view(),
+         name="api-application-withdraw"),
+    path("applications/<int:pk>/smart-payment/", api_applications.ApplicationSmartPayment.as_view(),
+         name="api-application-smart-payment"),
+]

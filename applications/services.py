@@ -251,7 +251,7 @@ def submit_application(*, application: Application, user, sms_code: str, signatu
         from_state = locked.state
         _revalidate(locked, user)
         locked.contact_phone = user.phone
-        locked.effective_on = business.effective_date(timezone.localdate())
+        locked.effective_on = business.effective_date(timezone.localdate(), answers)
         if signature is not None:
             locked.signature = signature
         locked.submit()
@@ -292,6 +292,32 @@ def withdraw_application(*, application: Application, user) -> Application:
         locked.withdraw()
         locked.save()
         _log(locked, actor=user, from_state=from_state, note=_("客户撤回申请"))
+    return locked
+
+
+def sign_smart_payment_agreement(*, application: Application, user) -> Application:
+    """智能交费签约 after a submission whose business leads there (the EV charger): recorded on the
+    application, so the account its work order opens carries the agreement. Signing twice is one
+    signature."""
+    from applications.catalog.businesses.connections import SMART_PAYMENT_AGREEMENT_VERSION
+
+    if application.applicant_id != user.pk:
+        raise DomainError(_("只能为自己的申请签约"), code="not_yours")
+    if application.business.completion_next != "applications:smart_payment":
+        raise DomainError(_("该业务无需签订智能交费协议"), code="not_offered")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.data.get("smart_payment"):
+            return locked
+        if locked.state not in (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED, ApplicationState.COMPLETED):
+            raise DomainError(_("请先提交申请，再签订智能交费协议"), code="not_submitted")
+        locked.data["smart_payment"] = {
+            "agreed_at": timezone.now().isoformat(), "version": SMART_PAYMENT_AGREEMENT_VERSION, "by": user.pk,
+        }
+        locked.save(update_fields=["data", "updated_at"])
+        _log(locked, actor=user, from_state=locked.state, note=_("签订智能交费协议"))
+        record(actor=user, action=_("签订智能交费协议"), obj=locked, subject=user)
+    application.data = locked.data
     return locked
 
 

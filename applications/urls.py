@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<int:pk>/account-preview/", views.account_preview, name="account_preview"),
     path("applications/<int:pk>/done/", views.done, name="done"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/smart-payment/", views.smart_payment, name="smart_payment"),
 ]
 
 # --- 我的户号, 电量电费, 停电信息 (applications/accounts/) ------------------------------------------

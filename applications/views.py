@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,7 @@ from applications.catalog.base import CONFIRM_STEP, DOCUMENTS_STEP
 from applications.catalog.forms import AccountForm
 from applications.forms import ConfirmForm
 from applications.models import ApplicationState, ServiceAccount
-from applications.requirements import requirements_for
+from applications.requirements import merged_answers, requirements_for
 from applications.selectors import is_bound, my_application, my_drafts
 from applications.summary import summarize
 from portal.core.errors import DomainError
@@ -199,7 +199,7 @@ def confirm_step(request, application):
         _step_context(
             application, CONFIRM_STEP, form=form, sections=summarize(application),
             requirements=requirements_for(application),
-            effective_on=application.business.effective_date(timezone.localdate()),
+            effective_on=application.business.effective_date(timezone.localdate(), merged_answers(application)),
         ),
     )
 
@@ -223,3 +223,30 @@ def withdraw(request, pk: int):
     else:
         messages.success(request, _("申请已撤回"))
     return redirect("applications:done", pk=pk)
+
+
+@login_required
+def smart_payment(request, pk: int):
+    """智能交费签约: the EV charger's completion page leads here (seed 000 §6)."""
+    from applications.catalog.businesses.connections import (
+        SMART_PAYMENT_AGREEMENT,
+        SMART_PAYMENT_AGREEMENT_TITLE,
+    )
+
+    application = my_application(user=request.user, pk=pk)
+    if application.business.completion_next != "applications:smart_payment":
+        raise Http404
+    if request.method == "POST":
+        try:
+            application = services.sign_smart_payment_agreement(application=application, user=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("智能交费协议已签订"))
+            return redirect("applications:smart_payment", pk=pk)
+    signed = application.data.get("smart_payment")
+    return render(request, "applications/smart_payment.html", {
+        "application": application, "business": application.business, "title": SMART_PAYMENT_AGREEMENT_TITLE,
+        "agreement": SMART_PAYMENT_AGREEMENT,
+        "signed_at": datetime.fromisoformat(signed["agreed_at"]) if signed else None,
+    })

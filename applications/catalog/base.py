@@ -32,9 +32,16 @@ class Flow:
 class Trips:
     ZERO = "zero"  # 一次都不跑
     ONE = "one"  # 最多跑一次
+    # One declaration for both voltages where seed 003 lists the LV business as zero trips and
+    # the HV one as one trip (更名/过户).
+    ZERO_LV_ONE_HV = "zero_lv_one_hv"
 
 
-TRIPS_LABELS = {Trips.ZERO: _("一次都不跑"), Trips.ONE: _("最多跑一次")}
+TRIPS_LABELS = {
+    Trips.ZERO: _("一次都不跑"),
+    Trips.ONE: _("最多跑一次"),
+    Trips.ZERO_LV_ONE_HV: _("低压一次都不跑，高压最多跑一次"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,9 @@ class Condition:
 
     label: Promise | str
     test: Callable[[RuleContext], bool]
+    # Templates call callables they meet: `{{ rule.when.label }}` would call the condition with
+    # no context and render "" — the 是否必备 column would stay empty on every page.
+    do_not_call_in_templates = True
 
     def __call__(self, ctx: RuleContext) -> bool:
         return self.test(ctx)
@@ -164,6 +174,9 @@ class Business:
     requires_real_name: bool = True
     requires_signature: bool = False
     effective_rule: str | None = None  # key of EFFECTIVE_RULES
+    # Or: the answer holding the date the customer asked for (planned stop / restore date),
+    # so the account change waits for that day instead of happening when the order closes.
+    effective_answer: str | None = None
     handler_role: str = "客户经理"  # the role group whose members take the order (Role value)
     contact_days: int = 1  # SPEC 4.5 / seed 003: working days to contact the customer
     # Called with the account (already bound to the user); returns why it cannot be used, or None.
@@ -208,10 +221,13 @@ class Business:
         i = keys.index(key)
         return keys[i - 1] if i > 0 else None
 
-    def effective_date(self, day: date) -> date | None:
-        if not self.effective_rule:
-            return None
-        return EFFECTIVE_RULES[self.effective_rule][0](day)
+    def effective_date(self, day: date, answers: dict[str, Any] | None = None) -> date | None:
+        if self.effective_rule:
+            return EFFECTIVE_RULES[self.effective_rule][0](day)
+        if self.effective_answer and answers and answers.get(self.effective_answer):
+            value = answers[self.effective_answer]
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        return None
 
     @property
     def effective_label(self) -> Promise | None:

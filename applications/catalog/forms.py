@@ -4,6 +4,7 @@ application and the user, and turns its cleaned data into JSON-able answers."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import AccountBinding, Identity, Region, ServiceAccount, SmallBusinessPark
+from applications.models import AccountBinding, CustomerKind, Identity, Region, ServiceAccount, SmallBusinessPark
 from portal.accounts.models import IdType
-from portal.accounts.validators import resident_id_problem
+from portal.accounts.validators import resident_id_problem, uscc_check_passes, validate_uscc_shape
+from portal.core.masking import mask_id_number
 
 
 def to_answer(value: Any) -> Any:
@@ -231,3 +233,342 @@ class ApplicantForm(StepForm):
         application.identity = self.cleaned_data["identity"]
         if self.derived.enterprise is not None:
             application.enterprise = self.derived.enterprise
+
+
+# --- shared by the businesses of SPEC 3 rows 2–18 ------------------------------------------------
+
+ENTERPRISE_SUBJECT_PROOFS = [
+    ("business_licence", _("营业执照")),
+    ("org_code_certificate", _("组织机构代码证")),
+    ("institution_certificate", _("事业单位法人证书")),
+    ("social_org_certificate", _("社会团体法人登记证书")),
+    ("religious_venue_certificate", _("宗教活动场所登记证")),
+    ("military_proof", _("军队、武警出具的办理用电业务证明")),
+]
+INDIVIDUAL_SUBJECT_PROOFS = [("individual_business_licence", _("个体工商户营业执照"))]
+SUBJECT_PROOF_CODES = [code for code, _label in ENTERPRISE_SUBJECT_PROOFS + INDIVIDUAL_SUBJECT_PROOFS]
+ENTERPRISE_SUBJECT_PROOF_CODES = {code for code, _label in ENTERPRISE_SUBJECT_PROOFS}
+
+INVOICE_TYPES = [("ordinary", _("增值税普通发票")), ("special", _("增值税专用发票"))]
+
+_OTHER_ID = re.compile(r"^[0-9A-Z()（）\-]{5,32}$")
+_BANK_ACCOUNT = re.compile(r"^\d{8,30}$")
+_PHONE_OR_LANDLINE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def id_number_problem(id_type: str, number: str) -> str | None:
+    """Why an ID number cannot be right for its type: GB 11643 for resident IDs, a plain shape
+    check for the others (their formats differ too much to check more)."""
+    number = (number or "").strip().upper()
+    if not number:
+        return str(_("请填写证件号码"))
+    if id_type == IdType.RESIDENT_ID:
+        return resident_id_problem(number)
+    if not _OTHER_ID.match(number):
+        return str(_("证件号码格式不正确，只能包含数字、字母和括号"))
+    return None
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlannedDateField(DateField):
+    """A date the customer plans (停用/恢复日期): after today and at most a year ahead."""
+
+    def __init__(self, **kwargs):
+        self.max_days = kwargs.pop("max_days", 365)
+        kwargs.setdefault("error_messages", {"invalid": _("请选择正确的日期")})
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        day = super().clean(value)
+        today = timezone.localdate()
+        if day is not None and day <= today:
+            raise forms.ValidationError(_("计划日期请选择今天以后的日期"), code="not_future")
+        if day is not None and day > today + datetime.timedelta(days=self.max_days):
+            raise forms.ValidationError(_("计划日期不能超过一年以后"), code="too_far")
+        return day
+
+
+def enterprises_of(user):
+    """The enterprises a user may apply for: those they are bound to (法人代表 or 经办人)."""
+    from portal.accounts.models import Enterprise
+
+    if not getattr(user, "is_authenticated", False):
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(memberships__user=user).order_by("name")
+
+
+def enterprises_page_link() -> str:
+    """Help text pointing to 我的企业 (the identity pages own that URL)."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.html import format_html
+
+    try:
+        url = reverse("accounts:enterprises")
+    except NoReverseMatch:  # the identity pages are not installed: say it without a link
+        return str(_("您还没有绑定企业，请先在“我的企业”中登记或绑定。"))
+    return format_html('{} <a href="{}">{}</a>', _("您还没有绑定企业。"), url, _("去“我的企业”登记或绑定"))
+
+
+NO_ENTERPRISE = _("您还没有绑定企业，请先在“我的企业”中登记或绑定企业，再回来办理")
+
+
+class EnterpriseMixin(forms.Form):
+    """企业名称: one of the user's enterprises (EnterpriseMembership). With none, the field says
+    where to register one."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("企业名称"), queryset=None, empty_label=_("请选择企业"),
+        error_messages={"invalid_choice": _("只能选择您已绑定的企业")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        field.queryset = enterprises_of(self.user)
+        mine = list(field.queryset[:2])
+        if not mine:
+            field.help_text = enterprises_page_link()
+            field.error_messages["required"] = NO_ENTERPRISE
+        else:
+            field.error_messages["required"] = _("请选择办理业务的企业")
+            if len(mine) == 1 and not self.is_bound:
+                field.initial = mine[0].pk
+        self._my_enterprises = {e.pk: e for e in mine} if len(mine) < 2 else None
+
+    def current_enterprise(self):
+        """The enterprise chosen (bound data) or about to be shown (initial)."""
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("enterprise"))
+        else:
+            raw = self.initial.get("enterprise") or self.fields["enterprise"].initial or self.application.enterprise_id
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError):
+            return None
+        if self._my_enterprises is not None:
+            return self._my_enterprises.get(pk)
+        return self.fields["enterprise"].queryset.filter(pk=pk).first()
+
+    def save_to(self, application) -> None:
+        super().save_to(application)
+        application.enterprise = self.cleaned_data["enterprise"]
+
+
+class LegalRepMixin(forms.Form):
+    """The legal representative, read-only from the enterprise data (seed 003: 法人姓名及身份证号码)."""
+
+    legal_rep_name = forms.CharField(label=_("法定代表人姓名"), required=False, disabled=True)
+    legal_rep_id_number = forms.CharField(label=_("法定代表人身份证号码"), required=False, disabled=True)
+
+    def legal_rep_enterprise(self):
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprise = self.legal_rep_enterprise()
+        if enterprise is None:
+            del self.fields["legal_rep_name"], self.fields["legal_rep_id_number"]
+            return
+        # Shown masked: an agent sees the form too, and the full number stays on the enterprise.
+        values = {"legal_rep_name": enterprise.legal_rep_name, "legal_rep_id_number": mask_id_number(enterprise.legal_rep_id_number)}
+        for name, value in values.items():
+            self.fields[name].initial = value
+            self.initial[name] = value
+
+
+def on_file_subject_proof(*, enterprise, user, codes):
+    """A valid subject proof the portal already holds (一证通办), newest first."""
+    from portal.documents.models import Document
+
+    owner = {"owner_enterprise": enterprise} if enterprise is not None else {"owner_user": user, "owner_enterprise": None}
+    return (
+        Document.objects.filter(doc_type__code__in=codes, doc_type__reusable=True, **owner)
+        .valid_on(timezone.localdate())
+        .select_related("doc_type")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+class SubjectProofMixin(forms.Form):
+    """企业主体证明类型: which document proves the customer as a legal subject. The document rule's
+    type follows this choice; the question is not shown when a valid one is on file (seed 000 §7:
+    如从智能档案系统可获取到有效期内企业主体证明资料，无需重复上传，不展示该数据项)."""
+
+    subject_proof_type = forms.ChoiceField(label=_("企业主体证明类型"), choices=ENTERPRISE_SUBJECT_PROOFS)
+    hide_subject_proof_on_file = True
+
+    def subject_enterprise(self):
+        account = self.application.service_account
+        if account is not None and account.holder_enterprise_id:
+            return account.holder_enterprise
+        return self.application.enterprise
+
+    def subject_kind(self) -> str:
+        account = self.application.service_account
+        return account.customer_kind if account is not None else (self.business.customer_kind or "enterprise")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject_proof_on_file = None
+        kind = self.subject_kind()
+        if kind == CustomerKind.RESIDENT:
+            del self.fields["subject_proof_type"]  # a resident proves themselves by their ID
+            return
+        field = self.fields["subject_proof_type"]
+        if kind == CustomerKind.INDIVIDUAL_BUSINESS:
+            field.choices = INDIVIDUAL_SUBJECT_PROOFS
+            field.initial = INDIVIDUAL_SUBJECT_PROOFS[0][0]
+            codes = ["individual_business_licence"]
+        else:
+            field.initial = "business_licence"
+            codes = sorted(ENTERPRISE_SUBJECT_PROOF_CODES)
+        if self.hide_subject_proof_on_file:
+            enterprise = self.subject_enterprise()
+            if enterprise is not None or kind == CustomerKind.INDIVIDUAL_BUSINESS:
+                self.subject_proof_on_file = on_file_subject_proof(enterprise=enterprise, user=self.user, codes=codes)
+            if self.subject_proof_on_file is not None:
+                del self.fields["subject_proof_type"]
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("subject_proof_type")
+        enterprise = data.get("enterprise") or self.subject_enterprise()
+        if chosen in ENTERPRISE_SUBJECT_PROOF_CODES and enterprise is None:
+            self.add_error(
+                "subject_proof_type",
+                _("该户号尚未关联企业信息，无法提交企业证照；请先在“我的企业”中绑定户主企业，或联系客户经理"),
+            )
+        return data
+
+    def answers(self):
+        answers = super().answers()
+        if self.subject_proof_on_file is not None:
+            answers["subject_proof_type"] = self.subject_proof_on_file.doc_type.code
+        return answers
+
+
+def subject_proof_type(ctx) -> str:
+    """The document type of the subject-proof rule: what the customer chose (or what is on file)."""
+    chosen = ctx.answers.get("subject_proof_type")
+    if chosen in SUBJECT_PROOF_CODES:
+        return chosen
+    return "individual_business_licence" if ctx.customer_kind == CustomerKind.INDIVIDUAL_BUSINESS else "business_licence"
+
+
+class LegalRepApplicantForm(ApplicantForm):
+    """申请人信息 where an enterprise may be involved: the identity from comparing the real name
+    with the account and its enterprise (legal representative recognised → the page comes
+    prefilled with the legal representative, read-only); an agent of a person names the owner."""
+
+    legal_rep_name = forms.CharField(label=_("法定代表人姓名"), required=False, disabled=True)
+    legal_rep_id_number = forms.CharField(label=_("法定代表人身份证号码"), required=False, disabled=True)
+
+    field_order = ["identity", "legal_rep_name", "legal_rep_id_number", "owner_name", "owner_id_type",
+                   "owner_id_number", "subject_proof_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprise = self.derived.enterprise
+        if enterprise is None:
+            del self.fields["legal_rep_name"], self.fields["legal_rep_id_number"]
+        else:
+            # Masked: an agent sees this page too; the full number stays on the enterprise.
+            values = {"legal_rep_name": enterprise.legal_rep_name,
+                      "legal_rep_id_number": mask_id_number(enterprise.legal_rep_id_number)}
+            for name, value in values.items():
+                self.fields[name].initial = value
+                self.initial[name] = value
+        self.order_fields(self.field_order)
+
+
+class AccountApplicantForm(SubjectProofMixin, LegalRepApplicantForm):
+    """The applicant page of an account business, with the subject proof type unless a valid
+    one is on file (seed 000 §8: 根据申请人身份及是否获取到有效期内主体证明，分别进入对应的申请人信息填写界面)."""
+
+
+class InvoiceMixin(forms.Form):
+    """增值税发票信息 (seed 000 §3 发票性质 + 发票信息, §12 增值税变更). A special VAT invoice needs
+    every field; an ordinary one the name and the tax number."""
+
+    invoice_type = forms.ChoiceField(label=_("增值税发票类型"), choices=INVOICE_TYPES, widget=forms.RadioSelect,
+                                     error_messages={"required": _("请选择发票类型")})
+    vat_name = forms.CharField(label=_("增值税名"), max_length=100, help_text=_("与税务登记一致的单位名称"))
+    vat_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, help_text=_("即纳税人识别号，18位"))
+    vat_bank = forms.CharField(label=_("开户银行"), max_length=100, required=False)
+    vat_bank_account = forms.CharField(label=_("银行账户"), max_length=40, required=False,
+                                       widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    vat_address = forms.CharField(label=_("注册地址"), max_length=200, required=False)
+    vat_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+    def clean_vat_credit_code(self) -> str:
+        value = self.cleaned_data["vat_credit_code"].strip().upper()
+        # The shape is a hard rule; a failing check character is accepted (SPEC 2: some early
+        # codes fail it) and noted for staff in the answers.
+        validate_uscc_shape(value)
+        return value
+
+    def clean_vat_bank_account(self) -> str:
+        value = "".join(self.cleaned_data["vat_bank_account"].split())
+        if value and not _BANK_ACCOUNT.match(value):
+            raise forms.ValidationError(_("银行账户只能填写数字（8–30位）"), code="invalid_account")
+        return value
+
+    def clean_vat_phone(self) -> str:
+        value = self.cleaned_data["vat_phone"].strip().replace(" ", "")
+        if value and not _PHONE_OR_LANDLINE.match(value):
+            raise forms.ValidationError(_("请填写手机号码或带区号的固定电话，例如 0971-8123456"), code="invalid_phone")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("invoice_type") == "special":
+            required = {"vat_bank": _("开具增值税专用发票须填写开户银行"),
+                        "vat_bank_account": _("开具增值税专用发票须填写银行账户"),
+                        "vat_address": _("开具增值税专用发票须填写注册地址"),
+                        "vat_phone": _("开具增值税专用发票须填写联系电话")}
+            for name, message in required.items():
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, message)
+        return data
+
+    def answers(self):
+        answers = super().answers()
+        if answers.get("vat_credit_code"):
+            answers["vat_credit_code_check_passed"] = uscc_check_passes(answers["vat_credit_code"])
+        return answers
+
+
+class YesNoField(forms.ChoiceField):
+    """A yes/no question answered by a radio with no default: it must be chosen. The answer is
+    "yes" or "no" (what the radio posts), so drafts, summaries and the API read it alike."""
+
+    def __init__(self, *, required_message=None, **kwargs):
+        kwargs.setdefault("choices", [("yes", _("是")), ("no", _("否"))])
+        kwargs.setdefault("widget", forms.RadioSelect)
+        if required_message:
+            kwargs.setdefault("error_messages", {"required": required_message})
+        super().__init__(**kwargs)
+
+
+class SpecialCustomerMixin(forms.Form):
+    """Questions that decide the extra documents of seed 003 §8 (高危及重要客户, 高耗能客户,
+    煤矿 / 非煤矿山, 国家优待电价)."""
+
+    high_risk = forms.BooleanField(label=_("属于高危及重要客户（如医院、化工、矿山等）"), required=False)
+    high_energy = forms.BooleanField(label=_("属于高耗能客户"), required=False)
+    mine_type = forms.ChoiceField(
+        label=_("是否为矿山客户"), choices=[("none", _("否")), ("coal", _("煤矿")), ("non_coal", _("非煤矿山"))],
+        initial="none", widget=forms.RadioSelect,
+    )
+    preferential_tariff = forms.BooleanField(label=_("申请享受国家优待电价"), required=False)
+
+
+def earlier_answers(application) -> dict[str, Any]:
+    """The answers of the steps completed so far, merged (a later step reads an earlier choice)."""
+    from applications.requirements import merged_answers
+
+    return merged_answers(application)
