@@ -255,7 +255,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"IdTypeEnum": "portal.accounts.models.IdType"},
+    "ENUM_NAME_OVERRIDES": {
+        "IdTypeEnum": "portal.accounts.models.IdType",
+        "ApplicationStateEnum": "applications.models.ApplicationState",
+        "OrderStateEnum": "utility_flows.models.OrderState",
+        "StepKindEnum": ["form", "documents", "confirm"],
+    },
     # Swagger UI from the sidecar package: the docs page works without a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

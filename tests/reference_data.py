@@ -5,8 +5,8 @@ Transactional tests (live_server for Playwright, a real Celery worker) end with 
 tests after them would find no regions or document types. Django's serialized_rollback cannot
 help next to Playwright (its event loop hands the test another connection object without the
 serialized copy), so we replay the RunPython operations of the project's migrations instead.
-Every data migration must therefore be idempotent (update_or_create / get_or_create); one that
-is schema rather than data says ``replay_in_tests = False`` on its Migration class.
+Every data migration must therefore be idempotent (update_or_create / get_or_create,
+CREATE OR REPLACE for triggers).
 """
 
 from django.apps import apps
@@ -24,9 +24,13 @@ def _project_labels() -> set[str]:
 def is_missing() -> bool:
     from django.contrib.auth.models import Group
 
+    from applications.models import Region
     from portal.documents.models import DocumentType
+    from utility_flows.models import TimeLimit
 
-    return not (Group.objects.exists() and DocumentType.objects.exists())
+    return not (
+        Group.objects.exists() and DocumentType.objects.exists() and Region.objects.exists() and TimeLimit.objects.exists()
+    )
 
 
 def replay() -> None:
@@ -43,8 +47,6 @@ def replay() -> None:
             if app_label not in labels:
                 continue
             migration = loader.graph.nodes[(app_label, name)]
-            if not getattr(migration, "replay_in_tests", True):
-                continue
             for operation in migration.operations:
                 if isinstance(operation, RunPython):
                     operation.code(apps, editor)

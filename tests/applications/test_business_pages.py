@@ -11,10 +11,9 @@ from django.utils.html import escape
 from applications import services
 from applications.catalog import registry
 from tests.applications.conftest import complete, upload_missing
-from tests.applications.placeholders import pages_render  # noqa: F401  (a fixture)
 from tests.factories import VerifiedUserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_render")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("code", [b.code for b in registry.all_businesses()])

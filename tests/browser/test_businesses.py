@@ -16,10 +16,9 @@ from tests.applications.conftest import (  # noqa: F401  (fixtures)
     street,
     upload_missing,
 )
-from tests.applications.placeholders import pages_render  # noqa: F401  (a fixture)
 from tests.factories import VerifiedUserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("pages_render")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

@@ -8,20 +8,8 @@ from applications.models import ApplicationState
 from portal.accounts.roles import Role
 from utility_flows.models import OrderState, WorkOrder
 from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, StaffFactory
-from tests.utility_flows.conftest import restore_reference_data
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    restore_reference_data()
-
-
-@pytest.fixture(autouse=True)
-def _urls_with_placeholders(settings):
-    # base.html links to pages other branches build; see tests/utility_flows/urls.py.
-    settings.ROOT_URLCONF = "tests.utility_flows.urls"
 
 
 @pytest.mark.django_db(transaction=True)

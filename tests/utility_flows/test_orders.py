@@ -360,8 +360,7 @@ def test_a_stale_page_is_refused_even_for_a_different_transition(manager, other_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_requests_one_wins_the_other_is_told_to_refresh(reference_data):
-    # Fixtures are made after the reference data is back (see restore_reference_data).
+def test_two_simultaneous_requests_one_wins_the_other_is_told_to_refresh():
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
     other_manager = StaffFactory(name="刘洋", roles=[Role.ACCOUNT_MANAGER])
     order = services.accept_application(application=ApplicationFactory(), by=manager)

@@ -32,7 +32,7 @@ BEGIN
     RAISE EXCEPTION 'utility_flows_workordertransition is append-only';
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER utility_flows_log_append_only
+CREATE OR REPLACE TRIGGER utility_flows_log_append_only
     BEFORE UPDATE OR DELETE ON utility_flows_workordertransition
     FOR EACH ROW EXECUTE FUNCTION utility_flows_log_append_only();
 """

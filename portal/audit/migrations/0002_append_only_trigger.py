@@ -9,7 +9,7 @@ BEGIN
     RAISE EXCEPTION 'audit_auditevent is append-only';
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_event_append_only
+CREATE OR REPLACE TRIGGER audit_event_append_only
     BEFORE UPDATE OR DELETE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
 """
@@ -30,7 +30,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    # Schema, not reference data: tests/reference_data.py must not replay it after a flush.
-    replay_in_tests = False
     dependencies = [("audit", "0001_initial")]
     operations = [migrations.RunPython(forwards, backwards)]
