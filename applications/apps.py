@@ -6,3 +6,8 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
     label = "applications"
     verbose_name = _("业务办理")
+
+    def ready(self) -> None:
+        from applications.events import register_application_events
+
+        register_application_events()

@@ -1,20 +1,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.signing.forms import SignatureField
+from portal.verification.forms import SmsCodeField
+from portal.verification.models import Purpose
+
 
 class ConfirmForm(forms.Form):
     """确认提交: the SMS code sent to the applicant's phone (and, where the business asks for
     one, the handwritten signature)."""
 
-    sms_code = forms.CharField(
-        label=_("短信验证码"), min_length=6, max_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
-        error_messages={"required": _("请输入短信验证码"), "min_length": _("验证码为6位数字")},
-    )
+    sms_code = SmsCodeField(purpose=Purpose.SUBMIT, phone_field=None)
 
     def __init__(self, *args, application, **kwargs):
+        from applications.services import needs_signature
+
         self.application = application
         super().__init__(*args, **kwargs)
-
-    def signature_document(self, user):
-        return None
+        if needs_signature(application):
+            self.fields["signature"] = SignatureField(
+                label=_("手写签名"),
+                help_text=_("签名将用于本次申请的申请表及承诺书，与纸质签字具有同等效力"),
+            )
+            self.order_fields(["signature", "sms_code"])

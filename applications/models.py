@@ -356,6 +356,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     signature = models.ForeignKey(
         "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("签名")
     )
+    commitment_letter = models.ForeignKey(
+        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("承诺书")
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)

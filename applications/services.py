@@ -22,11 +22,14 @@ from applications.models import (
     ApplicationState,
     ServiceAccount,
 )
+from applications.pdf import request_application_pdfs
 from applications.policy import policy_flags
 from applications.requirements import document_owner, merged_answers, requirements_for
 from portal.audit.services import record
 from portal.core.errors import DomainError
 from portal.documents.services import store_upload
+from portal.notifications.services import notify
+from portal.signing.services import save_signature, signature_png
 from portal.verification.models import Purpose
 from portal.verification.services import check_code, consume_code
 
@@ -225,10 +228,23 @@ def _revalidate(application: Application, user) -> dict[str, Any]:
     return answers
 
 
-def submit_application(*, application: Application, user, sms_code: str, signature=None) -> Application:
+def needs_signature(application: Application) -> bool:
+    """A handwritten signature is asked for by some businesses (demand value, billing method)
+    and by every commitment letter (deferred documents)."""
+    return application.business.requires_signature or application.documents.filter(
+        how=ApplicationDocument.How.DEFERRED
+    ).exists()
+
+
+def submit_application(
+    *, application: Application, user, sms_code: str, signature=None, signature_data_url: str | None = None
+) -> Application:
     """Submit (or resubmit after a return) with the SMS code sent to the applicant's phone.
 
-    Submitting twice (double click, retry after a timeout) gives back the same application."""
+    The signature, where one is needed, is either a stored signature ``Document`` (the API's
+    signing endpoint made it) or the signing pad's PNG data URL, saved only if the submit
+    succeeds. Submitting twice (double click, retry after a timeout) gives back the same
+    application."""
     if application.applicant_id != user.pk:
         raise DomainError(_("只能提交自己的申请"), code="not_yours")
     if application.state == ApplicationState.SUBMITTED:
@@ -239,8 +255,10 @@ def submit_application(*, application: Application, user, sms_code: str, signatu
     if missing:
         raise DomainError(_("还缺少材料：%(list)s") % {"list": "、".join(missing)}, code="documents_missing")
     business = application.business
-    if business.requires_signature and signature is None:
+    if needs_signature(application) and signature is None and not signature_data_url:
         raise DomainError(_("请先在签名区域手写签名"), code="signature_required", field="signature")
+    if signature_data_url:
+        signature_png(signature_data_url)  # refuse a blank or broken pad before the code is spent
     # Outside the transaction: a wrong code must count even though the submit fails.
     sms = check_code(phone=user.phone, purpose=Purpose.SUBMIT, code=sms_code)
     with transaction.atomic():
@@ -248,6 +266,8 @@ def submit_application(*, application: Application, user, sms_code: str, signatu
         if locked.state == ApplicationState.SUBMITTED:
             return locked  # the other request of a double submit won the race
         consume_code(sms)
+        if signature_data_url:
+            signature = save_signature(user=user, data_url=signature_data_url).image
         from_state = locked.state
         _revalidate(locked, user)
         locked.contact_phone = user.phone
@@ -264,10 +284,13 @@ def submit_application(*, application: Application, user, sms_code: str, signatu
             AbnormalFlag.objects.get_or_create(application=locked, kind=kind, defaults={"detail": detail})
         _log(locked, actor=user, from_state=from_state, note=_("客户提交申请") if from_state == "draft" else _("客户补正后重新提交"))
         record(actor=user, action=_("提交申请"), obj=locked, subject=user)
-        from applications import tasks
-
-        transaction.on_commit(lambda: tasks.after_submit.delay(locked.pk), robust=True)
+        request_application_pdfs(locked)
+        notify(user, "application.submitted", _event_context(locked))
     return locked
+
+
+def _event_context(application: Application, **extra) -> dict:
+    return {"pk": application.pk, "business": str(application.business.name), "number": application.number, **extra}
 
 
 def _attach_reused_documents(application: Application) -> None:
@@ -337,9 +360,9 @@ def _decide(application: Application, *, by, transition: str, reason: str = "", 
         locked.save()
         _log(locked, actor=by, from_state=from_state, note=f"{note}{'：' + reason if reason else ''}")
         record(actor=by, action=note, obj=locked, subject=locked.applicant)
-        from applications import tasks
-
-        transaction.on_commit(lambda: tasks.notify_decision.delay(locked.pk), robust=True)
+        # Acceptance is told by utility_flows, which knows the assigned account manager.
+        if locked.state in (ApplicationState.RETURNED, ApplicationState.REJECTED):
+            notify(locked.applicant, f"application.{locked.state}", _event_context(locked, reason=reason))
     return locked
 
 

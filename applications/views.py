@@ -19,6 +19,8 @@ from applications.requirements import merged_answers, requirements_for
 from applications.selectors import is_bound, my_application, my_drafts
 from applications.summary import summarize
 from portal.core.errors import DomainError
+from portal.verification.models import Purpose
+from portal.verification.views import send_code_fallback
 
 
 def catalog(request):
@@ -179,12 +181,17 @@ def confirm_step(request, application):
     if incomplete:
         messages.error(request, _("请先完成这一步"))
         return redirect("applications:step", pk=application.pk, step=incomplete)
-    form = ConfirmForm(request.POST or None, application=application)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "send_code" in request.POST:
+        # "发送验证码" without JavaScript: send, and show the page again with what was drawn.
+        form = ConfirmForm(initial=request.POST.dict(), application=application)
+        send_code_fallback(request, form, purpose=Purpose.SUBMIT)
+    else:
+        form = ConfirmForm(request.POST or None, application=application)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             submitted = services.submit_application(
                 application=application, user=request.user, sms_code=form.cleaned_data["sms_code"],
-                signature=form.signature_document(request.user),
+                signature_data_url=form.cleaned_data.get("signature"),
             )
         except DomainError as exc:
             if exc.code == "step_incomplete" and exc.field:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
+    # Account changes whose effective date has come (demand value next month, billing method
+    # next quarter, a pause from its planned date), and commitments past their deadline.
+    "utility-flows-apply-due-account-changes": {
+        "task": "utility_flows.tasks.apply_due_account_changes",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "utility-flows-flag-overdue-commitments": {
+        "task": "utility_flows.tasks.flag_overdue_commitments",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Delivers notifications whose task a broker or worker outage lost (portal.notifications).
     "notifications-sweep-outbox": {
         "task": "portal.notifications.tasks.sweep_outbox",

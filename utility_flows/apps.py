@@ -27,4 +27,7 @@ class UtilityFlowsConfig(AppConfig):
     verbose_name = _("工单流程")
 
     def ready(self) -> None:
+        from utility_flows.events import register_order_events
+
+        register_order_events()
         post_migrate.connect(sync_declared_contact_limits, sender=self, dispatch_uid="utility_flows_contact_limits")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -38,6 +37,7 @@ from applications.requirements import document_owner, merged_answers, rule_conte
 from portal.audit.services import record
 from portal.core.errors import DomainError
 from portal.core.workdays import WorkCalendar
+from portal.notifications.services import notify
 from utility_flows.clock import LimitTable, due_date
 from utility_flows.models import OPEN_STATES, OrderState, WorkOrder, WorkOrderTransition, may_handle, role_names
 
@@ -48,18 +48,29 @@ TRANSITIONS = (
 )
 
 
-def notify_customer(order_id: int, event: str) -> None:
-    """Tell the customer about an order event (SPEC 7: accepted, manager assigned, each step,
-    archived, a document collected...). Called on commit by every service here.
-
-    Deliberately empty in this branch: the lead wires it to ``portal.notifications.notify``
-    once the notifications app is merged (event names: ``accepted``, ``returned``,
-    ``rejected``, the transition names, ``reassigned``, ``document_collected``,
-    ``document_uploaded``)."""
-
-
-def _on_commit_notify(order: WorkOrder, event: str) -> None:
-    transaction.on_commit(partial(notify_customer, order.pk, event), robust=True)
+def notify_customer(order: WorkOrder, event: str, *, reason: str = "", document: str = "") -> None:
+    """Tell the customer about an order event (SPEC 7), inside the caller's transaction: the
+    inbox row and the SMS outbox row commit with the change or not at all."""
+    application = order.application
+    context = {
+        "pk": application.pk,
+        "business": str(order.business.name),
+        "number": application.number or order.number,
+        "manager": order.assignee.name if order.assignee else "",
+        "manager_phone": order.assignee.phone if order.assignee else "",
+    }
+    if event == "accepted":
+        due = order.step_due_on.strftime("%Y-%m-%d") if order.step_due_on else ""
+        notify(order.customer, "order.accepted", {**context, "due": due})
+    elif event == "reassigned":
+        notify(order.customer, "order.reassigned", context)
+    elif event == "document_collected":
+        notify(order.customer, "order.document_received", {**context, "document": document})
+    elif event == "archive":
+        notify(order.customer, "order.completed", context)
+    elif event in TRANSITIONS:
+        note = _("说明：%(reason)s") % {"reason": reason} if reason else ""
+        notify(order.customer, "order.progress", {**context, "step": str(order.get_state_display()), "reason": note})
 
 
 def _log(order: WorkOrder, *, name: str, from_state: str, by, reason: str = "") -> WorkOrderTransition:
@@ -157,7 +168,7 @@ def accept_application(*, application: Application, by, assignee=None) -> WorkOr
              reason=_("分派给%(role)s %(name)s") % {"role": business.handler_role, "name": assignee.name})
         record(actor=by, action=_("受理申请并生成工单"), obj=order, subject=application.applicant,
                changes={"assignee": ["", assignee.name]})
-        _on_commit_notify(order, "accepted")
+        notify_customer(order, "accepted")
     return order
 
 
@@ -221,7 +232,7 @@ def advance(*, order: WorkOrder, transition: str, by, reason: str = "", expected
             _log(order, name=transition, from_state=from_state, by=by, reason="；".join(p for p in (reason, note) if p))
             record(actor=by, action=str(meta.custom.get("label", transition)), obj=order,
                    subject=order.customer, changes={"state": [from_state, order.state]})
-            _on_commit_notify(order, transition)
+            notify_customer(order, transition, reason=reason)
     except ConcurrentTransition:
         order.refresh_from_db()
         raise _stale() from None
@@ -306,7 +317,8 @@ def _open_account(order: WorkOrder, by) -> ServiceAccount:
         capacity=capacity,
         usage_nature=UsageNature.RESIDENTIAL if residential else UsageNature.COMMERCIAL,
         tariff_category=_("居民生活用电（一户一表）") if residential else _("一般工商业用电"),
-        smart_payment=bool(answers.get("smart_payment")),
+        # The EV charger's completion page leads to the smart-payment agreement (智能交费签约).
+        smart_payment=bool(application.data.get("smart_payment")),
         registered_phone=application.contact_phone or applicant.phone,
         opened_on=timezone.localdate(),
         **holder,
@@ -364,7 +376,7 @@ def reassign(*, order: WorkOrder, to, by, reason: str) -> WorkOrder:
         _log(locked, name="reassign", from_state=locked.state, by=by,
              reason=_("%(old)s → %(new)s：%(reason)s") % {"old": before or "—", "new": to.name, "reason": reason})
         record(actor=by, action=_("改派工单"), obj=locked, subject=locked.customer, changes={"assignee": [before, to.name]})
-        _on_commit_notify(locked, "reassigned")
+        notify_customer(locked, "reassigned")
     order.refresh_from_db()
     return order
 
@@ -415,7 +427,7 @@ def collect_deferred_document(*, order: WorkOrder, document: ApplicationDocument
         _log(order, name="collect_document", from_state=order.state, by=by, reason=f"{label}：{note}")
         record(actor=by, action=_("现场补收材料"), obj=order, subject=order.customer, changes={"document": ["", label]})
         _settle_overdue_flag(order.application, by)
-        _on_commit_notify(order, "document_collected")
+        notify_customer(order, "document_collected", document=label)
     document.refresh_from_db()
     return document
 
@@ -451,7 +463,6 @@ def upload_deferred_document(*, document: ApplicationDocument, user, upload) -> 
         order = WorkOrder.objects.filter(application=application).first()
         if order is not None:
             _log(order, name="upload_document", from_state=order.state, by=user, reason=str(rule.label))
-            _on_commit_notify(order, "document_uploaded")
         _settle_overdue_flag(application, user)
     document.refresh_from_db()
     return document

@@ -24,8 +24,7 @@ def outage_watchers(outage: Outage):
 def notify_outage_watchers(outage_id: int) -> int:
     """Tell the users who follow an account of the area that an outage notice was published.
 
-    Wiring point for the lead: call ``portal.notifications.services.notify`` for each user in
-    ``notify_outage_watcher`` below once the notifications platform is merged."""
+    Runs in the worker after the notice is published in the admin."""
     outage = Outage.objects.select_related("region__parent").filter(pk=outage_id).first()
     if outage is None:
         return 0
@@ -37,4 +36,18 @@ def notify_outage_watchers(outage_id: int) -> int:
 
 
 def notify_outage_watcher(user, outage: Outage) -> None:
-    """Hook: one notice to one watcher. Left empty until the notifications platform is merged."""
+    """One notice to one watcher: in the inbox, and by SMS unless they switched it off."""
+    from django.utils import timezone
+
+    from portal.notifications.services import notify
+
+    region = outage.region
+    area = f"{region.parent.name}{region.name}" if region.parent_id and region.kind == "street" else region.name
+    notify(user, "outage.published", {
+        "kind": outage.get_kind_display(),
+        "area": area,
+        "starts_at": timezone.localtime(outage.starts_at).strftime("%m月%d日 %H:%M"),
+        "ends_at": timezone.localtime(outage.ends_at).strftime("%m月%d日 %H:%M"),
+        "scope": outage.scope,
+        "reason": outage.reason,
+    })

@@ -73,7 +73,7 @@ def test_the_catalog_detail_lists_steps_fields_and_document_conditions(api):
     assert api().get("/api/v1/catalog/nope/").status_code == 404
 
 
-def test_a_residential_new_connection_end_to_end_through_the_api(api, street, django_capture_on_commit_callbacks):
+def test_a_residential_new_connection_end_to_end_through_the_api(api, street, signature, django_capture_on_commit_callbacks):
     user = VerifiedUserFactory()
     client = api(user)
     created = client.post("/api/v1/applications/", {"business": "residential_new"}, format="json")
@@ -115,12 +115,16 @@ def test_a_residential_new_connection_end_to_end_through_the_api(api, street, dj
     assert sent.status_code == 202 and sent.json()["sent_to"] == user.masked_phone
     again = client.post(f"/api/v1/applications/{pk}/sms-code/")
     assert again.status_code == 429 and 0 < again.json()["retry_after"] <= 60
-    wrong = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": "000000"}, format="json")
+    # A deferred document means a commitment letter, which the applicant signs.
+    unsigned = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": "000000"}, format="json")
+    assert unsigned.status_code == 400 and unsigned.json()["fields"] == {"signature": ["请先在签名区域手写签名"]}
+    signed = {"signature_document": signature(user).pk}
+    wrong = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": "000000", **signed}, format="json")
     assert wrong.status_code == 400 and "sms_code" in wrong.json()["fields"]
 
     code = latest_sms_code(user.phone)
-    first = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": code}, format="json")
-    second = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": code}, format="json")
+    first = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": code, **signed}, format="json")
+    second = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": code, **signed}, format="json")
     assert first.status_code == second.status_code == 200
     assert first.json()["number"] == second.json()["number"] and first.json()["number"].startswith("SQ")
     assert first.json()["state"] == "submitted"

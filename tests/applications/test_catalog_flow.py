@@ -12,7 +12,16 @@ from portal.core.errors import DomainError
 from portal.documents.models import Document
 from portal.verification.models import Purpose
 from tests.applications.conftest import photo
+from tests.documents.conftest import signature_png
 from tests.factories import VerifiedUserFactory
+from tests.signing.conftest import as_data_url
+
+
+def pdf_text(document) -> str:
+    from pypdf import PdfReader
+
+    with document.file.open("rb") as fh:
+        return "".join(page.extract_text() for page in PdfReader(fh).pages)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +124,7 @@ def test_a_wrong_code_keeps_the_draft_and_counts(street, send_code):
     assert application.data["raw"]["location"]["address"] == "八一中路 8 号 3 单元 502 室"
 
 
-def test_missing_documents_are_listed_and_a_property_proof_may_be_deferred(street, send_code):
+def test_missing_documents_are_listed_and_a_property_proof_may_be_deferred(street, send_code, django_capture_on_commit_callbacks):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
     fill_residential(application, user, street)
@@ -128,10 +137,22 @@ def test_missing_documents_are_listed_and_a_property_proof_may_be_deferred(stree
     )
     assert "meter_photo" not in errors or "不能承诺后补" in errors["meter_photo"]
     assert services.missing_documents(application) == []
-    submitted = services.submit_application(application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT))
+    code = send_code(user.phone, Purpose.SUBMIT)
+    # A deferral is a promise in a commitment letter, which must be signed.
+    with pytest.raises(DomainError, match="手写签名"):
+        services.submit_application(application=application, user=user, sms_code=code)
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.submit_application(
+            application=application, user=user, sms_code=code, signature_data_url=as_data_url(signature_png())
+        )
     deferred = submitted.documents.get(requirement="property_proof")
     assert deferred.how == ApplicationDocument.How.DEFERRED
     assert deferred.due_on == timezone.localdate() + timedelta(days=20)
+    # The worker rendered the signed letter: it names the promised document and its deadline.
+    submitted.refresh_from_db()
+    text = pdf_text(submitted.commitment_letter)
+    assert "承诺书" in text and "产权证明" in text and f"{deferred.due_on:%Y年%-m月%-d日}" in text
+    assert submitted.signature is not None
 
 
 def test_a_valid_id_photo_on_file_is_reused_not_asked_again(street, send_code):
@@ -225,3 +246,23 @@ def test_someone_elses_agent_must_name_the_owner_and_bring_a_power_of_attorney(r
     assert form.is_valid(), form.errors
     assert set(services.missing_documents(application)) == {"授权委托书", "经办人身份证人像面", "经办人身份证国徽面"}
     assert Document.objects.count() == 0
+
+
+def test_a_submission_gets_its_form_pdf_from_the_worker_and_a_message_in_the_inbox(street, send_code, django_capture_on_commit_callbacks):
+    from portal.notifications.models import Notification
+
+    user = VerifiedUserFactory(name="马晓燕")
+    application = services.start_application(user=user, business_code="residential_new")
+    fill_residential(application, user, street)
+    upload_all(application, user)
+    code = send_code(user.phone, Purpose.SUBMIT)
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.submit_application(application=application, user=user, sms_code=code)
+    submitted.refresh_from_db()
+    text = pdf_text(submitted.form_document)
+    assert "低压居民生活用电登记表" in text
+    assert submitted.number in text and "马晓燕" in text and "八一路街道" in text
+    assert "装表位置照片" in text and "本次上传" in text
+    assert user.id_number not in text  # the form carries the masked ID number only
+    message = Notification.objects.get(user=user, event="application.submitted")
+    assert message.title == "个人新装申请已提交" and submitted.number in message.body

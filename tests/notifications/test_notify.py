@@ -145,22 +145,22 @@ def test_saving_preferences_stores_every_channel_of_the_events_given(alice):
 def test_a_business_app_can_register_its_own_event():
     try:
         register_event(
-            "order.accepted", label="申请已受理", title="申请{number}已受理", body="客户经理{manager}将联系您。",
+            "testing.order_accepted", label="申请已受理", title="申请{number}已受理", body="客户经理{manager}将联系您。",
             channels=[Channel.SMS],
         )
         user = UserFactory()
-        n = notify(user, "order.accepted", {"number": "XN2026001", "manager": "李工"})
+        n = notify(user, "testing.order_accepted", {"number": "XN2026001", "manager": "李工"})
         assert (n.title, n.body) == ("申请XN2026001已受理", "客户经理李工将联系您。")
         assert n.outbox.get().channel == "sms"
         # The same declaration again (a second ready()) is fine; a different one is not.
         register_event(
-            "order.accepted", label="申请已受理", title="申请{number}已受理", body="客户经理{manager}将联系您。",
+            "testing.order_accepted", label="申请已受理", title="申请{number}已受理", body="客户经理{manager}将联系您。",
             channels=[Channel.SMS],
         )
         with pytest.raises(ImproperlyConfigured):
-            register_event("order.accepted", label="别的", title="x", body="y")
+            register_event("testing.order_accepted", label="别的", title="x", body="y")
     finally:
-        unregister_event("order.accepted")
+        unregister_event("testing.order_accepted")
 
 
 def test_platform_events_are_registered_with_their_defaults():

@@ -159,7 +159,11 @@ def test_rejection_needs_a_reason_and_the_handler_role(manager, inspector):
 
 
 def test_lv_new_connection_runs_every_step_and_archive_opens_and_binds_the_account(manager):
-    application = ApplicationFactory(capacity=Decimal("8"), extra_answers={"smart_payment": True})
+    application = ApplicationFactory(capacity=Decimal("8"))
+    # The customer signed the smart-payment agreement after submitting (as the EV charger's
+    # completion page leads them to): the account the order opens carries it.
+    application.data["smart_payment"] = {"agreed_at": "2026-11-20T10:00:00+08:00", "version": "1", "by": application.applicant_id}
+    application.save(update_fields=["data"])
     customer = application.applicant
     order = services.accept_application(application=application, by=manager)
     seen = [order.state]
