@@ -29,6 +29,7 @@ from applications.models import (
 )
 from portal.accounts.models import Enterprise, EnterpriseMembership
 from portal.accounts.validators import resident_id_check_char, uscc_check_char
+from portal.core.demo import DemoContext, demo_step
 
 RESIDENT_PHONE = "13900000001"  # 居民
 LEGAL_REP_PHONE = "13900000002"  # 企业法人代表
@@ -340,23 +341,15 @@ def seed_service_accounts(stdout=None, *, users: dict | None = None) -> dict[str
 
 
 # seed_demo's list of steps (portal/core/demo.py) runs this after the people it binds exist.
-# Guarded while that framework is merged from another branch; the guard can go afterwards.
-try:
-    from portal.core.demo import DemoContext, demo_step
-except ImportError:  # pragma: no cover - only before the merge
-    demo_step = None
-
-if demo_step is not None:
-
-    @demo_step("service_account_registry", after=["people"])
-    def service_account_registry(ctx: "DemoContext") -> None:
-        """户号, 电费, 停电信息 of the demo customers."""
-        users = {key: ctx.users.get(key) for key in ("resident", "legal_rep", "agent")}
-        counts = seed_service_accounts(stdout=ctx.stdout, users=users)
-        resident = users["resident"]
-        if resident is not None:
-            ctx.notes.append(
-                f"{resident.name}已绑定 {AccountBinding.objects.filter(user=resident).count()} 个户号（电量电费、停电信息有数据）；"
-                f"户号 6301000111 未绑定，可演示短信验证码绑定（验证码见开发用短信收件箱）。"
-            )
-        ctx.objects["service_accounts"] = counts
+@demo_step("service_account_registry", after=["people"])
+def service_account_registry(ctx: DemoContext) -> None:
+    """户号, 电费, 停电信息 of the demo customers."""
+    users = {key: ctx.users.get(key) for key in ("resident", "legal_rep", "agent")}
+    counts = seed_service_accounts(stdout=ctx.stdout, users=users)
+    resident = users["resident"]
+    if resident is not None:
+        ctx.notes.append(
+            f"{resident.name}已绑定 {AccountBinding.objects.filter(user=resident).count()} 个户号（电量电费、停电信息有数据）；"
+            f"户号 6301000111 未绑定，可演示短信验证码绑定（验证码见开发用短信收件箱）。"
+        )
+    ctx.objects["service_accounts"] = counts

@@ -30,7 +30,7 @@ def _snapshot() -> dict:
         "profiles": sorted(StaffProfile.objects.values_list("user__phone", "employee_number", "organization")),
         "enterprises": sorted(Enterprise.objects.values_list("credit_code", "name", "legal_rep_name")),
         "memberships": sorted(EnterpriseMembership.objects.values_list("user__phone", "enterprise__name", "relation")),
-        "audit": sorted(AuditEvent.objects.values_list("actor_label", "action", "subject__phone")),
+        "audit": sorted(AuditEvent.objects.values_list("actor_label", "action", "subject__phone"), key=repr),
     }
 
 
