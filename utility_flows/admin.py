@@ -544,6 +544,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
                 for d in application.documents.select_related("document__doc_type").order_by("id")
             ],
             "sections": summarize(application),
+            "flags": list(application.flags.select_related("evidence")),
             "log": order.transitions.select_related("by__staff_profile").order_by("at", "id"),
             "today": today,
             "is_hv": order.flow == "hv_eassistant",
