@@ -44,4 +44,4 @@ install-test: $(VENV)/.installed-test
 
 # Translations are compiled, not committed: the .po files are the source.
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
