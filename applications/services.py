@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from applications.catalog import registry
 from applications.catalog.base import CONFIRM_STEP, DOCUMENTS_STEP
@@ -66,7 +67,7 @@ def start_application(*, user, business_code: str) -> Application:
             business_code=business_code, applicant=user, current_step=business.step_keys[0],
             contact_phone=user.phone, data={"raw": {}, "answers": {}, "done": [], "deferred": {}},
         )
-        _log(application, actor=user, from_state="", note=_("创建草稿"))
+        _log(application, actor=user, from_state="", note=gettext_noop("创建草稿"))
     return application
 
 
@@ -282,7 +283,7 @@ def submit_application(
         _attach_reused_documents(locked)
         for kind, detail in policy_flags(locked, answers):
             AbnormalFlag.objects.get_or_create(application=locked, kind=kind, defaults={"detail": detail})
-        _log(locked, actor=user, from_state=from_state, note=_("客户提交申请") if from_state == "draft" else _("客户补正后重新提交"))
+        _log(locked, actor=user, from_state=from_state, note=gettext_noop("客户提交申请") if from_state == "draft" else gettext_noop("客户补正后重新提交"))
         record(actor=user, action=_("提交申请"), obj=locked, subject=user)
         request_application_pdfs(locked)
         notify(user, "application.submitted", _event_context(locked))
@@ -314,7 +315,7 @@ def withdraw_application(*, application: Application, user) -> Application:
         from_state = locked.state
         locked.withdraw()
         locked.save()
-        _log(locked, actor=user, from_state=from_state, note=_("客户撤回申请"))
+        _log(locked, actor=user, from_state=from_state, note=gettext_noop("客户撤回申请"))
     return locked
 
 
