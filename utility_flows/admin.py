@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from applications.catalog import registry
 from applications.models import AbnormalFlag, Application, ApplicationDocument, ApplicationState, Region
 from applications.summary import summarize
+from portal.core.admin import ReadOnlyAdminMixin
 from portal.core.errors import DomainError
 from portal.core.masking import mask_name, mask_phone
 from portal.core.workdays import WorkCalendar
@@ -165,7 +166,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """业务申请 — the acceptance queue. Drafts are the customer's own and never listed."""
 
     list_display = ("number", "business_name", "applicant_masked", "district", "submitted", "waiting",
@@ -191,14 +192,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return PageCalendarChangeList
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("业务"))
     def business_name(self, obj):
@@ -414,7 +407,7 @@ class CollectForm(forms.Form):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(admin.ModelAdmin):
+class WorkOrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("number", "business_name", "customer_masked", "region", "state", "assignee_name",
                     "clock_badge", "accepted")
     list_filter = (OrderQueueFilter, BusinessFilter, OrderDistrictFilter, "state", "flow",
@@ -432,14 +425,6 @@ class WorkOrderAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return PageCalendarChangeList
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("业务"))
     def business_name(self, obj):
@@ -606,7 +591,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkOrderTransition)
-class WorkOrderTransitionAdmin(admin.ModelAdmin):
+class WorkOrderTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log, read-only: who moved which order when, from where to where, and why."""
 
     list_display = ("at", "order", "label", "from_state", "to_state", "by_name", "reason")
@@ -615,14 +600,6 @@ class WorkOrderTransitionAdmin(admin.ModelAdmin):
     search_fields = ("=order__number",)
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("操作"))
     def label(self, obj):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from portal.accounts.models import Enterprise, EnterpriseMembership, LoginAttempt, StaffProfile, User
 from portal.audit.services import record_access
+from portal.core.admin import ReadOnlyAdminMixin
 from portal.core.masking import mask_id_number, mask_phone
 
 
@@ -202,17 +203,8 @@ class EnterpriseMembershipAdmin(admin.ModelAdmin):
         return obj.power_of_attorney_id is not None
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Records kept by the system: staff look, nobody edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LoginAttempt)
