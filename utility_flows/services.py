@@ -36,6 +36,7 @@ from applications.models import (
 from applications.requirements import document_owner, merged_answers, rule_context
 from portal.audit.services import record
 from portal.core.errors import DomainError
+from portal.core.signals import matter_completed
 from portal.core.workdays import WorkCalendar
 from portal.notifications.services import notify
 from utility_flows.clock import LimitTable, due_date
@@ -274,6 +275,19 @@ def _complete_application(application: Application, *, by) -> None:
     locked.save()
     ApplicationEvent.objects.create(
         application=locked, actor=by, from_state=from_state, to_state=locked.state, note=_("工单归档，业务办结")
+    )
+    order = getattr(locked, "work_order", None)
+    assignee = getattr(order, "assignee", None) if order is not None else None
+    profile = getattr(assignee, "staff_profile", None) if assignee is not None else None
+    matter_completed.send(
+        sender=Application,
+        matter=locked,
+        user=locked.applicant,
+        kind="application",
+        title=f"{locked.business.name} {locked.number}",
+        business=locked.business_code,
+        staff=assignee,
+        unit=profile.organization if profile is not None else "",
     )
 
 
