@@ -6,8 +6,8 @@ from django.test import Client
 
 from applications.models import ApplicationState
 from portal.accounts.roles import Role
-from utility_flows.models import OrderState, WorkOrder
 from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, StaffFactory
+from utility_flows.models import OrderState, WorkOrder
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 
