@@ -17,13 +17,11 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# The pinned dependencies, read from pyproject.toml alone, so that this layer is rebuilt only
-# when a pin changes, not on every code change.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-      > /tmp/requirements.txt \
- && pip install -r /tmp/requirements.txt \
- && rm /tmp/requirements.txt
+# Every package from the lock file (versions and hashes of the transitive dependencies too, the
+# same set CI tested), copied alone so that this layer is rebuilt only when the lock changes.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock \
+ && rm requirements.lock
 
 COPY . .
 

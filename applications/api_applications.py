@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from applications import services
 from applications.catalog import registry
-from applications.catalog.base import CONFIRM_STEP, DOCUMENTS_STEP, EFFECTIVE_RULES, GROUPS, Business
+from applications.catalog.base import CONFIRM_STEP, DOCUMENTS_STEP, GROUPS, Business
 from applications.catalog.forms import StreetChoiceField
 from applications.models import Application, ApplicationState
 from applications.requirements import Requirement, requirements_for

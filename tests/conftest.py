@@ -32,6 +32,17 @@ def _isolated_files_and_tasks(settings, tmp_path):
     app.conf.task_always_eager = eager
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With --reuse-db the kept database is the one the last run left: its transactional tests
+    ended with a flush of every table, so put the reference data back once before any test."""
+    from tests import reference_data
+
+    with django_db_blocker.unblock():
+        if reference_data.is_missing():
+            reference_data.replay()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_a_flush(request):
     """A transactional test may follow one that emptied every table: put the reference data of

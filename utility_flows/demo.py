@@ -96,7 +96,7 @@ class _Scenario:
         errors = applications.save_documents(
             application=self.application, user=self.user,
             uploads={k: _photo(f"{k}.jpg") for k in missing if k not in defer},
-            deferrals={k: due for k in defer},
+            deferrals=dict.fromkeys(defer, due),
         )
         if errors:
             raise RuntimeError(f"demo {self.key}: documents refused: {errors}")

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext, gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationDocument, ApplicationEvent, ApplicationState
 from portal.core.masking import mask_name

@@ -191,7 +191,7 @@ def reject_application(*, application: Application, by, reason: str) -> Applicat
 def available_transitions(order: WorkOrder, user) -> list[tuple[str, str, bool]]:
     """[(name, label, reason required)] the user may run on the order now."""
     result = []
-    for t in order.get_available_user_state_transitions(user):
+    for t in order.get_available_user_state_transitions(user):  # type: ignore[attr-defined]  # added by FSMField
         result.append((t.name, str(t.custom.get("label", t.name)), bool(t.custom.get("reason_required"))))
     return result
 
@@ -324,7 +324,7 @@ def _open_account(order: WorkOrder, by) -> ServiceAccount:
     account = ServiceAccount.objects.create(
         number=_new_account_number(order),
         customer_kind=kind,
-        region=application.region,
+        region=application.region,  # type: ignore[misc]  # a connection application always names its street
         address=application.address,
         # A household up to 10 kW is served single-phase; anything larger three-phase.
         voltage=Voltage.V220 if residential and capacity <= 10 else Voltage.V380,
@@ -348,7 +348,7 @@ def _open_account(order: WorkOrder, by) -> ServiceAccount:
 def _raise_capacity(order: WorkOrder, by) -> ServiceAccount:
     application = order.application
     business = order.business
-    account = ServiceAccount.objects.select_for_update().get(pk=application.service_account_id)
+    account = ServiceAccount.objects.select_for_update().get(pk=application.service_account_id)  # type: ignore[misc]
     new = business.capacity_requested(merged_answers(application), account)
     if new is None and application.capacity:
         new = account.capacity + application.capacity

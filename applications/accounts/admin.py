@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.accounts import imports, services
+from applications.accounts.selectors import field_label, value_display
+
 # Imported here, not lazily: admin modules load in every process (the worker too), which is how
 # Celery learns this task; autodiscovery only looks at applications/tasks.py.
 from applications.accounts.tasks import notify_outage_watchers
-from applications.accounts.selectors import field_label, value_display
 from applications.models import (
     AccountBinding,
     AccountChange,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, Field, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,14 +46,14 @@ def my_account(*, user, number: str) -> ServiceAccount:
     if binding is None:
         raise Http404
     account = binding.account
-    account.binding = binding
+    account.binding = binding  # type: ignore[attr-defined]  # read by the page: how the account was bound
     return account
 
 
 def account_changes(*, account: ServiceAccount) -> list[AccountChange]:
     """The account's history, scheduled changes (not yet applied) first, then newest first, each
     with ``label``, ``old_display`` and ``new_display`` as a customer reads them. One query."""
-    changes = list(
+    changes: list[Any] = list(  # rows that get the three display attributes below
         AccountChange.objects.filter(account=account)
         .annotate(scheduled=Case(When(applied_at=None, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .order_by("scheduled", "-effective_on", "-id")
@@ -66,9 +67,10 @@ def account_changes(*, account: ServiceAccount) -> list[AccountChange]:
 
 def field_label(field: str) -> str:
     try:
-        return str(ServiceAccount._meta.get_field(field).verbose_name)
+        model_field = ServiceAccount._meta.get_field(field)
     except FieldDoesNotExist:
         return field
+    return str(model_field.verbose_name) if isinstance(model_field, Field) else field
 
 
 _UNITS = {"contracted_demand": "kW"}
@@ -85,6 +87,8 @@ def value_display(account: ServiceAccount, field: str, value: str) -> str:
     try:
         model_field = ServiceAccount._meta.get_field(field)
     except FieldDoesNotExist:
+        return value
+    if not isinstance(model_field, Field):
         return value
     if model_field.get_internal_type() == "BooleanField":
         return str(_("是")) if value in ("1", "True", "true") else str(_("否"))
@@ -179,8 +183,8 @@ def watched_regions(watches) -> set[int]:
     for watch in watches:
         region: Region = watch.account.region
         ids.add(region.pk)
-        if region.parent_id and region.parent.kind == Region.Kind.DISTRICT:
-            ids.add(region.parent_id)
+        if region.parent is not None and region.parent.kind == Region.Kind.DISTRICT:
+            ids.add(region.parent.pk)
     return ids
 
 

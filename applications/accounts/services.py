@@ -4,9 +4,11 @@ numbers followed for outage notices (停电信息). Pages and the API both call 
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from applications.models import AccountBinding, AccountStatus, OutageWatch, ServiceAccount
@@ -177,7 +179,7 @@ def save_account_by_staff(*, account: ServiceAccount, changed_fields: list[str],
         now = timezone.now()
         changes = {}
         for name in changed_fields:
-            attname = account._meta.get_field(name).attname
+            attname = cast(Field, account._meta.get_field(name)).attname
             old, new = getattr(before, attname), getattr(account, attname)
             if old == new:
                 continue

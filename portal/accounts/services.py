@@ -6,7 +6,7 @@ SMS codes follow ``portal.verification.services``: ``check_code`` before the tra
 wrong guess must stay counted), ``consume_code`` inside it (used once, with the change).
 """
 
-from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from portal.accounts.models import (
     EnterpriseType,
     IdType,
     LoginAttempt,
+    User,
 )
 from portal.accounts.validators import (
     MAINLAND_MOBILE,
@@ -35,13 +36,11 @@ from portal.accounts.validators import (
 from portal.accounts.verifiers import get_verifier
 from portal.audit.services import record
 from portal.core.errors import DomainError
-from portal.notifications.services import notify
 from portal.core.masking import mask_id_number, mask_name
 from portal.core.middleware import client_ip
+from portal.notifications.services import notify
 from portal.verification.models import Purpose
 from portal.verification.services import check_code, consume_code, verify_code
-
-User = get_user_model()
 
 
 def _clean_phone(phone: str | None) -> str:
@@ -125,7 +124,7 @@ def log_in_with_sms_code(*, request: HttpRequest | None, phone: str, sms_code: s
 def issue_api_token(*, user) -> Token:
     """The API's bearer token for a user who just proved who they are."""
     token, _created = Token.objects.get_or_create(user=user)
-    update_last_login(None, user)
+    update_last_login(User, user)
     return token
 
 

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from portal.documents.models import Document, DocumentType, OwnerKind
 from portal.documents.selectors import documents_of, uploadable_types
-from portal.documents.serving import document_for, serve
 from portal.documents.services import store_upload
+from portal.documents.serving import document_for, serve
 
 TAGS = ["documents"]
 

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import get_template
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -69,6 +69,7 @@ def _reencode_image(data: bytes, content_type: str, field: str) -> bytes:
         with warnings.catch_warnings():
             # Pillow only warns between 1x and 2x the pixel limit; refuse those too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image: Image.Image  # opened as an ImageFile, transposed and converted into plain Images
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != fmt:
                     raise DomainError(_("文件内容与格式不符，请重新导出后上传"), code="bad_image", field=field)

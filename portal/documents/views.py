@@ -8,8 +8,8 @@ from django.views.decorators.http import require_safe
 from portal.core.errors import DomainError
 from portal.documents.forms import UploadForm
 from portal.documents.selectors import documents_of
-from portal.documents.serving import serve
 from portal.documents.services import store_upload
+from portal.documents.serving import serve
 
 PAGE_SIZE = 20
 

@@ -13,7 +13,7 @@ is enqueued only once it commits, so a rollback sends nothing.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,7 +25,7 @@ from portal.notifications.models import Notification, NotificationPreference, Ou
 from portal.notifications.queue import enqueue_deliveries
 from portal.notifications.registry import SWITCHABLE_CHANNELS, Channel, EventKind, all_events, get_event
 
-_TITLE_MAX = Notification._meta.get_field("title").max_length
+_TITLE_MAX = cast(int, Notification._meta.get_field("title").max_length)
 
 
 def enabled_channels(*, user, kind: EventKind) -> set[str]:

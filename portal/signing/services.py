@@ -84,7 +84,9 @@ def signature_png(data_url: str, *, field: str = "signature") -> bytes:
     ink = lightness.point(lambda v: 255 if v < INK_THRESHOLD else 0)
     if ink.histogram()[255] < MIN_INK_PIXELS:
         raise _refuse(_("请先签名"), "blank", field)
-    left, top, right, bottom = ink.getbbox()
+    bbox = ink.getbbox()
+    assert bbox is not None  # there is ink: the histogram said so
+    left, top, right, bottom = bbox
     box = (max(left - CROP_MARGIN, 0), max(top - CROP_MARGIN, 0),
            min(right + CROP_MARGIN, rgba.width), min(bottom + CROP_MARGIN, rgba.height))
     # Only the ink is kept, on a transparent background, so the signature sits on any page;

@@ -11,7 +11,14 @@ from rest_framework.test import APIClient
 from portal.accounts.models import EnterpriseMembership, EnterpriseRelation
 from portal.verification.models import SmsCode
 from tests.conftest import latest_sms_code
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFactory, UserFactory, VerifiedUserFactory, credit_code, resident_id
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    EnterpriseFactory,
+    UserFactory,
+    VerifiedUserFactory,
+    credit_code,
+    resident_id,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -37,7 +37,7 @@ def residential_account(street):
 
 
 # Fixtures of the service-account tests (我的户号, 电量电费, 停电信息) live in their own module.
-from tests.applications.accounts_fixtures import *  # noqa: E402, F401, F403
+from tests.applications.accounts_fixtures import *  # noqa: E402, F403
 
 # --- helpers and fixtures for driving every business through the services ------------------------
 

@@ -1,7 +1,6 @@
 import pytest
 
 
-
 @pytest.fixture
 def customer(db):
     from tests.factories import VerifiedUserFactory

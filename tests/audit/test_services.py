@@ -1,8 +1,8 @@
 import pytest
 
+from portal.accounts.models import StaffProfile
 from portal.audit.models import AuditEvent, AuditKind, mask_ip
 from portal.audit.services import actor_label, record, record_access
-from portal.accounts.models import StaffProfile
 from tests.factories import resident_id
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from tests.factories import StaffFactory, VerifiedUserFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_customer_reads_who_accessed_their_data_on_a_phone(page, live_server, client):
+def test_customer_reads_who_accessed_their_data_on_a_phone(page, live_server, client, tmp_path):
     customer = VerifiedUserFactory(name="马晓燕")
     manager = StaffFactory(name="王海涛")
     make_events(subject=customer, actor=manager, count=23, ip="10.63.1.25")
@@ -17,7 +17,7 @@ def test_customer_reads_who_accessed_their_data_on_a_phone(page, live_server, cl
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
     page.goto(live_server.url + reverse("audit:my_access_log"))
-    page.screenshot(path="/tmp/ops-access-log.png", full_page=True)
+    page.screenshot(path=tmp_path / "ops-access-log.png", full_page=True)
 
     entries = page.locator("[data-testid=access-log] > li")
     assert entries.count() == 20
@@ -36,4 +36,4 @@ def test_customer_reads_who_accessed_their_data_on_a_phone(page, live_server, cl
     page.wait_for_url("**page=2")
     assert entries.count() == 3
     assert "who=others" in page.url
-    page.screenshot(path="/tmp/ops-access-log-page2.png", full_page=True)
+    page.screenshot(path=tmp_path / "ops-access-log-page2.png", full_page=True)

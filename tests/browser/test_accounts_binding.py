@@ -30,7 +30,7 @@ def log_in(page, live_server, user) -> None:
                                "url": live_server.url}])
 
 
-def test_bind_by_sms_code_then_see_the_bills_chart(page, live_server):
+def test_bind_by_sms_code_then_see_the_bills_chart(page, live_server, tmp_path):
     user = VerifiedUserFactory(name="张丽", phone="13912345678")
     mother = ServiceAccountFactory(number="6301000002", holder_name="李秀兰", registered_phone="13698761234",
                                    peak_valley=True, address="八一中路 12 号 1 单元 101 室")
@@ -43,36 +43,36 @@ def test_bind_by_sms_code_then_see_the_bills_chart(page, live_server):
     log_in(page, live_server, user)
 
     page.goto(f"{live_server.url}/service-accounts/")
-    page.screenshot(path="/tmp/accounts3-accounts-empty.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-accounts-empty.png", full_page=True)
     page.get_by_label("用电户号").fill("6301000002")
     page.get_by_role("button", name="绑定").click()
     page.get_by_text("验证码将发送至户号预留手机 136****1234").wait_for()
 
     page.get_by_role("button", name="发送验证码").click()
     page.get_by_text("验证码已发送至 136****1234").wait_for()
-    page.screenshot(path="/tmp/accounts3-bind-code.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-bind-code.png", full_page=True)
     code = latest_sms_code("13698761234")  # the text went to the account's phone, not to 张丽's
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="确认绑定").click()
 
     page.get_by_text("户号 6301000002 绑定成功").wait_for()
     assert page.get_by_test_id("peak-valley-line").inner_text() == "已执行峰谷电价，您当前可取消峰谷电"
-    page.screenshot(path="/tmp/accounts3-detail.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-detail.png", full_page=True)
     assert AccountBinding.objects.get(user=user).via == "sms"
 
     page.get_by_role("link", name="我的户号").first.click()
     assert page.get_by_test_id("account-6301000002").is_visible()
-    page.screenshot(path="/tmp/accounts3-accounts.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-accounts.png", full_page=True)
 
     page.get_by_test_id("account-6301000002").get_by_role("link", name="电量电费").click()
     chart = page.get_by_role("img", name="户号 6301000002 近12个月用电量")
     chart.wait_for()
     assert page.get_by_test_id("chart-bar").count() == 12
     assert page.locator("rect.peak").count() == 12
-    page.screenshot(path="/tmp/accounts3-bills.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-bills.png", full_page=True)
 
     page.get_by_role("link", name="停电信息").first.click()
     page.get_by_role("button", name="添加户号 6301000002").click()
     page.get_by_text("已添加户号 6301000002").wait_for()
     assert page.get_by_text("10千伏线路检修").is_visible()
-    page.screenshot(path="/tmp/accounts3-outages.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-outages.png", full_page=True)

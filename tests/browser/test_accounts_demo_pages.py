@@ -18,7 +18,7 @@ def log_in(page, live_server, user) -> None:
                                "url": live_server.url}])
 
 
-def test_the_demo_customers_pages_on_a_phone(page, live_server):
+def test_the_demo_customers_pages_on_a_phone(page, live_server, tmp_path):
     from portal.accounts.models import EnterpriseMembership
 
     resident = VerifiedUserFactory(phone="13900000001", name="王建国")
@@ -31,20 +31,20 @@ def test_the_demo_customers_pages_on_a_phone(page, live_server):
     page.goto(f"{live_server.url}/service-accounts/")
     for number, status in [("6301000101", "正常"), ("6301000109", "已销户")]:
         assert page.get_by_test_id(f"status-{number}").inner_text() == status
-    page.screenshot(path="/tmp/accounts3-demo-accounts.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-demo-accounts.png", full_page=True)
 
     page.goto(f"{live_server.url}/outages/")
     assert page.get_by_text("正在停电").first.is_visible()
     assert page.get_by_text("城东110千伏变电站设备年度检修").is_visible()
-    page.screenshot(path="/tmp/accounts3-demo-outages.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-demo-outages.png", full_page=True)
 
     page.context.clear_cookies()
     log_in(page, live_server, legal_rep)
     page.goto(f"{live_server.url}/bills/?account=6301000106")
     assert page.get_by_test_id("chart-bar").count() == 12
     assert "万" in page.get_by_test_id("bills-chart").inner_html()
-    page.screenshot(path="/tmp/accounts3-demo-bills-hv.png")
+    page.screenshot(path=tmp_path / "accounts3-demo-bills-hv.png")
     page.goto(f"{live_server.url}/service-accounts/6301000106/")
     assert "将于" in page.get_by_test_id("account-changes").inner_text()
     assert page.get_by_test_id("capacity").inner_text() == "800.0 kVA"
-    page.screenshot(path="/tmp/accounts3-demo-detail-hv.png", full_page=True)
+    page.screenshot(path=tmp_path / "accounts3-demo-detail-hv.png", full_page=True)

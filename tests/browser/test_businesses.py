@@ -1,5 +1,5 @@
 """Business step pages on a phone in Chromium: refusals shown on the field, the 160 kW statement,
-the effective date, the refund account, the smart-payment agreement. Screenshots go to /tmp."""
+the effective date, the refund account, the smart-payment agreement. Screenshots go to the test's tmp_path."""
 
 from decimal import Decimal
 
@@ -45,19 +45,19 @@ def log_in(page, live_server, user):
 
 
 def test_hv_new_connection_refuses_a_missing_transformer_choice_and_a_small_request_without_the_statement(
-    page, live_server, enterprise_of, street
+    page, live_server, enterprise_of, street, tmp_path
 ):
     user = VerifiedUserFactory()
     enterprise = enterprise_of(user)
     log_in(page, live_server, user)
     page.goto(f"{live_server.url}/services/")
-    page.screenshot(path="/tmp/businesses-catalog.png", full_page=True)
+    page.screenshot(path=tmp_path / "businesses-catalog.png", full_page=True)
     page.get_by_test_id("business-hv_new").click()
     page.get_by_role("button", name="开始办理").click()
     page.get_by_label("企业名称").select_option(str(enterprise.pk))
     page.get_by_role("button", name="下一步").click()
 
-    page.screenshot(path="/tmp/businesses-hv-site.png", full_page=True)
+    page.screenshot(path=tmp_path / "businesses-hv-site.png", full_page=True)
     page.get_by_label("用电地址所在地区/街道").select_option(str(street.pk))
     page.locator("#id_address").fill("生物园区经四路 8 号")
     page.get_by_label("申请容量（千伏安）").fill("125")
@@ -66,7 +66,7 @@ def test_hv_new_connection_refuses_a_missing_transformer_choice_and_a_small_requ
     assert page.get_by_text("请选择是否安装变压器").is_visible()
     assert page.get_by_text("低于 160 千瓦可低压接入").is_visible()
     assert page.get_by_label("申请容量（千伏安）").input_value() == "125"  # nothing typed is lost
-    page.screenshot(path="/tmp/businesses-hv-site-refused.png", full_page=True)
+    page.screenshot(path=tmp_path / "businesses-hv-site-refused.png", full_page=True)
 
     page.get_by_label("是", exact=True).first.check()
     page.get_by_label("我已知晓160千瓦及以下可低压接入、零投资的政策，仍自愿申请高压供电").check()
@@ -75,7 +75,7 @@ def test_hv_new_connection_refuses_a_missing_transformer_choice_and_a_small_requ
 
 
 def test_demand_change_shows_its_effective_date_and_closure_the_refund_account(
-    page, live_server, enterprise_of, hv_account, make_account
+    page, live_server, enterprise_of, hv_account, make_account, tmp_path
 ):
     user = VerifiedUserFactory()
     account = hv_account(user, enterprise_of(user))
@@ -87,7 +87,7 @@ def test_demand_change_shows_its_effective_date_and_closure_the_refund_account(
     page.get_by_role("button", name="下一步").click()
     assert page.get_by_text("不低于合同容量的40%").is_visible()
     assert page.get_by_text("起生效").is_visible()
-    page.screenshot(path="/tmp/businesses-demand-refused.png", full_page=True)
+    page.screenshot(path=tmp_path / "businesses-demand-refused.png", full_page=True)
 
     home = make_account(user, balance=Decimal("86.50"))
     closure = services.start_application(user=user, business_code="closure")
@@ -100,10 +100,10 @@ def test_demand_change_shows_its_effective_date_and_closure_the_refund_account(
     page.get_by_role("button", name="下一步").click()
     assert page.get_by_text(f"退费账户户名须与户名“{user.name}”一致").first.is_visible()
     assert page.get_by_text("请勾选同意以拆表示数作为最终结算依据").is_visible()
-    page.screenshot(path="/tmp/businesses-closure-refused.png", full_page=True)
+    page.screenshot(path=tmp_path / "businesses-closure-refused.png", full_page=True)
 
 
-def test_the_ev_charger_completion_leads_to_signing_the_smart_payment_agreement(page, live_server, street, send_code):
+def test_the_ev_charger_completion_leads_to_signing_the_smart_payment_agreement(page, live_server, street, send_code, tmp_path):
     from portal.verification.models import Purpose
 
     user = VerifiedUserFactory()
@@ -118,7 +118,7 @@ def test_the_ev_charger_completion_leads_to_signing_the_smart_payment_agreement(
     page.goto(f"{live_server.url}/applications/{application.pk}/done/")
     page.get_by_role("link", name="完成").click()
     assert page.get_by_role("heading", name="《智能交费服务协议》").is_visible()
-    page.screenshot(path="/tmp/businesses-smart-payment.png", full_page=True)
+    page.screenshot(path=tmp_path / "businesses-smart-payment.png", full_page=True)
     page.get_by_role("button", name="同意并签约").click()
     assert page.get_by_test_id("agreement-signed").is_visible()
-    page.screenshot(path="/tmp/businesses-smart-payment-signed.png", full_page=True)
+    page.screenshot(path=tmp_path / "businesses-smart-payment-signed.png", full_page=True)

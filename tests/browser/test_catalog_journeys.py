@@ -20,7 +20,7 @@ from tests.factories import DEFAULT_PASSWORD, EnterpriseFactory, StaffFactory, V
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = "/tmp/catalog-{}.png"
+SHOTS = "catalog-{}.png"  # under each test's tmp_path
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 
 
@@ -63,7 +63,7 @@ def send_and_enter_code(page: Page, user) -> None:
     page.get_by_label("短信验证码").fill(latest_sms_code(user.phone))
 
 
-def test_residential_new_connection_from_the_catalog_to_the_service_records(page: Page, live_server, photo):
+def test_residential_new_connection_from_the_catalog_to_the_service_records(page: Page, live_server, photo, tmp_path):
     base = live_server.url
     user = VerifiedUserFactory(name="马晓燕")
     log_in(page, base, user)
@@ -89,13 +89,13 @@ def test_residential_new_connection_from_the_catalog_to_the_service_records(page
 
     for key in ("id_front", "id_back", "property_proof", "meter_photo"):
         page.locator(f"#file-{key}").set_input_files(photo)
-    page.screenshot(path=SHOTS.format("documents"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("documents"), full_page=True)
     page.get_by_role("button", name="下一步").click()
 
     expect(page.get_by_role("heading", name="请核对申请信息")).to_be_visible()
     expect(page.get_by_text("八一中路 8 号 3 单元 502 室")).to_be_visible()
     send_and_enter_code(page, user)
-    page.screenshot(path=SHOTS.format("confirm"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("confirm"), full_page=True)
     page.get_by_role("button", name="提交", exact=True).click()
 
     expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
@@ -105,12 +105,12 @@ def test_residential_new_connection_from_the_catalog_to_the_service_records(page
     record = page.locator("li, article, div.card").filter(has_text=application.number).first
     expect(record).to_contain_text("个人新装")
     expect(record).to_contain_text("已提交")
-    page.screenshot(path=SHOTS.format("records"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("records"), full_page=True)
     assert application.state == ApplicationState.SUBMITTED
     assert application.documents.filter(requirement="meter_photo", how="uploaded").exists()
 
 
-def test_enterprise_capacity_increase_reuses_the_valid_business_licence_on_file(page: Page, live_server, photo):
+def test_enterprise_capacity_increase_reuses_the_valid_business_licence_on_file(page: Page, live_server, photo, tmp_path):
     base = live_server.url
     user = VerifiedUserFactory(name="赵建国")
     enterprise = EnterpriseFactory(legal_rep_name=user.name, legal_rep_id_number=user.id_number)
@@ -150,7 +150,7 @@ def test_enterprise_capacity_increase_reuses_the_valid_business_licence_on_file(
     expect(page.get_by_test_id("reused-subject_proof")).to_contain_text("无需重复提交")
     expect(page.locator("#file-subject_proof")).to_have_count(0)
     page.locator("#file-property_proof").set_input_files(photo)
-    page.screenshot(path=SHOTS.format("reuse"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("reuse"), full_page=True)
     page.get_by_role("button", name="下一步").click()
     send_and_enter_code(page, user)
     page.get_by_role("button", name="提交", exact=True).click()
@@ -163,7 +163,7 @@ def test_enterprise_capacity_increase_reuses_the_valid_business_licence_on_file(
 
 
 def test_peak_valley_switched_on_accepted_and_completed_in_the_admin_then_shown_on_the_account(
-    page: Page, browser, live_server
+    page: Page, browser, live_server, tmp_path
 ):
     base = live_server.url
     user = VerifiedUserFactory(name="马晓燕")
@@ -202,17 +202,17 @@ def test_peak_valley_switched_on_accepted_and_completed_in_the_admin_then_shown_
         staff.get_by_role("button", name=button).first.click()
         staff.wait_for_load_state()
     expect(staff.get_by_test_id("order-state")).to_have_text("已归档")
-    staff.screenshot(path=SHOTS.format("peak-valley-admin"), full_page=True)
+    staff.screenshot(path=tmp_path / SHOTS.format("peak-valley-admin"), full_page=True)
 
     page.goto(f"{base}/service-accounts/{account.number}/")
     expect(page.get_by_text("已执行峰谷电价").first).to_be_visible()
-    page.screenshot(path=SHOTS.format("peak-valley-account"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("peak-valley-account"), full_page=True)
     account.refresh_from_db()
     assert account.peak_valley is True
     assert Application.objects.get(pk=application.pk).state == ApplicationState.COMPLETED
 
 
-def test_a_draft_left_midway_is_resumed_from_the_service_records(page: Page, live_server):
+def test_a_draft_left_midway_is_resumed_from_the_service_records(page: Page, live_server, tmp_path):
     base = live_server.url
     user = VerifiedUserFactory()
     log_in(page, base, user)
@@ -236,4 +236,4 @@ def test_a_draft_left_midway_is_resumed_from_the_service_records(page: Page, liv
     expect(page.get_by_label("详细地址")).to_have_value("南滩街 31 号 2 单元 502 室")
     expect(page.get_by_label("申请容量（千瓦）")).to_have_value("12")
     expect(page.get_by_label("所在地区/街道")).to_have_value(str(Region.objects.get(name="南滩街道").pk))
-    page.screenshot(path=SHOTS.format("resumed"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("resumed"), full_page=True)

@@ -40,7 +40,7 @@ def test_my_documents_on_a_phone(page, live_server, logged_in, tmp_path):
     page.goto(f"{live_server.url}/documents/")
     assert page.locator("h1").inner_text() == "我的证照"
     assert page.locator("[data-testid=documents] > li").count() == 3
-    page.screenshot(path="/tmp/documents-mine.png", full_page=True)
+    page.screenshot(path=tmp_path / "documents-mine.png", full_page=True)
 
     # A refused file keeps the other fields; a good one is added to the list.
     exe = tmp_path / "照片.jpg"
@@ -53,7 +53,7 @@ def test_my_documents_on_a_phone(page, live_server, logged_in, tmp_path):
     assert "只能上传 JPG、PNG 图片或 PDF 文件" in page.locator("#field-file").inner_text()
     assert page.input_value("#id_issued_on") == "2024-03-01"
     assert page.locator("#id_doc_type option:checked").inner_text() == "产权证明"
-    page.locator("#upload").screenshot(path="/tmp/documents-upload-refused.png")
+    page.locator("#upload").screenshot(path=tmp_path / "documents-upload-refused.png")
 
     photo = tmp_path / "房产证.jpg"
     photo.write_bytes(jpeg_bytes((800, 600)))
@@ -73,11 +73,11 @@ def draw(page, box, points):
     page.mouse.up()
 
 
-def test_drawing_and_saving_a_signature_on_a_phone(page, live_server, logged_in):
+def test_drawing_and_saving_a_signature_on_a_phone(page, live_server, logged_in, tmp_path):
     page.goto(f"{live_server.url}/signing/my-signature/")
     status = page.locator("[data-signature-status]")
     assert status.inner_text() == "尚未签名"
-    page.screenshot(path="/tmp/documents-signature-empty.png", full_page=True)
+    page.screenshot(path=tmp_path / "documents-signature-empty.png", full_page=True)
 
     # An empty pad is refused by the server with the reason.
     page.get_by_role("button", name="保存签名").click()
@@ -97,7 +97,7 @@ def test_drawing_and_saving_a_signature_on_a_phone(page, live_server, logged_in)
 
     draw(page, box, [(30, 120), (80, 40), (120, 130), (170, 50), (230, 140), (300, 60)])
     draw(page, box, [(40, 150), (320, 150)])
-    page.screenshot(path="/tmp/documents-signature-drawn.png", full_page=True)
+    page.screenshot(path=tmp_path / "documents-signature-drawn.png", full_page=True)
     page.get_by_role("button", name="保存签名").click()
     page.wait_for_load_state()
     assert "签名已保存" in page.locator(".messages").inner_text()
@@ -105,4 +105,4 @@ def test_drawing_and_saving_a_signature_on_a_phone(page, live_server, logged_in)
     assert signature.image.content_type == "image/png"
     current = page.locator("[data-testid=current-signature]")
     assert current.evaluate("img => img.complete && img.naturalWidth > 0")
-    page.screenshot(path="/tmp/documents-signature-saved.png", full_page=True)
+    page.screenshot(path=tmp_path / "documents-signature-saved.png", full_page=True)

@@ -6,14 +6,14 @@ from django.test import Client
 
 from applications.models import ApplicationState
 from portal.accounts.roles import Role
-from utility_flows.models import OrderState, WorkOrder
 from tests.factories import DEFAULT_PASSWORD, ApplicationFactory, StaffFactory
+from utility_flows.models import OrderState, WorkOrder
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_archived(browser, live_server):
+def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_archived(browser, live_server, tmp_path):
     manager = StaffFactory(name="王芳", phone="13700001111", roles=[Role.ACCOUNT_MANAGER])
     application = ApplicationFactory()
     ApplicationFactory(state="accepted")  # not in the 待受理 queue
@@ -32,11 +32,11 @@ def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_arc
     assert application.number in rows.first.inner_text()
     phone = application.applicant.phone
     assert f"{phone[:3]}****{phone[-4:]}" in rows.first.inner_text()
-    page.screenshot(path="/tmp/flows-application-queue.png", full_page=True)
+    page.screenshot(path=tmp_path / "flows-application-queue.png", full_page=True)
 
     rows.first.get_by_role("link", name=application.number).click()
     page.wait_for_url(f"**/admin/applications/application/{application.pk}/change/")
-    page.screenshot(path="/tmp/flows-application-page.png", full_page=True)
+    page.screenshot(path=tmp_path / "flows-application-page.png", full_page=True)
     page.get_by_role("button", name="受理", exact=True).click()
     page.wait_for_url("**/admin/utility_flows/workorder/*/change/")
     order = WorkOrder.objects.get(application=application)
@@ -51,14 +51,14 @@ def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_arc
         page.get_by_role("button", name=button).click()
         page.wait_for_load_state()
         assert page.get_by_test_id("order-state").inner_text() == state
-    page.screenshot(path="/tmp/flows-order-page.png", full_page=True)
+    page.screenshot(path=tmp_path / "flows-order-page.png", full_page=True)
     for button, state in [("装表接电", "已装表接电"), ("签订供用电合同及费控协议", "已签订合同"), ("归档", "已归档")]:
         page.get_by_role("button", name=button).click()
         page.wait_for_load_state()
         assert page.get_by_test_id("order-state").inner_text() == state
     log = page.get_by_test_id("order-log").inner_text()
     assert "已电话联系客户，约定明天上午上门" in log and "新户号" in log
-    page.screenshot(path="/tmp/flows-order-archived.png", full_page=True)
+    page.screenshot(path=tmp_path / "flows-order-archived.png", full_page=True)
 
     order.refresh_from_db()
     application.refresh_from_db()
@@ -68,12 +68,12 @@ def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_arc
 
     page.goto(live_server.url + "/admin/utility_flows/workorder/?queue=all")
     assert order.number in page.locator("#result_list").inner_text()
-    page.screenshot(path="/tmp/flows-order-queue.png", full_page=True)
+    page.screenshot(path=tmp_path / "flows-order-queue.png", full_page=True)
     context.close()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_customer_follows_the_order_on_a_phone(page, live_server):
+def test_the_customer_follows_the_order_on_a_phone(page, live_server, tmp_path):
     from utility_flows import services
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
     application = ApplicationFactory()
@@ -89,9 +89,9 @@ def test_the_customer_follows_the_order_on_a_phone(page, live_server):
     assert "现场勘查" in record.get_by_test_id("step").inner_text()
     assert record.get_by_test_id("actor").inner_text() == "客户经理 王芳"
     assert "修改并重新提交" in page.content()
-    page.screenshot(path="/tmp/flows-records-phone.png", full_page=True)
+    page.screenshot(path=tmp_path / "flows-records-phone.png", full_page=True)
 
     record.get_by_role("link", name="查看详情").click()
     page.wait_for_url(f"**/records/{application.pk}/")
     assert "已电话联系，约定周三上门" in page.get_by_test_id("history").inner_text()
-    page.screenshot(path="/tmp/flows-record-detail-phone.png", full_page=True)
+    page.screenshot(path=tmp_path / "flows-record-detail-phone.png", full_page=True)

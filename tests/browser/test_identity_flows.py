@@ -14,7 +14,7 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory, VerifiedUserFactory, 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = "13812341234"
-SHOTS = "/tmp/identity-{}.png"
+SHOTS = "identity-{}.png"  # under each test's tmp_path
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def log_in_with_password(page: Page, base: str, phone: str) -> None:
     expect(page).to_have_url(f"{base}/")
 
 
-def test_register_verify_log_out_and_log_in_by_sms_code(page: Page, live_server):
+def test_register_verify_log_out_and_log_in_by_sms_code(page: Page, live_server, tmp_path):
     base = live_server.url
     page.goto(f"{base}/accounts/register/")
     page.get_by_label("手机号码").fill(PHONE)
@@ -55,7 +55,7 @@ def test_register_verify_log_out_and_log_in_by_sms_code(page: Page, live_server)
     expect(page.get_by_role("status")).to_contain_text("验证码已发送至138****1234")
     expect(page.locator("#send-code-register")).to_be_disabled()
     expect(page.locator("#send-code-register")).to_contain_text("秒后重新获取")
-    page.screenshot(path=SHOTS.format("register"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("register"), full_page=True)
 
     code = read_code_on_dev_sms(page, base, PHONE)
     page.get_by_label("短信验证码").fill(code)
@@ -67,12 +67,12 @@ def test_register_verify_log_out_and_log_in_by_sms_code(page: Page, live_server)
     expect(page.get_by_text("注册成功")).to_be_visible()
     page.get_by_label("姓名").fill("周晓梅")
     page.get_by_label("证件号码").fill(resident_id(501))
-    page.screenshot(path=SHOTS.format("real-name"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("real-name"), full_page=True)
     page.get_by_role("button", name="提交认证").click()
     expect(page).to_have_url(f"{base}/accounts/me/")
     expect(page.get_by_text("实名认证成功")).to_be_visible()
     expect(page.get_by_test_id("my-phone")).to_have_text("138****1234")
-    page.screenshot(path=SHOTS.format("me"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("me"), full_page=True)
 
     page.get_by_role("button", name="退出登录").click()
     expect(page.get_by_text("您已安全退出登录")).to_be_visible()
@@ -84,7 +84,7 @@ def test_register_verify_log_out_and_log_in_by_sms_code(page: Page, live_server)
     page.get_by_role("button", name="发送验证码").click()
     expect(page.get_by_role("status")).to_contain_text("验证码已发送至138****1234")
     page.get_by_label("短信验证码").fill(read_code_on_dev_sms(page, base, PHONE))
-    page.screenshot(path=SHOTS.format("login-sms"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("login-sms"), full_page=True)
     page.get_by_role("button", name="登录", exact=True).click()
 
     expect(page).to_have_url(f"{base}/")
@@ -99,10 +99,10 @@ def test_register_verify_log_out_and_log_in_by_sms_code(page: Page, live_server)
     expect(notifications).to_have_count(2)
     expect(notifications.nth(0)).to_contain_text("实名认证已通过")
     expect(notifications.nth(1)).to_contain_text("欢迎注册网上供电营业厅")
-    page.screenshot(path=SHOTS.format("inbox"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("inbox"), full_page=True)
 
 
-def test_an_invalid_id_number_shows_its_error(page: Page, live_server):
+def test_an_invalid_id_number_shows_its_error(page: Page, live_server, tmp_path):
     base = live_server.url
     UserFactory(phone=PHONE)
     log_in_with_password(page, base, PHONE)
@@ -113,10 +113,10 @@ def test_an_invalid_id_number_shows_its_error(page: Page, live_server):
     page.get_by_role("button", name="提交认证").click()
     expect(page.locator("#field-id_number .errorlist")).to_have_text("身份证号码校验位不正确，请核对后重新输入")
     expect(page.get_by_label("姓名")).to_have_value("周晓梅")
-    page.screenshot(path=SHOTS.format("real-name-error"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("real-name-error"), full_page=True)
 
 
-def test_five_wrong_codes_count_down_then_void_the_code(page: Page, live_server):
+def test_five_wrong_codes_count_down_then_void_the_code(page: Page, live_server, tmp_path):
     base = live_server.url
     UserFactory(phone=PHONE)
     page.goto(f"{base}/accounts/login/?tab=sms")
@@ -137,7 +137,7 @@ def test_five_wrong_codes_count_down_then_void_the_code(page: Page, live_server)
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("该账号登录失败次数过多，请15分钟后再试")
-    page.screenshot(path=SHOTS.format("login-void"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("login-void"), full_page=True)
 
 
 def test_a_resend_within_sixty_seconds_shows_the_wait(page: Page, live_server):
@@ -154,7 +154,7 @@ def test_a_resend_within_sixty_seconds_shows_the_wait(page: Page, live_server):
     assert SmsCode.objects.filter(phone=PHONE).count() == 1
 
 
-def test_enterprise_pages_on_a_phone(page: Page, live_server):
+def test_enterprise_pages_on_a_phone(page: Page, live_server, tmp_path):
     base = live_server.url
     VerifiedUserFactory(phone=PHONE, name="王芳")
     log_in_with_password(page, base, PHONE)
@@ -170,11 +170,11 @@ def test_enterprise_pages_on_a_phone(page: Page, live_server):
     page.get_by_label("法定代表人证件号码").fill(resident_id(300, birth="19750612"))
     page.get_by_role("button", name="提交登记").click()
     expect(page.get_by_test_id("credit-code-warning")).to_be_visible()
-    page.screenshot(path=SHOTS.format("enterprise-register"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("enterprise-register"), full_page=True)
     page.get_by_label("我已核对，信用代码无误").check()
     page.get_by_role("button", name="提交登记").click()
     # Not the legal representative: an agent needs the power of attorney, asked on the file input.
     expect(page.locator("#field-power_of_attorney .errorlist")).to_contain_text("请上传法定代表人签署的授权委托书")
     expect(page.get_by_label("企业名称")).to_have_value("青海高原光伏有限公司")
     page.goto(f"{base}/accounts/enterprises/bind/")
-    page.screenshot(path=SHOTS.format("enterprise-bind"), full_page=True)
+    page.screenshot(path=tmp_path / SHOTS.format("enterprise-bind"), full_page=True)

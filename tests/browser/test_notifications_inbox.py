@@ -18,7 +18,7 @@ def log_in(page, live_server, user) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_unread_badge_drops_when_a_message_is_opened(page, live_server):
+def test_the_unread_badge_drops_when_a_message_is_opened(page, live_server, tmp_path):
     user = UserFactory(name="张丽", phone="13912345678")
     notify(user, "account.registered")
     notify(user, "enterprise.bound", {"enterprise": "青海高原制造有限公司", "relation": "经办人"})
@@ -40,13 +40,13 @@ def test_the_unread_badge_drops_when_a_message_is_opened(page, live_server):
     assert rows.nth(0).get_attribute("class") == "unread"
     assert "登录密码已修改" in rows.nth(0).inner_text()
     assert rows.nth(2).get_attribute("class") is None  # the welcome message, read two days ago
-    page.screenshot(path="/tmp/notifications-inbox.png", full_page=True)
+    page.screenshot(path=tmp_path / "notifications-inbox.png", full_page=True)
 
     rows.nth(0).get_by_role("link").click()
     page.wait_for_url("**/notifications/*/")
     assert page.get_by_role("heading", level=1).inner_text() == "登录密码已修改"
     assert badge.inner_text() == "1"
-    page.screenshot(path="/tmp/notifications-detail.png", full_page=True)
+    page.screenshot(path=tmp_path / "notifications-detail.png", full_page=True)
 
     page.get_by_role("link", name="返回消息列表").click()
     assert page.get_by_test_id("notification").nth(0).get_attribute("class") is None
@@ -58,7 +58,7 @@ def test_the_unread_badge_drops_when_a_message_is_opened(page, live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_preferences_are_saved_from_the_phone(page, live_server):
+def test_preferences_are_saved_from_the_phone(page, live_server, tmp_path):
     user = UserFactory(name="王强", phone="13800001111", email="wangqiang@example.com")
     log_in(page, live_server, user)
 
@@ -67,7 +67,7 @@ def test_preferences_are_saved_from_the_phone(page, live_server):
     assert not sms.is_checked()
     assert page.get_by_label("密码修改提醒：短信").is_checked()
     sms.check()
-    page.screenshot(path="/tmp/notifications-preferences.png", full_page=True)
+    page.screenshot(path=tmp_path / "notifications-preferences.png", full_page=True)
     page.get_by_role("button", name="保存设置").click()
 
     assert page.get_by_text("通知设置已保存").is_visible()

@@ -1,8 +1,6 @@
 import io
 
-import pytest
 from PIL import Image, ImageDraw
-
 
 
 def png_bytes(size=(40, 40), colour="white") -> bytes:

@@ -87,9 +87,9 @@ def test_a_failed_pdf_render_is_retried_from_the_admin(client, django_capture_on
 
 
 def test_the_signature_list_masks_the_signer(client, staff):
-    from tests.signing.conftest import as_data_url
-    from tests.documents.conftest import signature_png
     from portal.signing.services import save_signature
+    from tests.documents.conftest import signature_png
+    from tests.signing.conftest import as_data_url
 
     staff.user_permissions.add(Permission.objects.get(codename="view_signature"))
     save_signature(user=VerifiedUserFactory(name="欧阳娜娜", phone="13812345678"), data_url=as_data_url(signature_png()))

@@ -93,7 +93,7 @@ def test_long_documents_count_their_pages(test_templates):
 class _Recorder(BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self):  # noqa: N802 — http.server's naming
+    def do_GET(self):
         _Recorder.hits.append(self.path)
         self.send_response(200)
         self.end_headers()

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from applications.models import AbnormalFlag, ApplicationState, Region
 from portal.core.workdays import add_working_days, working_days_between
+from tests.factories import ApplicationFactory, VerifiedUserFactory, WorkOrderFactory
 from utility_flows import services
 from utility_flows.models import OrderState, TimeLimit, WorkOrder
-from tests.factories import ApplicationFactory, VerifiedUserFactory, WorkOrderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from applications.catalog import registry
@@ -15,9 +15,9 @@ from applications.models import AccountBinding, AccountChange, Application, Appl
 from portal.accounts.roles import Role
 from portal.core.errors import DomainError
 from portal.core.workdays import WorkCalendar, add_working_days
+from tests.factories import ApplicationFactory, ServiceAccountFactory, StaffFactory, VerifiedUserFactory
 from utility_flows import services
 from utility_flows.models import OrderState, WorkOrder, WorkOrderTransition
-from tests.factories import ApplicationFactory, ServiceAccountFactory, StaffFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -408,7 +408,7 @@ def test_every_transition_is_logged_with_who_when_from_to_and_why_and_cannot_be_
         entry.save()
     with pytest.raises(TypeError):
         WorkOrderTransition.objects.filter(pk=entry.pk).update(reason="x")
-    with pytest.raises(Exception):  # the database refuses too (PostgreSQL trigger)
+    with pytest.raises(DatabaseError):  # the database refuses too (PostgreSQL trigger)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE utility_flows_workordertransition SET reason = 'x' WHERE id = %s", [entry.pk])
     assert WorkOrderTransition.objects.get(pk=entry.pk).reason == "已电话联系，约定明天上午上门"

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from applications.models import AbnormalFlag, ApplicationDocument, ApplicationState
 from portal.core.workdays import add_working_days
+from tests.applications.conftest import photo
+from tests.factories import ApplicationFactory, VerifiedUserFactory, WorkOrderFactory
 from utility_flows import services
 from utility_flows.models import OrderState
 from utility_flows.tasks import flag_overdue_commitments
-from tests.applications.conftest import photo
-from tests.factories import ApplicationFactory, VerifiedUserFactory, WorkOrderFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.catalog.base import ALWAYS, CONFIRM_STEP, DOCUMENTS_STEP, Business, DocumentRule, Flow, Step, Trips, Whose
+from applications.catalog.base import (
+    ALWAYS,
+    CONFIRM_STEP,
+    DOCUMENTS_STEP,
+    Business,
+    DocumentRule,
+    Flow,
+    Step,
+    Trips,
+    Whose,
+)
 from applications.catalog.businesses.common import (
     ID_PHOTOS,
     POWER_OF_ATTORNEY,
