@@ -16,7 +16,7 @@ from applications.catalog.forms import AccountForm
 from applications.forms import ConfirmForm
 from applications.models import ApplicationState, ServiceAccount
 from applications.requirements import merged_answers, requirements_for
-from applications.selectors import is_bound, my_application, my_drafts
+from applications.selectors import account_by_number, is_bound, my_application, my_drafts
 from applications.summary import summarize
 from portal.core.errors import DomainError
 from portal.verification.models import Purpose
@@ -95,7 +95,7 @@ def _account_for_preview(form, application, user) -> ServiceAccount | None:
     if getattr(form, "account", None) is not None:
         return form.account
     number = form.data.get("account_number") if form.is_bound else (form.initial or {}).get("account_number")
-    account = ServiceAccount.objects.filter(number=number).select_related("region__parent").first() if number else None
+    account = account_by_number(number) if number else None
     return account if account is not None and is_bound(user=user, account=account) else None
 
 
@@ -119,7 +119,7 @@ def account_preview(request, pk: int):
     """htmx: the holder's data for the account number being typed (用户信息自动带出)."""
     application = my_application(user=request.user, pk=pk)
     number = request.GET.get("account_number", "").strip()
-    account = ServiceAccount.objects.filter(number=number).select_related("region__parent").first() if number else None
+    account = account_by_number(number) if number else None
     problem = None
     if number and account is None:
         problem = _("户号不存在，请核对电费单上的10位户号")
