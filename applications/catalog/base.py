@@ -1,9 +1,12 @@
 """How a business of the catalog is declared.
 
-A business is one ``Business`` instance in ``applications/catalog/businesses/``: its code, name,
-class, steps (each a form), document rules, notice, effective-date rule and the work-order flow
-it starts. Pages, the API, the submit service and the backoffice all read these declarations,
-so adding a business is adding one declaration.
+A business is one ``Business`` instance in a module of ``applications/catalog/businesses/``
+(one module per family, discovered by the registry): its code, name, class, steps (each a
+form), document rules, notice, effective-date rule and the work-order flow it starts. A
+``Business`` is a ``portal.wizard`` declaration, so the platform's engine runs its drafts;
+what is the utility's own (voltage, capacity, account checks and changes, flows) is declared
+here. Pages, the API, the submit service and the backoffice all read these declarations, so
+adding a business is adding one declaration.
 """
 
 from __future__ import annotations

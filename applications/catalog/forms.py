@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from applications import selectors
 from applications.models import CustomerKind, Identity, Region, SmallBusinessPark
 from portal.accounts.models import IdType
-from portal.accounts.validators import resident_id_problem, uscc_check_passes, validate_uscc_shape
+from portal.accounts.validators import (
+    resident_id_problem,
+    uscc_check_passes,
+    validate_uscc_shape,
+)
 from portal.core.masking import mask_id_number
 from portal.wizard.forms import NoticeField, NoticeMixin, to_answer  # noqa: F401  (re-exported for declarations)
 from portal.wizard.forms import StepForm as WizardStepForm
@@ -446,6 +450,24 @@ class LegalRepApplicantForm(ApplicantForm):
                 self.fields[name].initial = value
                 self.initial[name] = value
         self.order_fields(self.field_order)
+
+
+class EnterpriseNewApplicantForm(LegalRepApplicantForm):
+    """申请人: legal representative (recognised from the binding or the real name) or agent; the
+    ID type and number are the real-name ones, read-only."""
+
+    applicant_id_type = forms.CharField(label=_("身份证件类型"), required=False, disabled=True)
+    applicant_id_number = forms.CharField(label=_("身份证件号码"), required=False, disabled=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = {
+            "applicant_id_type": IdType(self.user.id_type).label if self.user.id_type else "",
+            "applicant_id_number": mask_id_number(self.user.id_number),
+        }
+        for name, value in values.items():
+            self.fields[name].initial = value
+            self.initial[name] = value
 
 
 class AccountApplicantForm(SubjectProofMixin, LegalRepApplicantForm):

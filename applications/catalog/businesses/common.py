@@ -19,6 +19,9 @@ from applications.catalog.base import (
 )
 from applications.catalog.forms import subject_proof_type
 from applications.models import AccountStatus, CustomerKind
+from portal.accounts.roles import Role
+
+INSPECTOR = Role.INSPECTOR.value  # seed 003: pause, reduction, restore and demand orders go to 用电检查人员
 
 # --- conditions (seed 003 是否必备) ---------------------------------------------------------------
 
@@ -53,6 +56,14 @@ OWNER_ID_PHOTOS = [
                  whose=Whose.APPLICANT, help=_("您所代办的产权人的有效身份证件")),
     DocumentRule("owner_id_back", "other_person_id_back", _("产权人身份证件国徽面"), when=AGENT_FOR_PERSON,
                  whose=Whose.APPLICANT),
+]
+
+
+# An agent acting on an account: the power of attorney and the agent's own ID photos.
+AGENT_DOCUMENTS = [
+    DocumentRule("power_of_attorney", "power_of_attorney", _("授权委托书"), when=AGENT),
+    DocumentRule("agent_id_front", "id_card_front", _("经办人身份证人像面"), when=AGENT),
+    DocumentRule("agent_id_back", "id_card_back", _("经办人身份证国徽面"), when=AGENT),
 ]
 
 
@@ -127,3 +138,13 @@ def non_residential_account(account) -> str | None:
     if account.customer_kind == CustomerKind.RESIDENT:
         return str(_("该户号为居民生活用电，此业务仅适用于企业、个体工商户等非居民客户"))
     return normal_account(account)
+
+
+def arrears_problem(account) -> str | None:
+    """Seed 003: 结清电费方可办理."""
+    if account.balance < 0:
+        return str(_("该户号欠费 %(amount)s 元，请结清电费后再办理") % {"amount": -account.balance})
+    if account.bills.filter(paid_on=None).exists():
+        return str(_("该户号尚有未缴清的电费账单，请结清电费后再办理"))
+    return None
+
