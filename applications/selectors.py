@@ -50,7 +50,10 @@ def on_file_subject_proof(*, enterprise, user, codes):
     """A valid subject proof the portal already holds (一证通办), newest first."""
     from portal.documents.models import Document
 
-    owner = {"owner_enterprise": enterprise} if enterprise is not None else {"owner_user": user, "owner_enterprise": None}
+    if enterprise is not None:
+        owner = {"owner_enterprise": enterprise}
+    else:
+        owner = {"owner_user": user, "owner_enterprise": None}
     return (
         Document.objects.filter(doc_type__code__in=codes, doc_type__reusable=True, **owner)
         .valid_on(timezone.localdate())

@@ -53,9 +53,15 @@ class CatalogDetailOut(CatalogItemOut):
 
 def catalog_item(business: Business, drafts: dict[str, int] | None) -> dict[str, Any]:
     return {
-        "code": business.code, "row": business.row, "name": str(business.name), "group": business.group,
-        "group_label": str(GROUPS[business.group]), "voltage": business.voltage, "trips": business.trips,
-        "trips_label": str(business.trips_label), "summary": str(business.summary),
+        "code": business.code,
+        "row": business.row,
+        "name": str(business.name),
+        "group": business.group,
+        "group_label": str(GROUPS[business.group]),
+        "voltage": business.voltage,
+        "trips": business.trips,
+        "trips_label": str(business.trips_label),
+        "summary": str(business.summary),
         "requires_signature": business.requires_signature,
         "effective_label": str(business.effective_label) if business.effective_label else None,
         "my_drafts": None if drafts is None else drafts.get(business.code, 0),
@@ -69,8 +75,21 @@ class ApplicationListOut(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "business_code", "business_name", "state", "state_label", "number", "current_step",
-                  "account_number", "address", "capacity", "created_at", "updated_at", "submitted_at"]
+        fields = [
+            "id",
+            "business_code",
+            "business_name",
+            "state",
+            "state_label",
+            "number",
+            "current_step",
+            "account_number",
+            "address",
+            "capacity",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
 
     def get_business_name(self, obj: Application) -> str:
         return str(obj.business.name)
@@ -106,8 +125,19 @@ class ApplicationDetailOut(ApplicationListOut):
     events = serializers.SerializerMethodField()
 
     class Meta(ApplicationListOut.Meta):
-        fields = [*ApplicationListOut.Meta.fields, "identity", "enterprise_name", "effective_on", "reason",
-                  "requires_signature", "smart_payment_signed_at", "steps", "summary", "requirements", "events"]
+        fields = [
+            *ApplicationListOut.Meta.fields,
+            "identity",
+            "enterprise_name",
+            "effective_on",
+            "reason",
+            "requires_signature",
+            "smart_payment_signed_at",
+            "steps",
+            "summary",
+            "requirements",
+            "events",
+        ]
 
     def get_requires_signature(self, obj: Application) -> bool:
         return obj.business.requires_signature
@@ -121,8 +151,10 @@ class ApplicationDetailOut(ApplicationListOut):
 
     @extend_schema_field(SectionOut(many=True))
     def get_summary(self, obj: Application) -> list[dict]:
-        return [{"title": s.title, "lines": [{"label": ln.label, "value": ln.value} for ln in s.lines]}
-                for s in summarize(obj)]
+        return [
+            {"title": s.title, "lines": [{"label": ln.label, "value": ln.value} for ln in s.lines]}
+            for s in summarize(obj)
+        ]
 
     @extend_schema_field(RequirementOut(many=True))
     def get_requirements(self, obj: Application) -> list[dict]:
@@ -152,8 +184,9 @@ class StepResultOut(serializers.Serializer):
 
 class DocumentIn(serializers.Serializer):
     file = serializers.FileField(required=False, help_text=_("JPG、PNG 或 PDF；服务器按文件内容判断格式"))
-    defer_until = serializers.DateField(required=False, allow_null=True,
-                                        help_text=_("承诺补交期限（一证受理）；传 null 取消承诺"))
+    defer_until = serializers.DateField(
+        required=False, allow_null=True, help_text=_("承诺补交期限（一证受理）；传 null 取消承诺")
+    )
 
 
 class SmsCodeOut(serializers.Serializer):

@@ -60,14 +60,20 @@ def _detail(request, application: Application, *, code: int = status.HTTP_200_OK
 class CatalogList(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=TAGS, summary="全部功能：业务目录", responses=CatalogItemOut(many=True),
-                   description="所有业务，按 SPEC 3 的顺序；登录后附带每项业务未提交的草稿数。")
+    @extend_schema(
+        tags=TAGS,
+        summary="全部功能：业务目录",
+        responses=CatalogItemOut(many=True),
+        description="所有业务，按 SPEC 3 的顺序；登录后附带每项业务未提交的草稿数。",
+    )
     def get(self, request):
         drafts = None
         if request.user.is_authenticated:
             drafts = dict(
                 Application.objects.filter(applicant=request.user, state=ApplicationState.DRAFT)
-                .values("business_code").annotate(n=Count("id")).values_list("business_code", "n")
+                .values("business_code")
+                .annotate(n=Count("id"))
+                .values_list("business_code", "n")
             )
         return Response([catalog_item(b, drafts) for b in registry.all_businesses()])
 
@@ -82,8 +88,10 @@ class CatalogDetail(APIView):
         business = registry.get(code)
         item = catalog_item(business, None)
         item.update(
-            materials_intro=str(business.materials_intro), notice_title=str(business.notice_title),
-            notice=str(business.notice), needs_account=business.needs_account,
+            materials_intro=str(business.materials_intro),
+            notice_title=str(business.notice_title),
+            notice=str(business.notice),
+            needs_account=business.needs_account,
             is_new_connection=business.is_new_connection,
             steps=describe_steps(business),
             documents=[rule_out(r) for r in business.documents],
@@ -98,8 +106,10 @@ class ApplicationListCreate(generics.ListAPIView):
     serializer_class = ApplicationListOut
 
     def get_queryset(self):
-        qs = Application.objects.filter(applicant=self.request.user).select_related("service_account").order_by(
-            "-created_at", "-id"
+        qs = (
+            Application.objects.filter(applicant=self.request.user)
+            .select_related("service_account")
+            .order_by("-created_at", "-id")
         )
         state = self.request.query_params.get("state")
         if state:
@@ -151,16 +161,32 @@ class ApplicationStep(APIView):
             data = {**application.data.get("raw", {}).get(step, {}), **data}
         if request.query_params.get("autosave") in ("1", "true"):
             services.autosave_step(application=application, user=request.user, step_key=step, data=data)
-            return Response({"step": step, "valid": None, "next_step": None, "answers": None,
-                             "saved": application.data["raw"][step]})
+            return Response(
+                {
+                    "step": step,
+                    "valid": None,
+                    "next_step": None,
+                    "answers": None,
+                    "saved": application.data["raw"][step],
+                }
+            )
         form = services.complete_step(application=application, user=request.user, step_key=step, data=data)
         if not form.is_valid():
             raise exceptions.ValidationError(_form_errors(form))
-        return Response({"step": step, "valid": True, "next_step": business.next_step(step),
-                         "answers": application.data["answers"][step], "saved": application.data["raw"][step]})
+        return Response(
+            {
+                "step": step,
+                "valid": True,
+                "next_step": business.next_step(step),
+                "answers": application.data["answers"][step],
+                "saved": application.data["raw"][step],
+            }
+        )
 
     _doc = dict(
-        tags=TAGS, request=OpenApiTypes.OBJECT, responses=StepResultOut,
+        tags=TAGS,
+        request=OpenApiTypes.OBJECT,
+        responses=StepResultOut,
         parameters=[OpenApiParameter("autosave", bool, description="为 1 时只保存草稿、不校验（停顿自动保存）")],
         description=str(STEP_PAYLOAD_HELP),
     )
@@ -187,9 +213,13 @@ class ApplicationDocumentUpload(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
-        tags=TAGS, summary="上传材料，或承诺后补",
-        request={"multipart/form-data": DocumentIn, "application/json": DocumentIn}, responses=RequirementOut,
-        description="multipart 上传 file；或 JSON {\"defer_until\": \"YYYY-MM-DD\"} 签署承诺书后补交（仅 deferrable 的材料）。",
+        tags=TAGS,
+        summary="上传材料，或承诺后补",
+        request={"multipart/form-data": DocumentIn, "application/json": DocumentIn},
+        responses=RequirementOut,
+        description=(
+            'multipart 上传 file；或 JSON {"defer_until": "YYYY-MM-DD"} 签署承诺书后补交（仅 deferrable 的材料）。'
+        ),
     )
     def post(self, request, pk: int, rule_key: str):
         application = my_application(user=request.user, pk=pk)
@@ -200,13 +230,15 @@ class ApplicationDocumentUpload(APIView):
         upload = request.FILES.get("file")
         body = _plain(request.data) if upload is None else {}
         if upload is not None:
-            errors = services.save_documents(application=application, user=request.user,
-                                             uploads={rule_key: upload}, deferrals={})
+            errors = services.save_documents(
+                application=application, user=request.user, uploads={rule_key: upload}, deferrals={}
+            )
             field = "file"
         elif "defer_until" in body:
             due_on = _parse_date(body["defer_until"])
-            errors = services.save_documents(application=application, user=request.user,
-                                             uploads={}, deferrals={rule_key: due_on})
+            errors = services.save_documents(
+                application=application, user=request.user, uploads={}, deferrals={rule_key: due_on}
+            )
             field = "defer_until"
         else:
             raise DomainError(_("请选择要上传的文件，或填写承诺补交期限"), code="nothing_to_save", field="file")
@@ -217,8 +249,13 @@ class ApplicationDocumentUpload(APIView):
 
 
 class ApplicationSmsCode(APIView):
-    @extend_schema(tags=TAGS, summary="发送提交验证码到实名手机", request=None, responses={202: SmsCodeOut},
-                   description="过于频繁时返回 429 和 retry_after（秒）。")
+    @extend_schema(
+        tags=TAGS,
+        summary="发送提交验证码到实名手机",
+        request=None,
+        responses={202: SmsCodeOut},
+        description="过于频繁时返回 429 和 retry_after（秒）。",
+    )
     def post(self, request, pk: int):
         application = my_application(user=request.user, pk=pk)
         if not application.is_editable:
@@ -226,10 +263,14 @@ class ApplicationSmsCode(APIView):
                 _("申请已%(state)s，无需再获取验证码") % {"state": application.get_state_display()}, code="not_editable"
             )
         request_code(phone=request.user.phone, purpose=Purpose.SUBMIT, ip=client_ip(request))
-        return Response({"sent_to": request.user.masked_phone,
-                         "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
-                         "retry_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds())},
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {
+                "sent_to": request.user.masked_phone,
+                "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
+                "retry_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 def signature_for_submit(user, document_id: int | None) -> Document | None:
@@ -244,14 +285,21 @@ def signature_for_submit(user, document_id: int | None) -> Document | None:
 
 
 class ApplicationSubmit(APIView):
-    @extend_schema(tags=TAGS, summary="提交申请（短信验证码）", request=SubmitIn, responses=ApplicationDetailOut,
-                   description="重复提交（双击、超时重试）返回同一个申请，状态码 200。")
+    @extend_schema(
+        tags=TAGS,
+        summary="提交申请（短信验证码）",
+        request=SubmitIn,
+        responses=ApplicationDetailOut,
+        description="重复提交（双击、超时重试）返回同一个申请，状态码 200。",
+    )
     def post(self, request, pk: int):
         application = my_application(user=request.user, pk=pk)
         data = SubmitIn(data=request.data)
         data.is_valid(raise_exception=True)
         submitted = services.submit_application(
-            application=application, user=request.user, sms_code=data.validated_data["sms_code"],
+            application=application,
+            user=request.user,
+            sms_code=data.validated_data["sms_code"],
             signature=signature_for_submit(request.user, data.validated_data.get("signature_document")),
         )
         return _detail(request, submitted)
@@ -272,9 +320,12 @@ class ApplicationSmartPayment(APIView):
             SMART_PAYMENT_AGREEMENT_VERSION,
         )
 
-        return {"title": str(SMART_PAYMENT_AGREEMENT_TITLE), "text": str(SMART_PAYMENT_AGREEMENT),
-                "version": SMART_PAYMENT_AGREEMENT_VERSION,
-                "signed_at": (application.data.get("smart_payment") or {}).get("agreed_at")}
+        return {
+            "title": str(SMART_PAYMENT_AGREEMENT_TITLE),
+            "text": str(SMART_PAYMENT_AGREEMENT),
+            "version": SMART_PAYMENT_AGREEMENT_VERSION,
+            "signed_at": (application.data.get("smart_payment") or {}).get("agreed_at"),
+        }
 
     def _application(self, request, pk: int) -> Application:
         application = my_application(user=request.user, pk=pk)
@@ -288,5 +339,7 @@ class ApplicationSmartPayment(APIView):
 
     @extend_schema(tags=TAGS, summary="同意并签约（智能交费）", request=None, responses=AgreementOut)
     def post(self, request, pk: int):
-        application = services.sign_smart_payment_agreement(application=self._application(request, pk), user=request.user)
+        application = services.sign_smart_payment_agreement(
+            application=self._application(request, pk), user=request.user
+        )
         return Response(self._out(application))

@@ -275,9 +275,6 @@ class PlannedDateField(DateField):
         return day
 
 
-enterprises_of = selectors.enterprises_of
-
-
 def enterprises_page_link() -> str:
     """Help text pointing to 我的企业 (the identity pages own that URL)."""
     from django.urls import NoReverseMatch, reverse
@@ -305,7 +302,7 @@ class EnterpriseMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["enterprise"]
-        field.queryset = enterprises_of(self.user)
+        field.queryset = selectors.enterprises_of(self.user)
         mine = list(field.queryset[:2])
         if not mine:
             field.help_text = enterprises_page_link()
@@ -357,9 +354,6 @@ class LegalRepMixin(forms.Form):
             self.initial[name] = value
 
 
-on_file_subject_proof = selectors.on_file_subject_proof
-
-
 class SubjectProofMixin(forms.Form):
     """企业主体证明类型: which document proves the customer as a legal subject. The document rule's
     type follows this choice; the question is not shown when a valid one is on file (seed 000 §7:
@@ -396,7 +390,7 @@ class SubjectProofMixin(forms.Form):
         if self.hide_subject_proof_on_file:
             enterprise = self.subject_enterprise()
             if enterprise is not None or kind == CustomerKind.INDIVIDUAL_BUSINESS:
-                self.subject_proof_on_file = on_file_subject_proof(enterprise=enterprise, user=self.user, codes=codes)
+                self.subject_proof_on_file = selectors.on_file_subject_proof(enterprise=enterprise, user=self.user, codes=codes)
             if self.subject_proof_on_file is not None:
                 del self.fields["subject_proof_type"]
 
@@ -416,14 +410,6 @@ class SubjectProofMixin(forms.Form):
         if self.subject_proof_on_file is not None:
             answers["subject_proof_type"] = self.subject_proof_on_file.doc_type.code
         return answers
-
-
-def subject_proof_type(ctx) -> str:
-    """The document type of the subject-proof rule: what the customer chose (or what is on file)."""
-    chosen = ctx.answers.get("subject_proof_type")
-    if chosen in SUBJECT_PROOF_CODES:
-        return chosen
-    return "individual_business_licence" if ctx.customer_kind == CustomerKind.INDIVIDUAL_BUSINESS else "business_licence"
 
 
 class LegalRepApplicantForm(ApplicantForm):

@@ -94,8 +94,15 @@ def step_kind(key: str) -> str:
 
 def describe_steps(declaration) -> list[dict[str, Any]]:
     """Every step of a declaration, its fields from the form classes."""
-    return [{"key": s.key, "title": str(s.title), "kind": step_kind(s.key),
-             "fields": describe_fields(s.form) if s.form is not None else []} for s in declaration.steps]
+    return [
+        {
+            "key": s.key,
+            "title": str(s.title),
+            "kind": step_kind(s.key),
+            "fields": describe_fields(s.form) if s.form is not None else [],
+        }
+        for s in declaration.steps
+    ]
 
 
 def describe_draft_steps(draft, user) -> list[dict[str, Any]]:
@@ -109,8 +116,15 @@ def describe_draft_steps(draft, user) -> list[dict[str, Any]]:
         if step.form is not None and draft.is_editable:
             form = build_step_form(draft, user, step.key)
             fields = describe_fields(form, values=form_values(form))
-        steps.append({"key": step.key, "title": str(step.title), "kind": step_kind(step.key),
-                      "done": step.key in done, "fields": fields})
+        steps.append(
+            {
+                "key": step.key,
+                "title": str(step.title),
+                "kind": step_kind(step.key),
+                "done": step.key in done,
+                "fields": fields,
+            }
+        )
     return steps
 
 
@@ -119,16 +133,26 @@ def rule_doc_type(rule) -> str | None:
 
 
 def rule_out(rule) -> dict[str, Any]:
-    return {"key": rule.key, "label": str(rule.label), "doc_type": rule_doc_type(rule),
-            "condition": str(rule.when.label), "deferrable": rule.deferrable, "help_text": str(rule.help)}
+    return {
+        "key": rule.key,
+        "label": str(rule.label),
+        "doc_type": rule_doc_type(rule),
+        "condition": str(rule.when.label),
+        "deferrable": rule.deferrable,
+        "help_text": str(rule.help),
+    }
 
 
 def requirement_out(requirement) -> dict[str, Any]:
     document = requirement.document
     return {
-        "key": requirement.key, "label": str(requirement.rule.label), "doc_type": requirement.doc_type.code,
-        "doc_type_name": requirement.doc_type.name, "condition": str(requirement.rule.when.label),
-        "deferrable": requirement.rule.deferrable, "state": requirement.state,
+        "key": requirement.key,
+        "label": str(requirement.rule.label),
+        "doc_type": requirement.doc_type.code,
+        "doc_type_name": requirement.doc_type.name,
+        "condition": str(requirement.rule.when.label),
+        "deferrable": requirement.rule.deferrable,
+        "state": requirement.state,
         "due_on": requirement.attached.due_on if requirement.attached is not None else None,
         "document_id": document.pk if document is not None else None,
     }
@@ -146,8 +170,9 @@ class ChoiceOut(serializers.Serializer):
 class FieldOut(serializers.Serializer):
     name = serializers.CharField(help_text=_("提交时使用的字段名"))
     label = serializers.CharField()
-    type = serializers.ChoiceField(choices=["string", "text", "boolean", "integer", "decimal", "date", "datetime",
-                                            "choice", "multiple_choice"])
+    type = serializers.ChoiceField(
+        choices=["string", "text", "boolean", "integer", "decimal", "date", "datetime", "choice", "multiple_choice"]
+    )
     required = serializers.BooleanField()
     read_only = serializers.BooleanField(help_text=_("只读：由系统带出（实名信息、户号、企业信息），提交的值被忽略"))
     help_text = serializers.CharField(allow_blank=True)
@@ -183,6 +208,8 @@ class RequirementOut(serializers.Serializer):
     condition = serializers.CharField()
     deferrable = serializers.BooleanField()
     # A plain string (not an enum) so the schema's enum names do not collide with the drafts' states.
-    state = serializers.CharField(help_text=_("uploaded 本次上传 / reused 已有证照复用 / deferred 承诺后补 / missing 缺少"))
+    state = serializers.CharField(
+        help_text=_("uploaded 本次上传 / reused 已有证照复用 / deferred 承诺后补 / missing 缺少")
+    )
     due_on = serializers.DateField(allow_null=True, help_text=_("承诺补交期限"))
     document_id = serializers.IntegerField(allow_null=True)

@@ -177,7 +177,9 @@ def revalidate(draft, user) -> dict[str, Any]:
         raw = draft.data.get("raw", {}).get(step.key)
         form = build_step_form(draft, user, step.key, data=raw or {})
         if raw is None or not form.is_valid():
-            raise DomainError(_("请先完成“%(step)s”这一步") % {"step": step.title}, code="step_incomplete", field=step.key)
+            raise DomainError(
+                _("请先完成“%(step)s”这一步") % {"step": step.title}, code="step_incomplete", field=step.key
+            )
         form.save_to(draft)
         step_answers = form.answers()
         draft.data.setdefault("answers", {})[step.key] = step_answers
@@ -236,8 +238,7 @@ def requirements_for(draft, *, on: date | None = None) -> list[Requirement]:
     codes = {r.doc_type_code(ctx) for r in rules}
     types = {t.code: t for t in DocumentType.objects.filter(code__in=codes)}
     attached = {
-        a.requirement: a
-        for a in draft.documents.select_related("document__doc_type").exclude(how=DocumentHow.REUSED)
+        a.requirement: a for a in draft.documents.select_related("document__doc_type").exclude(how=DocumentHow.REUSED)
     }
     owner_filter = Q(owner_user_id=draft.applicant_id, owner_enterprise__isnull=True)
     enterprise_id = getattr(draft, "enterprise_id", None)
@@ -280,12 +281,16 @@ def save_documents(*, draft, user, uploads: dict[str, Any], deferrals: dict[str,
         try:
             with transaction.atomic():
                 document = store_upload(
-                    upload=upload, doc_type=requirement.doc_type, uploaded_by=user, field=key,
+                    upload=upload,
+                    doc_type=requirement.doc_type,
+                    uploaded_by=user,
+                    field=key,
                     owner_user=draft.applicant if owner_enterprise_id is None else None,
                     owner_enterprise=draft.enterprise if owner_enterprise_id else None,
                 )
                 draft.documents.update_or_create(
-                    requirement=key, defaults={"document": document, "how": DocumentHow.UPLOADED, "due_on": None},
+                    requirement=key,
+                    defaults={"document": document, "how": DocumentHow.UPLOADED, "due_on": None},
                 )
         except DomainError as exc:
             errors[key] = exc.message
@@ -307,7 +312,8 @@ def save_documents(*, draft, user, uploads: dict[str, Any], deferrals: dict[str,
         else:
             deferred[key] = due_on.isoformat()
             draft.documents.update_or_create(
-                requirement=key, defaults={"document": None, "how": DocumentHow.DEFERRED, "due_on": due_on},
+                requirement=key,
+                defaults={"document": None, "how": DocumentHow.DEFERRED, "due_on": due_on},
             )
     with transaction.atomic():
         locked = _lock(draft)

@@ -123,8 +123,9 @@ class WizardPages:
             if request.POST.get("action") == "back":
                 engine.autosave_step(draft=draft, user=request.user, step_key=step, data=request.POST)
                 return self.to_step(draft, declaration.previous_step(step) or step)
-            form = engine.complete_step(draft=draft, user=request.user, step_key=step, data=request.POST,
-                                        files=request.FILES)
+            form = engine.complete_step(
+                draft=draft, user=request.user, step_key=step, data=request.POST, files=request.FILES
+            )
             if form.is_valid():
                 return self.to_step(draft, declaration.next_step(step))
         else:
@@ -174,7 +175,10 @@ class WizardPages:
             request,
             self.templates["documents"],
             self.context(
-                draft, DOCUMENTS_STEP, requirements=engine.requirements_for(draft), errors=errors,
+                draft,
+                DOCUMENTS_STEP,
+                requirements=engine.requirements_for(draft),
+                errors=errors,
                 default_due=today + timedelta(days=self.default_deferral_days),
                 max_due=today + timedelta(days=engine.MAX_DEFERRAL_DAYS),
             ),
@@ -193,8 +197,12 @@ class WizardPages:
             form = ConfirmForm(request.POST or None, draft=draft)
         if request.method == "POST" and form.is_bound and form.is_valid():
             try:
-                submitted = self.submit(request, draft, sms_code=form.cleaned_data["sms_code"],
-                                        signature_data_url=form.cleaned_data.get("signature"))
+                submitted = self.submit(
+                    request,
+                    draft,
+                    sms_code=form.cleaned_data["sms_code"],
+                    signature_data_url=form.cleaned_data.get("signature"),
+                )
             except DomainError as exc:
                 if exc.code == "step_incomplete" and exc.field:
                     messages.error(request, exc.message)
@@ -205,6 +213,11 @@ class WizardPages:
         return render(
             request,
             self.templates["confirm"],
-            self.context(draft, CONFIRM_STEP, form=form, requirements=engine.requirements_for(draft),
-                         **self.confirm_context(request, draft)),
+            self.context(
+                draft,
+                CONFIRM_STEP,
+                form=form,
+                requirements=engine.requirements_for(draft),
+                **self.confirm_context(request, draft),
+            ),
         )

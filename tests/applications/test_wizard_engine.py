@@ -38,9 +38,18 @@ def appointment() -> str:
 def ready_draft(user, street, *, capacity: str = "8") -> Application:
     """A 个人新装 draft with every step done and every document uploaded: one submit away."""
     application = services.start_application(user=user, business_code="residential_new")
-    complete(application, user, "location", {"street": str(street.pk), "address": "八一中路 8 号 3 单元 502 室",
-                                             "capacity": capacity, "appointment": appointment(),
-                                             "notice_confirmed": "on"})
+    complete(
+        application,
+        user,
+        "location",
+        {
+            "street": str(street.pk),
+            "address": "八一中路 8 号 3 单元 502 室",
+            "capacity": capacity,
+            "appointment": appointment(),
+            "notice_confirmed": "on",
+        },
+    )
     complete(application, user, "property", {"property_proof_type": "real_estate_certificate"})
     complete(application, user, "applicant", {})
     upload_missing(application, user)
@@ -156,8 +165,9 @@ def test_concurrent_duplicate_submits_all_answer_200_with_one_application(street
 def test_a_low_voltage_request_is_flagged_only_above_160_kw(street, send_code, capacity, flagged):
     user = VerifiedUserFactory()
     application = ready_draft(user, street, capacity=capacity)
-    submitted = services.submit_application(application=application, user=user,
-                                            sms_code=send_code(user.phone, Purpose.SUBMIT))
+    submitted = services.submit_application(
+        application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT)
+    )
     flags = list(submitted.flags.filter(kind=AbnormalFlag.Kind.LV_OVER_LIMIT))
     assert bool(flags) is flagged
     if flagged:
@@ -165,9 +175,15 @@ def test_a_low_voltage_request_is_flagged_only_above_160_kw(street, send_code, c
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("capacity", "in_park", "flagged"), [
-    ("160", False, False), ("160.1", False, True), ("300", True, False), ("300.1", True, True),
-])
+@pytest.mark.parametrize(
+    ("capacity", "in_park", "flagged"),
+    [
+        ("160", False, False),
+        ("160.1", False, True),
+        ("300", True, False),
+        ("300.1", True, True),
+    ],
+)
 def test_the_limit_is_160_kw_outside_a_park_and_300_kw_inside(capacity, in_park, flagged):
     application = ApplicationFactory(business_code="residential_new", capacity=Decimal(capacity))
     answers = {"capacity": capacity, "park": 1 if in_park else None}
@@ -212,18 +228,32 @@ def test_a_submitted_application_can_still_be_withdrawn():
 def test_a_document_may_be_promised_for_at_most_60_days(street, client):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
-    complete(application, user, "location", {"street": str(street.pk), "address": "八一中路 8 号",
-                                             "capacity": "8", "appointment": appointment(),
-                                             "notice_confirmed": "on"})
+    complete(
+        application,
+        user,
+        "location",
+        {
+            "street": str(street.pk),
+            "address": "八一中路 8 号",
+            "capacity": "8",
+            "appointment": appointment(),
+            "notice_confirmed": "on",
+        },
+    )
     today = timezone.localdate()
 
-    too_late = services.save_documents(application=application, user=user, uploads={},
-                                       deferrals={"property_proof": today + timedelta(days=61)})
+    too_late = services.save_documents(
+        application=application, user=user, uploads={}, deferrals={"property_proof": today + timedelta(days=61)}
+    )
     assert too_late == {"property_proof": "承诺补交期限应在明天到 60 天以内"}
     assert not application.documents.exists()
 
-    assert services.save_documents(application=application, user=user, uploads={},
-                                   deferrals={"property_proof": today + timedelta(days=60)}) == {}
+    assert (
+        services.save_documents(
+            application=application, user=user, uploads={}, deferrals={"property_proof": today + timedelta(days=60)}
+        )
+        == {}
+    )
     promised = application.documents.get(requirement="property_proof")
     assert promised.how == ApplicationDocument.How.DEFERRED
     assert promised.due_on == today + timedelta(days=60)
@@ -239,8 +269,12 @@ def test_a_document_may_be_promised_for_at_most_60_days(street, client):
 def test_a_promise_for_today_is_refused(street):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
-    errors = services.save_documents(application=application, user=user, uploads={"id_front": photo()},
-                                     deferrals={"property_proof": timezone.localdate()})
+    errors = services.save_documents(
+        application=application,
+        user=user,
+        uploads={"id_front": photo()},
+        deferrals={"property_proof": timezone.localdate()},
+    )
     assert errors == {"property_proof": "承诺补交期限应在明天到 60 天以内"}
 
 

@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def licence_of(enterprise):
-    return DocumentFactory(owner_user=None, owner_enterprise=enterprise,
-                           doc_type=DocumentType.objects.get(code="business_licence"), original_name="营业执照.png")
+    return DocumentFactory(
+        owner_user=None,
+        owner_enterprise=enterprise,
+        doc_type=DocumentType.objects.get(code="business_licence"),
+        original_name="营业执照.png",
+    )
 
 
 def reads(user, document) -> list[int]:

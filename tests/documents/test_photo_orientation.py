@@ -44,8 +44,12 @@ def assert_upright(document) -> None:
 
 def test_an_uploaded_photo_is_stored_turned_as_its_exif_orientation_says():
     user = VerifiedUserFactory()
-    document = store_upload(upload=SimpleUploadedFile("门牌.jpg", sideways_jpeg()), doc_type="property_proof",
-                            uploaded_by=user, owner_user=user)
+    document = store_upload(
+        upload=SimpleUploadedFile("门牌.jpg", sideways_jpeg()),
+        doc_type="property_proof",
+        uploaded_by=user,
+        owner_user=user,
+    )
     assert_upright(document)
 
 
@@ -54,9 +58,11 @@ def test_a_photo_uploaded_for_an_application_is_stored_upright():
     application = services.start_application(user=user, business_code="residential_new")
     client = APIClient()
     client.force_authenticate(user)
-    response = client.post(f"/api/v1/applications/{application.pk}/documents/id_front/",
-                           {"file": SimpleUploadedFile("身份证.jpg", sideways_jpeg(), content_type="image/jpeg")},
-                           format="multipart")
+    response = client.post(
+        f"/api/v1/applications/{application.pk}/documents/id_front/",
+        {"file": SimpleUploadedFile("身份证.jpg", sideways_jpeg(), content_type="image/jpeg")},
+        format="multipart",
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["state"] == "uploaded"
     assert_upright(application.documents.get(requirement="id_front").document)

@@ -1,6 +1,5 @@
 """Changes to an account's holder and data (SPEC 3 rows 4 更名/过户, 12 增值税变更, 13 电能表校验)."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -59,17 +58,21 @@ def _transfer_check(account) -> str | None:
     return open_account(account) or arrears_problem(account)
 
 
-
 class TransferForm(StepForm):
     """办理业务: 更名 or 过户, the new holder (产权人姓名【新用户】) and their ID; a transfer says
     whether the property changed hands (seed 003 §2: 过户用户需对是否发生产权变更进行选择)."""
 
     change_kind = forms.ChoiceField(label=_("办理业务"), choices=CHANGE_KINDS, widget=forms.RadioSelect)
     new_holder_name = forms.CharField(label=_("产权人姓名（新用户）"), max_length=100)
-    new_holder_id_type = forms.ChoiceField(label=_("新用户证件类型"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
+    new_holder_id_type = forms.ChoiceField(
+        label=_("新用户证件类型"), choices=IdType.choices, initial=IdType.RESIDENT_ID
+    )
     new_holder_id_number = forms.CharField(label=_("新用户证件号码"), max_length=32)
-    ownership_changed = YesNoField(label=_("是否发生产权变更"), required=False,
-                                   help_text=_("房屋买卖、继承等产权人变化的选“是”；出租等产权未变的选“否”"))
+    ownership_changed = YesNoField(
+        label=_("是否发生产权变更"),
+        required=False,
+        help_text=_("房屋买卖、继承等产权人变化的选“是”；出租等产权未变的选“否”"),
+    )
 
     def clean(self):
         data = super().clean()
@@ -82,15 +85,20 @@ class TransferForm(StepForm):
         if data.get("change_kind") == "transfer" and not data.get("ownership_changed"):
             self.add_error("ownership_changed", _("过户请选择是否发生产权变更"))
         account = self.application.service_account
-        if account is not None and number and number == account.holder_id_number.upper() and \
-                data.get("new_holder_name", "").strip() == account.holder_name:
+        if (
+            account is not None
+            and number
+            and number == account.holder_id_number.upper()
+            and data.get("new_holder_name", "").strip() == account.holder_name
+        ):
             self.add_error("new_holder_name", _("新用户信息与现户主相同，无需办理更名/过户"))
         return data
 
     def answers(self):
         answers = super().answers()
         answers["new_holder_is_applicant"] = bool(
-            self.user.is_real_name_verified and self.user.id_number.upper() == answers["new_holder_id_number"]
+            self.user.is_real_name_verified
+            and self.user.id_number.upper() == answers["new_holder_id_number"]
             and self.user.name == answers["new_holder_name"].strip()
         )
         return answers
@@ -140,8 +148,12 @@ RENAME_TRANSFER = register(
             Step("applicant", _("申请人信息"), TransferApplicantForm),
         ],
         documents=[
-            DocumentRule("new_holder_id_front", "other_person_id_front", _("新用户身份证件人像面"), when=NEW_HOLDER_IS_OTHER),
-            DocumentRule("new_holder_id_back", "other_person_id_back", _("新用户身份证件国徽面"), when=NEW_HOLDER_IS_OTHER),
+            DocumentRule(
+                "new_holder_id_front", "other_person_id_front", _("新用户身份证件人像面"), when=NEW_HOLDER_IS_OTHER
+            ),
+            DocumentRule(
+                "new_holder_id_back", "other_person_id_back", _("新用户身份证件国徽面"), when=NEW_HOLDER_IS_OTHER
+            ),
             DocumentRule("id_front", "id_card_front", _("新用户（本人）身份证人像面"), when=NEW_HOLDER_IS_APPLICANT),
             DocumentRule("id_back", "id_card_back", _("新用户（本人）身份证国徽面"), when=NEW_HOLDER_IS_APPLICANT),
             property_proof(when=TRANSFER_WITH_NEW_OWNER),
@@ -159,8 +171,6 @@ RENAME_TRANSFER = register(
         account_changes=_transfer_changes,
     )
 )
-
-
 
 
 # --- 12 增值税变更 --------------------------------------------------------------------------------
@@ -193,22 +203,38 @@ class VatApplicantForm(SubjectProofMixin, ApplicantForm):
     """Seed 000 §12: 企业主体证明类型, 申请人身份, 法人代表身份证件类型 / 姓名 / 身份证件号码 / 手机号码,
     经办人姓名 — prefilled from the enterprise where the portal knows it."""
 
-    legal_rep_id_type = forms.ChoiceField(label=_("法人代表身份证件类型"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
+    legal_rep_id_type = forms.ChoiceField(
+        label=_("法人代表身份证件类型"), choices=IdType.choices, initial=IdType.RESIDENT_ID
+    )
     legal_rep_name = forms.CharField(label=_("法人代表姓名"), max_length=50)
     legal_rep_id_number = forms.CharField(label=_("法人代表身份证件号码"), max_length=32)
-    legal_rep_phone = forms.CharField(label=_("法人代表手机号码"), max_length=11,
-                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    legal_rep_phone = forms.CharField(
+        label=_("法人代表手机号码"), max_length=11, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
     agent_name = forms.CharField(label=_("经办人姓名"), required=False, disabled=True)
 
-    field_order = ["subject_proof_type", "identity", "owner_name", "owner_id_type", "owner_id_number",
-                   "legal_rep_id_type", "legal_rep_name", "legal_rep_id_number", "legal_rep_phone", "agent_name"]
+    field_order = [
+        "subject_proof_type",
+        "identity",
+        "owner_name",
+        "owner_id_type",
+        "owner_id_number",
+        "legal_rep_id_type",
+        "legal_rep_name",
+        "legal_rep_id_number",
+        "legal_rep_phone",
+        "agent_name",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         enterprise = self.derived.enterprise or self.subject_enterprise()
         if enterprise is not None and not self.is_bound and "legal_rep_name" not in self.initial:
-            self.initial.update(legal_rep_id_type=enterprise.legal_rep_id_type, legal_rep_name=enterprise.legal_rep_name,
-                                legal_rep_id_number=enterprise.legal_rep_id_number)
+            self.initial.update(
+                legal_rep_id_type=enterprise.legal_rep_id_type,
+                legal_rep_name=enterprise.legal_rep_name,
+                legal_rep_id_number=enterprise.legal_rep_id_number,
+            )
         if self.derived.decided and self.derived.identity == Identity.LEGAL_REPRESENTATIVE:
             del self.fields["agent_name"]
             if not self.is_bound and "legal_rep_phone" not in self.initial:
@@ -221,7 +247,7 @@ class VatApplicantForm(SubjectProofMixin, ApplicantForm):
         data = super().clean()
         if "legal_rep_id_number" in data:
             number = data["legal_rep_id_number"].strip().upper()
-            if (problem := id_number_problem(data.get("legal_rep_id_type", ""), number)):
+            if problem := id_number_problem(data.get("legal_rep_id_type", ""), number):
                 self.add_error("legal_rep_id_number", problem)
             data["legal_rep_id_number"] = number
         phone = (data.get("legal_rep_phone") or "").strip()
@@ -255,8 +281,13 @@ VAT_CHANGE = register(
             subject_proof(when=ALWAYS),
             *ID_PHOTOS,
             POWER_OF_ATTORNEY,
-            DocumentRule("general_taxpayer_proof", "general_taxpayer_proof", _("一般纳税人资格证明"), when=SPECIAL_VAT,
-                         whose=Whose.SUBJECT),
+            DocumentRule(
+                "general_taxpayer_proof",
+                "general_taxpayer_proof",
+                _("一般纳税人资格证明"),
+                when=SPECIAL_VAT,
+                whose=Whose.SUBJECT,
+            ),
         ],
         notice_title=_("《增值税信息变更业务办理须知》"),
         notice=_(
@@ -266,12 +297,11 @@ VAT_CHANGE = register(
         ),
         account_check=_vat_account,
         account_changes=lambda account, answers: {
-            "vat_invoice_type": answers["invoice_type"], **{name: answers.get(name, "") for name in VAT_FIELDS},
+            "vat_invoice_type": answers["invoice_type"],
+            **{name: answers.get(name, "") for name in VAT_FIELDS},
         },
     )
 )
-
-
 
 
 # --- 13 电能表校验 --------------------------------------------------------------------------------
@@ -287,8 +317,13 @@ METER_TEST_REASONS = [
 
 class MeterTestForm(AccountForm):
     reason = forms.ChoiceField(label=_("校验原因"), choices=METER_TEST_REASONS, widget=forms.RadioSelect)
-    description = forms.CharField(label=_("问题描述"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                  help_text=_("例如：近两个月电量明显增加，家中用电习惯未变"))
+    description = forms.CharField(
+        label=_("问题描述"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：近两个月电量明显增加，家中用电习惯未变"),
+    )
 
     def clean(self):
         data = super().clean()
@@ -314,7 +349,9 @@ METER_TEST = register(
         account_form=MeterTestForm,
         account_title=_("校验信息"),
         summary=_("对电能表计量有疑问时申请校验"),
-        materials_intro=_("客户对电能表示数存在疑问时，可申请对电能表进行校验。请准备有效身份证件；委托办理的需授权委托书。"),
+        materials_intro=_(
+            "客户对电能表示数存在疑问时，可申请对电能表进行校验。请准备有效身份证件；委托办理的需授权委托书。"
+        ),
         steps=[
             Step("applicant", _("申请人信息"), MeterTestApplicantForm),
         ],

@@ -45,25 +45,29 @@ def _closable(account) -> str | None:
     return arrears_problem(account)
 
 
-
 class ClosureForm(StepForm):
     """销户 (低压/高压 by the account): reason, final-reading consent, refund account when money
     is left on the account (seed 003: 需提供与身份证名称一致的银行帐号、开户行名称), batch closure."""
 
     closure_kind = forms.CharField(label=_("销户类型"), required=False, disabled=True)
     reason = forms.ChoiceField(label=_("销户原因"), choices=CLOSURE_REASONS)
-    reason_detail = forms.CharField(label=_("原因说明"), max_length=300, required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
+    reason_detail = forms.CharField(
+        label=_("原因说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     final_reading_consent = forms.BooleanField(
         label=_("我同意以拆表时的电能表示数作为最终结算依据，并结清全部电费"),
         error_messages={"required": _("请勾选同意以拆表示数作为最终结算依据")},
     )
-    batch = forms.BooleanField(label=_("批量销户（房屋拆迁）"), required=False,
-                               help_text=_("因拆迁一次办理多户销户的，需上传拆迁许可证和拆迁清单"))
+    batch = forms.BooleanField(
+        label=_("批量销户（房屋拆迁）"),
+        required=False,
+        help_text=_("因拆迁一次办理多户销户的，需上传拆迁许可证和拆迁清单"),
+    )
     refund_bank = forms.CharField(label=_("退费开户银行"), max_length=100, required=False)
     refund_account_name = forms.CharField(label=_("退费账户户名"), max_length=100, required=False)
-    refund_account_number = forms.CharField(label=_("退费银行账号"), max_length=30, required=False,
-                                            widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    refund_account_number = forms.CharField(
+        label=_("退费银行账号"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
 
     REFUND_FIELDS = ("refund_bank", "refund_account_name", "refund_account_number")
 
@@ -80,11 +84,13 @@ class ClosureForm(StepForm):
             return
         for name in self.REFUND_FIELDS:
             self.fields[name].required = True
-        self.fields["refund_bank"].help_text = _(
-            "账户余额 %(amount)s 元，销户后退至以下银行账户"
-        ) % {"amount": account.balance}
+        self.fields["refund_bank"].help_text = _("账户余额 %(amount)s 元，销户后退至以下银行账户") % {
+            "amount": account.balance
+        }
         # Help text is rendered as HTML: the registry's holder name is escaped.
-        self.fields["refund_account_name"].help_text = _("须与户名“%(name)s”一致") % {"name": escape(account.holder_name)}
+        self.fields["refund_account_name"].help_text = _("须与户名“%(name)s”一致") % {
+            "name": escape(account.holder_name)
+        }
 
     def clean_refund_account_number(self):
         value = "".join(self.cleaned_data["refund_account_number"].split())
@@ -97,7 +103,9 @@ class ClosureForm(StepForm):
         account = self.application.service_account
         name = (data.get("refund_account_name") or "").strip()
         if "refund_account_name" in self.fields and name and account is not None and name != account.holder_name:
-            self.add_error("refund_account_name", _("退费账户户名须与户名“%(name)s”一致") % {"name": account.holder_name})
+            self.add_error(
+                "refund_account_name", _("退费账户户名须与户名“%(name)s”一致") % {"name": account.holder_name}
+            )
         if data.get("batch") and data.get("reason") != "demolition":
             self.add_error("batch", _("批量销户仅适用于房屋拆迁"))
         if data.get("reason") == "other" and not (data.get("reason_detail") or "").strip():
@@ -129,8 +137,12 @@ CLOSURE = register(
             *OWNER_ID_PHOTOS,
             subject_proof(),
             POWER_OF_ATTORNEY,
-            DocumentRule("demolition_permit", "demolition_permit", _("拆迁许可证或政府相关拆迁证明"), when=BATCH_CLOSURE),
-            DocumentRule("demolition_list", "demolition_list", _("拆迁清单（含每户户号、表号、户名、地址）"), when=BATCH_CLOSURE),
+            DocumentRule(
+                "demolition_permit", "demolition_permit", _("拆迁许可证或政府相关拆迁证明"), when=BATCH_CLOSURE
+            ),
+            DocumentRule(
+                "demolition_list", "demolition_list", _("拆迁清单（含每户户号、表号、户名、地址）"), when=BATCH_CLOSURE
+            ),
         ],
         notice_title=_("《销户业务办理须知》"),
         notice=_(

@@ -65,7 +65,8 @@ class PauseForm(CapacityOfAccountMixin, StepForm):
         account = self.application.service_account
         if account is not None and value > account.capacity:
             raise forms.ValidationError(
-                _("暂停容量不能超过合同容量 %(cap)s %(unit)s") % {"cap": account.capacity, "unit": account.capacity_unit}
+                _("暂停容量不能超过合同容量 %(cap)s %(unit)s")
+                % {"cap": account.capacity, "unit": account.capacity_unit}
             )
         return value
 
@@ -105,7 +106,8 @@ PAUSE = register(
         contact_days=1,
         effective_answer="planned_date",
         account_changes=lambda account, answers: {
-            "status": AccountStatus.PAUSED, "paused_capacity": Decimal(answers["pause_capacity"]),
+            "status": AccountStatus.PAUSED,
+            "paused_capacity": Decimal(answers["pause_capacity"]),
         },
     )
 )
@@ -118,7 +120,6 @@ REDUCTION_METHODS = [
     ("smaller_transformer", _("更换小容量变压器")),
 ]
 REDUCTION_TERMS = [("temporary", _("临时性减容")), ("permanent", _("永久性减容"))]
-
 
 
 class ReductionForm(CapacityOfAccountMixin, StepForm):
@@ -178,9 +179,13 @@ REDUCTION = register(
             *ID_PHOTOS,
             subject_proof(),
             POWER_OF_ATTORNEY,
-            DocumentRule("supply_contract_info", "supply_contract_info",
-                         _("新签供用电合同资料（营业执照、法人身份证复印件、开户行、税务及停送电联系人信息）"),
-                         when=PERMANENT, whose=Whose.SUBJECT),
+            DocumentRule(
+                "supply_contract_info",
+                "supply_contract_info",
+                _("新签供用电合同资料（营业执照、法人身份证复印件、开户行、税务及停送电联系人信息）"),
+                when=PERMANENT,
+                whose=Whose.SUBJECT,
+            ),
         ],
         notice_title=_("《减容业务办理须知》"),
         notice=_(
@@ -209,7 +214,9 @@ def _restorable(account) -> str | None:
         return None
     if account.status == AccountStatus.CLOSED:
         return str(_("该户号已销户，不能办理容量恢复"))
-    return str(_("该户号当前状态为“%(status)s”，没有暂停或减容的容量可以恢复") % {"status": account.get_status_display()})
+    return str(
+        _("该户号当前状态为“%(status)s”，没有暂停或减容的容量可以恢复") % {"status": account.get_status_display()}
+    )
 
 
 class RestoreAccountForm(NoticeMixin, AccountForm):
@@ -238,7 +245,8 @@ class RestoreForm(CapacityOfAccountMixin, StepForm):
         if account is not None and kind:
             self.fields["restore_capacity"].help_text = _("已%(what)s容量 %(cap)s %(unit)s") % {
                 "what": _("暂停") if kind == "pause_restore" else _("减容"),
-                "cap": account.paused_capacity, "unit": account.capacity_unit,
+                "cap": account.paused_capacity,
+                "unit": account.capacity_unit,
             }
 
     def clean(self):
@@ -246,11 +254,18 @@ class RestoreForm(CapacityOfAccountMixin, StepForm):
         account = self.application.service_account
         if not data.get("restore_kind"):
             self.add_error(None, _("该户号当前没有暂停或减容的容量可以恢复"))
-        elif account is not None and data.get("restore_capacity") and data["restore_capacity"] > account.paused_capacity:
-            self.add_error("restore_capacity", _("恢复容量不能超过已%(what)s的 %(cap)s %(unit)s") % {
-                "what": _("暂停") if data["restore_kind"] == "pause_restore" else _("减容"),
-                "cap": account.paused_capacity, "unit": account.capacity_unit,
-            })
+        elif (
+            account is not None and data.get("restore_capacity") and data["restore_capacity"] > account.paused_capacity
+        ):
+            self.add_error(
+                "restore_capacity",
+                _("恢复容量不能超过已%(what)s的 %(cap)s %(unit)s")
+                % {
+                    "what": _("暂停") if data["restore_kind"] == "pause_restore" else _("减容"),
+                    "cap": account.paused_capacity,
+                    "unit": account.capacity_unit,
+                },
+            )
         return data
 
     def save_to(self, application) -> None:

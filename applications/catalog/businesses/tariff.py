@@ -84,10 +84,8 @@ PEAK_VALLEY = register(
 )
 
 
-
 def _ymd(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
 
 
 # --- 10 需量值变更 / 11 基本电价计费方式变更 --------------------------------------------------------
@@ -105,8 +103,10 @@ DEMAND_MIN_SHARE = Decimal("0.4")
 def demand_problem(value: Decimal, account) -> str | None:
     low, high = (account.capacity * DEMAND_MIN_SHARE).quantize(Decimal("0.1")), account.capacity
     if value < low or value > high:
-        return str(_("申请需量值应不低于合同容量的40%%、不高于合同容量，即 %(low)s–%(high)s 千瓦（合同容量 %(cap)s %(unit)s）")
-                   % {"low": low, "high": high, "cap": account.capacity, "unit": account.capacity_unit})
+        return str(
+            _("申请需量值应不低于合同容量的40%%、不高于合同容量，即 %(low)s–%(high)s 千瓦（合同容量 %(cap)s %(unit)s）")
+            % {"low": low, "high": high, "cap": account.capacity, "unit": account.capacity_unit}
+        )
     return None
 
 
@@ -114,8 +114,12 @@ def _demand_account(account) -> str | None:
     if not account.is_high_voltage:
         return str(_("需量值变更仅适用于高压客户，该户号为低压供电"))
     if account.basic_charge != BasicCharge.DEMAND:
-        return str(_("该户号基本电费当前为“%(method)s”，需量值变更仅适用于按需量计费的客户；如需改为按需量计费，请办理“基本电价计费方式变更”")
-                   % {"method": account.get_basic_charge_display()})
+        return str(
+            _(
+                "该户号基本电费当前为“%(method)s”，需量值变更仅适用于按需量计费的客户；如需改为按需量计费，请办理“基本电价计费方式变更”"
+            )
+            % {"method": account.get_basic_charge_display()}
+        )
     return normal_account(account)
 
 
@@ -125,15 +129,17 @@ def _billing_account(account) -> str | None:
     return normal_account(account)
 
 
-
 class DemandField(CapacityField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {
-            "invalid": _("需量值请填写数字，例如 320 或 320.5"),
-            "min_value": _("需量值必须大于 0"),
-            "max_value": _("需量值超出可受理范围，请核对单位"),
-            "max_decimal_places": _("需量值最多保留 1 位小数"),
-        })
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": _("需量值请填写数字，例如 320 或 320.5"),
+                "min_value": _("需量值必须大于 0"),
+                "max_value": _("需量值超出可受理范围，请核对单位"),
+                "max_decimal_places": _("需量值最多保留 1 位小数"),
+            },
+        )
         super().__init__(**kwargs)
 
 
@@ -164,7 +170,8 @@ class DemandForm(EffectiveDateMixin, StepForm):
             field = self.fields["requested_demand"]
             field.help_text = _("当前合同需量 %(demand)s 千瓦，可申请 %(low)s–%(high)s 千瓦；%(rest)s") % {
                 "demand": account.contracted_demand or "—",
-                "low": (account.capacity * DEMAND_MIN_SHARE).quantize(Decimal("0.1")), "high": account.capacity,
+                "low": (account.capacity * DEMAND_MIN_SHARE).quantize(Decimal("0.1")),
+                "high": account.capacity,
                 "rest": _("将于 %(day)s 起生效") % {"day": _ymd(self.effective_on)},
             }
 
@@ -172,7 +179,7 @@ class DemandForm(EffectiveDateMixin, StepForm):
         value = self.cleaned_data["requested_demand"]
         account = self.application.service_account
         if account is not None:
-            if (problem := demand_problem(value, account)):
+            if problem := demand_problem(value, account):
                 raise forms.ValidationError(problem)
             if account.contracted_demand is not None and value == account.contracted_demand:
                 raise forms.ValidationError(_("申请需量值与当前合同需量相同，无需办理"))
@@ -216,12 +223,12 @@ class BillingForm(EffectiveDateMixin, StepForm):
     """Capacity ↔ demand: the target is the other method; switching to demand asks the value."""
 
     target_method = forms.ChoiceField(
-        label=_("变更后计费方式"), choices=[(BasicCharge.CAPACITY, BasicCharge.CAPACITY.label),
-                                     (BasicCharge.DEMAND, BasicCharge.DEMAND.label)],
-        required=False, disabled=True,
+        label=_("变更后计费方式"),
+        choices=[(BasicCharge.CAPACITY, BasicCharge.CAPACITY.label), (BasicCharge.DEMAND, BasicCharge.DEMAND.label)],
+        required=False,
+        disabled=True,
     )
-    requested_demand = DemandField(label=_("申请需量值（千瓦）"), required=False,
-                                   help_text=_("改为按需量计费时填写"))
+    requested_demand = DemandField(label=_("申请需量值（千瓦）"), required=False, help_text=_("改为按需量计费时填写"))
 
     effective_field = "target_method"
 
@@ -292,8 +299,6 @@ BILLING_METHOD_CHANGE = register(
 )
 
 
-
-
 # --- 15 改类 --------------------------------------------------------------------------------------
 
 TARIFF_CATEGORIES: dict[str, list[str]] = {
@@ -305,21 +310,26 @@ TARIFF_CATEGORIES: dict[str, list[str]] = {
 }
 
 
-
 class TariffChangeForm(StepForm):
     new_usage_nature = forms.ChoiceField(label=_("变更后用电性质"), choices=UsageNature.choices)
     new_tariff_category = forms.ChoiceField(
         label=_("变更后电价类别"),
         choices=[(str(UsageNature(k).label), [(c, c) for c in v]) for k, v in TARIFF_CATEGORIES.items()],
     )
-    reason = forms.CharField(label=_("改类原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("例如：店铺改为居住用途"))
+    reason = forms.CharField(
+        label=_("改类原因"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：店铺改为居住用途"),
+    )
 
     def clean(self):
         data = super().clean()
         nature, category = data.get("new_usage_nature"), data.get("new_tariff_category")
         if nature and category and category not in TARIFF_CATEGORIES.get(nature, []):
-            self.add_error("new_tariff_category", _("所选电价类别不属于“%(nature)s”") % {"nature": UsageNature(nature).label})
+            self.add_error(
+                "new_tariff_category", _("所选电价类别不属于“%(nature)s”") % {"nature": UsageNature(nature).label}
+            )
         account = self.application.service_account
         if account is not None and nature == account.usage_nature and category == account.tariff_category:
             self.add_error("new_tariff_category", _("变更后的用电性质和电价类别与当前相同，无需办理改类"))
