@@ -4,7 +4,15 @@ Steps are forms; a draft keeps what was typed per step (autosaved after a pause,
 each step is validated when completed and every step again at submit; document rules say
 which files are needed now and how each is covered (on file → reused, uploaded, or deferred
 under a commitment letter); the submit is confirmed by an SMS code and guarded against double
-submits. ``portal.wizard.describe`` turns step forms into the API's field description.
+submits. The package:
+
+- ``declaration``: ``WizardDeclaration`` (steps, document rules, notice, confirm step), ``Step``,
+  ``DocumentRule``, ``Condition``, and the ``WizardDraft`` interface a draft model offers;
+- ``forms``: ``StepForm`` (the base of every step), ``NoticeMixin``, ``ConfirmForm``;
+- ``models``: ``AbstractDraftDocument`` (how each document rule of a draft is covered);
+- ``engine`` (here): the services — steps, autosave, documents, submit with its hook;
+- ``views``: ``WizardPages``, the step / autosave / documents / confirm pages (templates/wizard/);
+- ``describe``: step forms described for an API (fields, types, choices, values) + serializers.
 
 Declaring a wizard in another app (licensing, say) — without importing ``applications``::
 
@@ -43,6 +51,15 @@ Declaring a wizard in another app (licensing, say) — without importing ``appli
         def finalize(locked, answers):
             locked.submit(); locked.save()   # + its own number, history, notification
         return engine.submit_draft(draft=draft, user=user, sms_code=sms_code, finalize=finalize)
+
+    # licensing/views.py: the pages (see portal.wizard.views for the URLs)
+    class LicencePages(WizardPages):
+        namespace = "licensing"
+        def get_draft(self, request, pk): return my_licence_application(user=request.user, pk=pk)
+        def submit(self, request, draft, *, sms_code, signature_data_url): ...
+
+Electricity businesses are declared the same way: ``applications.catalog.base.Business`` is a
+``WizardDeclaration`` subclass adding voltage, capacity, account checks and flows.
 
 Why drafts live in the app's own model (behind ``WizardDraft``) and not in one platform
 table: each app's draft *is* its business record — queues, admins, foreign keys and state
