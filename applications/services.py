@@ -37,10 +37,6 @@ def _log(application: Application, *, actor, from_state: str, note: str = "") ->
     )
 
 
-def _ensure_editable(application: Application, user) -> None:
-    engine.ensure_editable(application, user)
-
-
 # --- drafts and steps --------------------------------------------------------------------------
 
 
