@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from applications import api_applications
 from applications.accounts import api as accounts_api
+from applications.api import views as api_applications
 
 # --- 我的户号, 电量电费, 停电信息 (applications/accounts/api.py) ------------------------------------
 urlpatterns = [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.core.masking import mask_id_number, mask_name, mask_phone
+from portal.wizard.models import DEFERRED_HAS_DEADLINE_OTHERS_A_FILE, AbstractDraftDocument
 
 
 class Region(models.Model):
@@ -383,8 +384,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return registry.get(self.business_code)
 
     @property
+    def wizard(self):
+        """The declaration the wizard engine (portal.wizard) runs this draft through."""
+        return self.business
+
+    @property
     def is_editable(self) -> bool:
         return self.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ApplicationState.SUBMITTED
 
     # Transitions carry only the state change; the services around them do the rest
     # (numbers, logs, notifications) inside one transaction.
@@ -436,33 +446,18 @@ class ApplicationEvent(models.Model):
         ordering = ["at", "id"]
 
 
-class ApplicationDocument(models.Model):
+class ApplicationDocument(AbstractDraftDocument):
     """A document attached to an application for one of its business's document rules:
     uploaded now, reused from file (一证通办), or deferred under a commitment (一证受理)."""
 
-    class How(models.TextChoices):
-        UPLOADED = "uploaded", _("本次上传")
-        REUSED = "reused", _("已有证照复用")
-        DEFERRED = "deferred", _("承诺后补")
-
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("申请"))
-    requirement = models.CharField(_("材料项"), max_length=50)
-    document = models.ForeignKey(
-        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("文件")
-    )
-    how = models.CharField(_("提供方式"), max_length=10, choices=How.choices)
-    due_on = models.DateField(_("承诺补交期限"), null=True, blank=True)
-    fulfilled_at = models.DateTimeField(_("补交时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
         constraints = [
             models.UniqueConstraint(fields=["application", "requirement"], name="one_document_per_requirement"),
-            models.CheckConstraint(
-                condition=Q(how="deferred", due_on__isnull=False) | (~Q(how="deferred") & Q(document__isnull=False)),
-                name="deferred_has_deadline_others_a_file",
-            ),
+            models.CheckConstraint(condition=DEFERRED_HAS_DEADLINE_OTHERS_A_FILE, name="deferred_has_deadline_others_a_file"),
         ]
 
 

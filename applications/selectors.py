@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from applications.models import AccountBinding, Application, ApplicationState, ServiceAccount
 
@@ -29,3 +30,34 @@ def bound_accounts(*, user) -> QuerySet[ServiceAccount]:
 
 def is_bound(*, user, account: ServiceAccount) -> bool:
     return AccountBinding.objects.filter(user=user, account=account).exists()
+
+
+def account_by_number(number: str) -> ServiceAccount | None:
+    """An account by its number, whoever it is bound to (callers check the binding)."""
+    return ServiceAccount.objects.filter(number=number).select_related("region__parent").first()
+
+
+def enterprises_of(user):
+    """The enterprises a user may apply for: those they are bound to (法人代表 or 经办人)."""
+    from portal.accounts.models import Enterprise
+
+    if not getattr(user, "is_authenticated", False):
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(memberships__user=user).order_by("name")
+
+
+def on_file_subject_proof(*, enterprise, user, codes):
+    """A valid subject proof the portal already holds (一证通办), newest first."""
+    from portal.documents.models import Document
+
+    if enterprise is not None:
+        owner = {"owner_enterprise": enterprise}
+    else:
+        owner = {"owner_user": user, "owner_enterprise": None}
+    return (
+        Document.objects.filter(doc_type__code__in=codes, doc_type__reusable=True, **owner)
+        .valid_on(timezone.localdate())
+        .select_related("doc_type")
+        .order_by("-created_at")
+        .first()
+    )

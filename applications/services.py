@@ -3,54 +3,38 @@ staff take. Views, the API and the admin all call these."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any, cast
+from datetime import date
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Field
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from applications.catalog import registry
-from applications.catalog.base import CONFIRM_STEP, DOCUMENTS_STEP
 from applications.models import (
     AbnormalFlag,
     AccountChange,
     Application,
-    ApplicationDocument,
     ApplicationEvent,
     ApplicationState,
     ServiceAccount,
 )
 from applications.pdf import request_application_pdfs
 from applications.policy import policy_flags
-from applications.requirements import document_owner, merged_answers, requirements_for
+from applications.requirements import merged_answers
 from portal.audit.services import record
 from portal.core.errors import DomainError
-from portal.documents.services import store_upload
 from portal.notifications.services import notify
-from portal.signing.services import save_signature, signature_png
-from portal.verification.models import Purpose
-from portal.verification.services import check_code, consume_code
+from portal.wizard import engine
 
-MAX_DEFERRAL_DAYS = 60
+MAX_DEFERRAL_DAYS = engine.MAX_DEFERRAL_DAYS
 
 
 def _log(application: Application, *, actor, from_state: str, note: str = "") -> ApplicationEvent:
     return ApplicationEvent.objects.create(
         application=application, actor=actor, from_state=from_state, to_state=application.state, note=note
     )
-
-
-def _ensure_editable(application: Application, user) -> None:
-    if application.applicant_id != user.pk:
-        raise DomainError(_("只能修改自己的申请"), code="not_yours")
-    if not application.is_editable:
-        raise DomainError(
-            _("申请已%(state)s，不能再修改") % {"state": application.get_state_display()}, code="not_editable"
-        )
 
 
 # --- drafts and steps --------------------------------------------------------------------------
@@ -72,74 +56,24 @@ def start_application(*, user, business_code: str) -> Application:
     return application
 
 
-def build_step_form(application: Application, user, step_key: str, *, data=None, files=None):
-    """The form of a step, bound to ``data`` or showing what the draft holds."""
-    step = application.business.step(step_key)
-    if step.form is None:
-        raise ValueError(f"step {step_key} has no form")
-    saved = application.data.get("raw", {}).get(step_key)
-    if data is None:
-        return step.form(initial=saved or None, application=application, user=user)
-    return step.form(data=data, files=files, application=application, user=user)
-
-
-def raw_values(form, data) -> dict[str, Any]:
-    """What the user typed into this step's fields, as the draft keeps it."""
-    raw: dict[str, Any] = {}
-    for name, field in form.fields.items():
-        if field.disabled:
-            continue
-        if isinstance(data, QueryDict):
-            values = data.getlist(name)
-            multiple = getattr(field.widget, "allow_multiple_selected", False)
-            if values:
-                raw[name] = values if multiple else values[-1]
-        elif name in data:
-            raw[name] = data[name]
-    return raw
+# The wizard itself is the platform's engine (portal.wizard.engine); applications keeps these
+# names so its views, API, admin and utility_flows call one place.
+build_step_form = engine.build_step_form
+raw_values = engine.raw_values
+first_incomplete_step = engine.first_incomplete_step
+missing_documents = engine.missing_documents
+needs_signature = engine.needs_signature
 
 
 def autosave_step(*, application: Application, user, step_key: str, data) -> None:
     """Keep what the user typed so far, valid or not (saved as they go and after a pause)."""
-    _ensure_editable(application, user)
-    form = build_step_form(application, user, step_key)
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        locked.data.setdefault("raw", {})[step_key] = raw_values(form, data)
-        locked.current_step = step_key
-        locked.save(update_fields=["data", "current_step", "updated_at"])
-    application.data, application.current_step = locked.data, locked.current_step
+    engine.autosave_step(draft=application, user=user, step_key=step_key, data=data)
 
 
 def complete_step(*, application: Application, user, step_key: str, data, files=None):
     """Validate a step and move on. Returns the bound form (with errors when invalid); the draft
     keeps what was typed either way."""
-    _ensure_editable(application, user)
-    form = build_step_form(application, user, step_key, data=data, files=files)
-    valid = form.is_valid()
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        locked.data.setdefault("raw", {})[step_key] = raw_values(form, data)
-        if valid:
-            locked.data.setdefault("answers", {})[step_key] = form.answers()
-            done = locked.data.setdefault("done", [])
-            if step_key not in done:
-                done.append(step_key)
-            form.save_to(locked)
-            locked.current_step = application.business.next_step(step_key) or step_key
-        locked.save()
-    application.refresh_from_db()
-    return form
-
-
-def first_incomplete_step(application: Application) -> str | None:
-    done = set(application.data.get("done", []))
-    for key in application.business.step_keys:
-        if key in (DOCUMENTS_STEP, CONFIRM_STEP):
-            continue
-        if key not in done:
-            return key
-    return None
+    return engine.complete_step(draft=application, user=user, step_key=step_key, data=data, files=files)
 
 
 # --- documents -----------------------------------------------------------------------------------
@@ -150,92 +84,10 @@ def save_documents(
 ) -> dict[str, str]:
     """Store uploaded files for the document rules, record deferrals. Returns errors per rule
     key; every good file is kept even when another one is refused."""
-    _ensure_editable(application, user)
-    requirements = {r.key: r for r in requirements_for(application)}
-    errors: dict[str, str] = {}
-    today = timezone.localdate()
-    for key, upload in uploads.items():
-        requirement = requirements.get(key)
-        if requirement is None or upload is None:
-            continue
-        owner = document_owner(application, requirement.rule)
-        try:
-            with transaction.atomic():
-                document = store_upload(
-                    upload=upload, doc_type=requirement.doc_type, uploaded_by=user, field=key,
-                    owner_user=application.applicant if owner.get("owner_enterprise_id") is None else None,
-                    owner_enterprise=application.enterprise if owner.get("owner_enterprise_id") else None,
-                )
-                ApplicationDocument.objects.update_or_create(
-                    application=application, requirement=key,
-                    defaults={"document": document, "how": ApplicationDocument.How.UPLOADED, "due_on": None},
-                )
-        except DomainError as exc:
-            errors[key] = exc.message
-    deferred = dict(application.data.get("deferred", {}))
-    for key, due_on in deferrals.items():
-        requirement = requirements.get(key)
-        if requirement is None or key in uploads and key not in errors and uploads[key] is not None:
-            continue
-        if due_on is None:
-            deferred.pop(key, None)
-            ApplicationDocument.objects.filter(
-                application=application, requirement=key, how=ApplicationDocument.How.DEFERRED
-            ).delete()
-            continue
-        if not requirement.rule.deferrable:
-            errors[key] = _("%(name)s 不能承诺后补，请上传") % {"name": requirement.rule.label}
-        elif not (today < due_on <= today + timedelta(days=MAX_DEFERRAL_DAYS)):
-            errors[key] = _("承诺补交期限应在明天到 %(days)s 天以内") % {"days": MAX_DEFERRAL_DAYS}
-        elif requirement.state in (ApplicationDocument.How.UPLOADED, ApplicationDocument.How.REUSED):
-            deferred.pop(key, None)
-        else:
-            deferred[key] = due_on.isoformat()
-            ApplicationDocument.objects.update_or_create(
-                application=application, requirement=key,
-                defaults={"document": None, "how": ApplicationDocument.How.DEFERRED, "due_on": due_on},
-            )
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        locked.data["deferred"] = deferred
-        locked.save(update_fields=["data", "updated_at"])
-    application.refresh_from_db()
-    return errors
-
-
-def missing_documents(application: Application) -> list[str]:
-    return [str(r.rule.label) for r in requirements_for(application) if not r.satisfied]
+    return engine.save_documents(draft=application, user=user, uploads=uploads, deferrals=deferrals)
 
 
 # --- submission ----------------------------------------------------------------------------------
-
-
-def _revalidate(application: Application, user) -> dict[str, Any]:
-    """Every step again from what the draft holds: a submit can never carry a stale or
-    tampered step past its form's rules."""
-    answers: dict[str, Any] = {}
-    for step in application.business.steps:
-        if step.form is None:
-            continue
-        raw = application.data.get("raw", {}).get(step.key)
-        form = build_step_form(application, user, step.key, data=raw or {})
-        if raw is None or not form.is_valid():
-            raise DomainError(
-                _("请先完成“%(step)s”这一步") % {"step": step.title}, code="step_incomplete", field=step.key
-            )
-        form.save_to(application)
-        step_answers = form.answers()
-        application.data.setdefault("answers", {})[step.key] = step_answers
-        answers.update(step_answers)
-    return answers
-
-
-def needs_signature(application: Application) -> bool:
-    """A handwritten signature is asked for by some businesses (demand value, billing method)
-    and by every commitment letter (deferred documents)."""
-    return application.business.requires_signature or application.documents.filter(
-        how=ApplicationDocument.How.DEFERRED
-    ).exists()
 
 
 def submit_application(
@@ -243,65 +95,35 @@ def submit_application(
 ) -> Application:
     """Submit (or resubmit after a return) with the SMS code sent to the applicant's phone.
 
-    The signature, where one is needed, is either a stored signature ``Document`` (the API's
-    signing endpoint made it) or the signing pad's PNG data URL, saved only if the submit
-    succeeds. Submitting twice (double click, retry after a timeout) gives back the same
-    application."""
-    if application.applicant_id != user.pk:
-        raise DomainError(_("只能提交自己的申请"), code="not_yours")
-    if application.state == ApplicationState.SUBMITTED:
-        return application
-    _ensure_editable(application, user)
-    answers = _revalidate(application, user)
-    missing = missing_documents(application)
-    if missing:
-        raise DomainError(_("还缺少材料：%(list)s") % {"list": "、".join(missing)}, code="documents_missing")
+    The engine (portal.wizard.engine.submit_draft) revalidates, checks documents and signature,
+    locks the row, returns the same application to a double submit, and consumes the code; the
+    hook below is what submitting means for an application of the catalog."""
     business = application.business
-    if needs_signature(application) and signature is None and not signature_data_url:
-        raise DomainError(_("请先在签名区域手写签名"), code="signature_required", field="signature")
-    if signature_data_url:
-        signature_png(signature_data_url)  # refuse a blank or broken pad before the code is spent
-    # Outside the transaction: a wrong code must count even though the submit fails.
-    sms = check_code(phone=user.phone, purpose=Purpose.SUBMIT, code=sms_code)
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.state == ApplicationState.SUBMITTED:
-            return locked  # the other request of a double submit won the race
-        consume_code(sms)
-        if signature_data_url:
-            signature = save_signature(user=user, data_url=signature_data_url).image
+
+    def finalize(locked: Application, answers: dict[str, Any]) -> None:
         from_state = locked.state
-        _revalidate(locked, user)
         locked.contact_phone = user.phone
         locked.effective_on = business.effective_date(timezone.localdate(), answers)
-        if signature is not None:
-            locked.signature = signature
         locked.submit()
         locked.save()
         if not locked.number:
             locked.number = f"SQ{timezone.localdate():%Y%m%d}{locked.pk:06d}"
             locked.save(update_fields=["number"])
-        _attach_reused_documents(locked)
         for kind, detail in policy_flags(locked, answers):
             AbnormalFlag.objects.get_or_create(application=locked, kind=kind, defaults={"detail": detail})
         _log(locked, actor=user, from_state=from_state, note=gettext_noop("客户提交申请") if from_state == "draft" else gettext_noop("客户补正后重新提交"))
         record(actor=user, action=_("提交申请"), obj=locked, subject=user)
         request_application_pdfs(locked)
         notify(user, "application.submitted", _event_context(locked))
-    return locked
+
+    return engine.submit_draft(
+        draft=application, user=user, sms_code=sms_code, finalize=finalize,
+        signature=signature, signature_data_url=signature_data_url,
+    )
 
 
 def _event_context(application: Application, **extra) -> dict:
     return {"pk": application.pk, "business": str(application.business.name), "number": application.number, **extra}
-
-
-def _attach_reused_documents(application: Application) -> None:
-    for requirement in requirements_for(application):
-        if requirement.attached is None and requirement.on_file is not None:
-            ApplicationDocument.objects.create(
-                application=application, requirement=requirement.key, document=requirement.on_file,
-                how=ApplicationDocument.How.REUSED,
-            )
 
 
 def withdraw_application(*, application: Application, user) -> Application:
@@ -423,7 +245,7 @@ def _display(value) -> str:
 
 
 def _parse(account: ServiceAccount, field: str, value: str):
-    model_field = cast(Field, account._meta.get_field(field))  # changes name the account's own columns
+    model_field = account._meta.get_field(field)
     if model_field.get_internal_type() == "BooleanField":
         return value == "1"
     if value == "" and model_field.null:

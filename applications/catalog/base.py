@@ -1,21 +1,36 @@
 """How a business of the catalog is declared.
 
-A business is one ``Business`` instance in ``applications/catalog/businesses/``: its code, name,
-class, steps (each a form), document rules, notice, effective-date rule and the work-order flow
-it starts. Pages, the API, the submit service and the backoffice all read these declarations,
-so adding a business is adding one declaration.
+A business is one ``Business`` instance in a module of ``applications/catalog/businesses/``
+(one module per family, discovered by the registry): its code, name, class, steps (each a
+form), document rules, notice, effective-date rule and the work-order flow it starts. A
+``Business`` is a ``portal.wizard`` declaration, so the platform's engine runs its drafts;
+what is the utility's own (voltage, capacity, account checks and changes, flows) is declared
+here. Pages, the API, the submit service and the backoffice all read these declarations, so
+adding a business is adding one declaration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from portal.wizard.declaration import (  # noqa: F401  (re-exported: declarations import them from here)
+    ALWAYS,
+    CONFIRM_STEP,
+    DOCUMENTS_STEP,
+    Condition,
+    DocumentRule,
+    Step,
+    Whose,
+    WizardContext,
+    WizardDeclaration,
+)
 
 if TYPE_CHECKING:
     from applications.models import Application, ServiceAccount
@@ -45,14 +60,19 @@ TRIPS_LABELS = {
 
 
 @dataclass(frozen=True)
-class RuleContext:
-    """What document conditions look at: the application's answers so far and who applies."""
+class RuleContext(WizardContext):
+    """What document conditions of the catalog look at: the answers so far and who applies."""
 
-    business: Business
-    application: Application
-    answers: dict[str, Any]
-    identity: str
-    account: ServiceAccount | None
+    identity: str = ""
+    account: ServiceAccount | None = None
+
+    @property
+    def business(self) -> Business:
+        return self.declaration
+
+    @property
+    def application(self) -> Application:
+        return self.draft
 
     @property
     def customer_kind(self) -> str:
@@ -61,24 +81,6 @@ class RuleContext:
         return self.business.customer_kind or ""
 
 
-@dataclass(frozen=True)
-class Condition:
-    """A named predicate on a RuleContext: the "when" of a document rule (seed 003's 是否必备)."""
-
-    label: Promise | str
-    test: Callable[[RuleContext], bool]
-    # Templates call callables they meet: `{{ rule.when.label }}` would call the condition with
-    # no context and render "" — the 是否必备 column would stay empty on every page.
-    do_not_call_in_templates = True
-
-    def __call__(self, ctx: RuleContext) -> bool:
-        return self.test(ctx)
-
-    def __and__(self, other: Condition) -> Condition:
-        return Condition(f"{self.label}，{other.label}", lambda c: self(c) and other(c))
-
-
-ALWAYS = Condition(_("必备"), lambda c: True)
 NEW_CONNECTION = Condition(_("新装时必备"), lambda c: c.business.is_new_connection)
 AGENT = Condition(_("委托代理人办理时必备"), lambda c: c.identity == "agent")
 NOT_AGENT = Condition(_("本人办理时必备"), lambda c: c.identity != "agent")
@@ -92,45 +94,6 @@ PREFERENTIAL = Condition(_("享受国家优待电价的客户必备"), lambda c:
 BATCH_CLOSURE = Condition(_("批量销户必备"), lambda c: bool(c.answers.get("batch")))
 TRANSFER = Condition(_("过户时必备"), lambda c: c.answers.get("change_kind") == "transfer")
 PERMANENT = Condition(_("永久性减容必备"), lambda c: not c.answers.get("temporary"))
-
-
-class Whose:
-    """Whose document a rule asks for — where a valid one on file is looked up (一证通办)."""
-
-    APPLICANT = "applicant"  # the logged-in person (ID photos, agent ID)
-    SUBJECT = "subject"  # the enterprise applying, else the applicant (licence, property proof)
-
-
-@dataclass(frozen=True)
-class DocumentRule:
-    """One row of a business's document list (seed 003 申请资料清单)."""
-
-    key: str  # unique within the business; the form field name
-    # DocumentType.code, or a function of the context for rules whose type the user chose
-    # (企业主体证明类型: business licence, organisation code certificate...).
-    doc_type: str | Callable[[RuleContext], str]
-    label: Promise | str
-    when: Condition = ALWAYS
-    whose: str = Whose.APPLICANT
-    deferrable: bool = False  # may be promised for later by a commitment letter (一证受理)
-    help: Promise | str = ""
-
-    def applies(self, ctx: RuleContext) -> bool:
-        return self.when(ctx)
-
-    def doc_type_code(self, ctx: RuleContext) -> str:
-        return self.doc_type(ctx) if callable(self.doc_type) else self.doc_type
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    title: Promise | str
-    form: type | None = None  # a StepForm subclass; None for the built-in documents/confirm steps
-
-
-DOCUMENTS_STEP = "documents"
-CONFIRM_STEP = "confirm"
 
 
 def first_of_next_month(day: date) -> date:
@@ -150,29 +113,29 @@ EFFECTIVE_RULES: dict[str, tuple[Callable[[date], date], Promise]] = {
 }
 
 
-@dataclass
-class Business:
-    """One business of SPEC 3. See the module docstring."""
+@dataclass(kw_only=True)
+class Business(WizardDeclaration):
+    """One business of SPEC 3: a wizard declaration (steps, document rules, notice — see
+    ``portal.wizard``) plus what is the utility's own. See the module docstring.
 
-    code: str
+    Defaults spare the declarations what every business has: the documents and confirm steps
+    are appended, and a business that ``needs_account`` starts with the account step — the
+    account form with the notice to confirm, unless it names its own ``account_form``."""
+
     row: int  # its row in SPEC 3's table
-    name: Promise | str
     group: str  # one of GROUPS
     voltage: str  # "LV", "HV" or "LV/HV"
     trips: str
     flow: str
-    steps: list[Step]
-    documents: list[DocumentRule] = field(default_factory=list)
-    notice_title: Promise | str = ""
-    notice: Promise | str = ""
     materials_intro: Promise | str = ""
     summary: Promise | str = ""  # one line on the catalog tile
     customer_kind: str | None = None  # for new connections: who this business is for
     fixed_identity: str | None = None  # e.g. 个人新装: the applicant is always the owner (seed 000)
     is_new_connection: bool = False
     needs_account: bool = False
+    account_form: type | None = None  # the first step's form when needs_account (default: AccountNoticeForm)
+    account_title: Promise | str = _("户号信息")
     requires_real_name: bool = True
-    requires_signature: bool = False
     effective_rule: str | None = None  # key of EFFECTIVE_RULES
     # Or: the answer holding the date the customer asked for (planned stop / restore date),
     # so the account change waits for that day instead of happening when the order closes.
@@ -191,35 +154,17 @@ class Business:
     capacity_is_increase: bool = False
 
     def __post_init__(self) -> None:
-        keys = [s.key for s in self.steps]
-        assert len(set(keys)) == len(keys), f"{self.code}: duplicate step keys"
-        assert keys[-2:] == [DOCUMENTS_STEP, CONFIRM_STEP], f"{self.code}: must end with documents, confirm"
+        if self.needs_account and "account" not in {s.key for s in self.steps}:
+            from applications.catalog.forms import AccountNoticeForm
+
+            self.steps = [Step("account", self.account_title, self.account_form or AccountNoticeForm), *self.steps]
+        super().__post_init__()
         assert self.group in GROUPS, self.code
-        rule_keys = [r.key for r in self.documents]
-        assert len(set(rule_keys)) == len(rule_keys), f"{self.code}: duplicate document keys"
 
-    def __str__(self) -> str:
-        return str(self.name)
-
-    @property
-    def step_keys(self) -> list[str]:
-        return [s.key for s in self.steps]
-
-    def step(self, key: str) -> Step:
-        for s in self.steps:
-            if s.key == key:
-                return s
-        raise KeyError(key)
-
-    def next_step(self, key: str) -> str | None:
-        keys = self.step_keys
-        i = keys.index(key)
-        return keys[i + 1] if i + 1 < len(keys) else None
-
-    def previous_step(self, key: str) -> str | None:
-        keys = self.step_keys
-        i = keys.index(key)
-        return keys[i - 1] if i > 0 else None
+    def rule_context(self, draft, answers: dict[str, Any]) -> RuleContext:
+        return RuleContext(
+            declaration=self, draft=draft, answers=answers, identity=draft.identity, account=draft.service_account
+        )
 
     def effective_date(self, day: date, answers: dict[str, Any] | None = None) -> date | None:
         if self.effective_rule:

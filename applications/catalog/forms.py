@@ -9,63 +9,33 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import AccountBinding, CustomerKind, Identity, Region, ServiceAccount, SmallBusinessPark
+from applications import selectors
+from applications.models import CustomerKind, Identity, Region, SmallBusinessPark
 from portal.accounts.models import IdType
-from portal.accounts.validators import resident_id_problem, uscc_check_passes, validate_uscc_shape
+from portal.accounts.validators import (
+    resident_id_problem,
+    uscc_check_passes,
+    validate_uscc_shape,
+)
 from portal.core.masking import mask_id_number
+from portal.wizard.forms import NoticeField, NoticeMixin, to_answer  # noqa: F401  (re-exported for declarations)
+from portal.wizard.forms import StepForm as WizardStepForm
 
 
-def to_answer(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [to_answer(v) for v in value]
-    return value
+class StepForm(WizardStepForm):
+    """Base of every step form of the catalog: the engine's step form (portal.wizard.forms),
+    which also answers to ``application`` and ``business`` — the names the catalog uses for
+    the draft and its declaration."""
 
-
-class StepForm(forms.Form):
-    """Base of every step form. Subclasses may define ``save_to(application)`` to copy facts
-    to the application's columns (account, region, capacity...) when the step is completed."""
-
-
-    def __init__(self, *args, application, user, **kwargs):
-        self.application = application
-        self.user = user
-        self.business = application.business
+    def __init__(self, *args, application=None, **kwargs):
+        if application is not None:
+            kwargs["draft"] = application
         super().__init__(*args, **kwargs)
-
-    def answers(self) -> dict[str, Any]:
-        return {k: to_answer(v) for k, v in self.cleaned_data.items()}
-
-    def save_to(self, application) -> None:
-        pass
-
-
-class NoticeField(forms.BooleanField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", True)
-        kwargs.setdefault("error_messages", {"required": _("请先阅读并勾选确认业务办理须知")})
-        super().__init__(**kwargs)
-
-
-class NoticeMixin(forms.Form):
-    """The business notice that must be read and confirmed (业务办理须知)."""
-
-    notice_confirmed = NoticeField(label=_("我已阅读并确认业务办理须知"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        title = self.business.notice_title
-        if title:
-            self.fields["notice_confirmed"].label = _("我已阅读并确认%(title)s") % {"title": title}
+        self.application = self.draft
+        self.business = self.declaration
 
 
 class _StreetsByDistrict(forms.models.ModelChoiceIterator):
@@ -84,6 +54,13 @@ class StreetChoiceField(forms.ModelChoiceField):
     """所在地区 / 街道 in one select, streets grouped under their district."""
 
     iterator = _StreetsByDistrict
+
+    def describe_choices(self) -> list[dict[str, str]]:
+        """For the API's field description (portal.wizard.describe): streets with their district."""
+        return [
+            {"value": str(street.pk), "label": street.name, "group": street.parent.name if street.parent else ""}
+            for street in self.queryset.order_by("parent__code", "code")
+        ]
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Region.objects.filter(kind=Region.Kind.STREET).select_related("parent"))
@@ -165,10 +142,10 @@ class AccountForm(StepForm):
 
     def clean_account_number(self) -> str:
         number = self.cleaned_data["account_number"].strip()
-        account = ServiceAccount.objects.filter(number=number).select_related("region__parent").first()
+        account = selectors.account_by_number(number)
         if account is None:
             raise forms.ValidationError(_("户号不存在，请核对电费单上的10位户号"), code="not_found")
-        if not AccountBinding.objects.filter(user=self.user, account=account).exists():
+        if not selectors.is_bound(user=self.user, account=account):
             raise forms.ValidationError(
                 _("该户号尚未绑定到您的账号，请先在“我的户号”中绑定后再办理"), code="not_bound"
             )
@@ -183,6 +160,13 @@ class AccountForm(StepForm):
         application.service_account = self.account
         application.region = self.account.region
         application.address = self.account.address
+
+
+class AccountNoticeForm(NoticeMixin, AccountForm):
+    """The first step of a business that needs an account: the account, and the notice confirmed
+    (Business.account_form's default)."""
+
+    field_order = ["account_number", "notice_confirmed"]
 
 
 class ApplicantForm(StepForm):
@@ -291,15 +275,6 @@ class PlannedDateField(DateField):
         return day
 
 
-def enterprises_of(user):
-    """The enterprises a user may apply for: those they are bound to (法人代表 or 经办人)."""
-    from portal.accounts.models import Enterprise
-
-    if not getattr(user, "is_authenticated", False):
-        return Enterprise.objects.none()
-    return Enterprise.objects.filter(memberships__user=user).order_by("name")
-
-
 def enterprises_page_link() -> str:
     """Help text pointing to 我的企业 (the identity pages own that URL)."""
     from django.urls import NoReverseMatch, reverse
@@ -327,7 +302,7 @@ class EnterpriseMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["enterprise"]
-        field.queryset = enterprises_of(self.user)
+        field.queryset = selectors.enterprises_of(self.user)
         mine = list(field.queryset[:2])
         if not mine:
             field.help_text = enterprises_page_link()
@@ -379,20 +354,6 @@ class LegalRepMixin(forms.Form):
             self.initial[name] = value
 
 
-def on_file_subject_proof(*, enterprise, user, codes):
-    """A valid subject proof the portal already holds (一证通办), newest first."""
-    from portal.documents.models import Document
-
-    owner = {"owner_enterprise": enterprise} if enterprise is not None else {"owner_user": user, "owner_enterprise": None}
-    return (
-        Document.objects.filter(doc_type__code__in=codes, doc_type__reusable=True, **owner)
-        .valid_on(timezone.localdate())
-        .select_related("doc_type")
-        .order_by("-created_at")
-        .first()
-    )
-
-
 class SubjectProofMixin(forms.Form):
     """企业主体证明类型: which document proves the customer as a legal subject. The document rule's
     type follows this choice; the question is not shown when a valid one is on file (seed 000 §7:
@@ -429,7 +390,7 @@ class SubjectProofMixin(forms.Form):
         if self.hide_subject_proof_on_file:
             enterprise = self.subject_enterprise()
             if enterprise is not None or kind == CustomerKind.INDIVIDUAL_BUSINESS:
-                self.subject_proof_on_file = on_file_subject_proof(enterprise=enterprise, user=self.user, codes=codes)
+                self.subject_proof_on_file = selectors.on_file_subject_proof(enterprise=enterprise, user=self.user, codes=codes)
             if self.subject_proof_on_file is not None:
                 del self.fields["subject_proof_type"]
 
@@ -449,14 +410,6 @@ class SubjectProofMixin(forms.Form):
         if self.subject_proof_on_file is not None:
             answers["subject_proof_type"] = self.subject_proof_on_file.doc_type.code
         return answers
-
-
-def subject_proof_type(ctx) -> str:
-    """The document type of the subject-proof rule: what the customer chose (or what is on file)."""
-    chosen = ctx.answers.get("subject_proof_type")
-    if chosen in SUBJECT_PROOF_CODES:
-        return chosen
-    return "individual_business_licence" if ctx.customer_kind == CustomerKind.INDIVIDUAL_BUSINESS else "business_licence"
 
 
 class LegalRepApplicantForm(ApplicantForm):
@@ -483,6 +436,24 @@ class LegalRepApplicantForm(ApplicantForm):
                 self.fields[name].initial = value
                 self.initial[name] = value
         self.order_fields(self.field_order)
+
+
+class EnterpriseNewApplicantForm(LegalRepApplicantForm):
+    """申请人: legal representative (recognised from the binding or the real name) or agent; the
+    ID type and number are the real-name ones, read-only."""
+
+    applicant_id_type = forms.CharField(label=_("身份证件类型"), required=False, disabled=True)
+    applicant_id_number = forms.CharField(label=_("身份证件号码"), required=False, disabled=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = {
+            "applicant_id_type": IdType(self.user.id_type).label if self.user.id_type else "",
+            "applicant_id_number": mask_id_number(self.user.id_number),
+        }
+        for name, value in values.items():
+            self.fields[name].initial = value
+            self.initial[name] = value
 
 
 class AccountApplicantForm(SubjectProofMixin, LegalRepApplicantForm):
@@ -569,6 +540,6 @@ class SpecialCustomerMixin(forms.Form):
 
 def earlier_answers(application) -> dict[str, Any]:
     """The answers of the steps completed so far, merged (a later step reads an earlier choice)."""
-    from applications.requirements import merged_answers
+    from portal.wizard.engine import merged_answers
 
     return merged_answers(application)

@@ -1,4 +1,12 @@
-"""All businesses of the catalog, by code, in SPEC 3's order."""
+"""All businesses of the catalog, by code, in SPEC 3's order.
+
+Businesses are discovered: every module of ``applications/catalog/businesses/`` is imported
+once (``common`` holds shared pieces and registers nothing), and each registers its
+declarations. Adding a family of businesses is adding a module there; nothing imports it by
+hand, and no business module imports another."""
+
+import importlib
+import pkgutil
 
 from applications.catalog.base import GROUPS, Business
 
@@ -12,10 +20,24 @@ def register(business: Business) -> Business:
     return business
 
 
+_discovered = False
+
+
+def autodiscover() -> None:
+    """Import every business module (importing registers the declarations)."""
+    global _discovered
+    if _discovered:
+        return
+    from applications.catalog import businesses
+
+    for module in pkgutil.iter_modules(businesses.__path__):
+        if module.name != "common" and not module.name.startswith("_"):
+            importlib.import_module(f"{businesses.__name__}.{module.name}")
+    _discovered = True
+
+
 def _load() -> None:
-    if not _BUSINESSES:
-        # Importing the modules registers their declarations.
-        from applications.catalog.businesses import changes, connections, high_voltage  # noqa: F401
+    autodiscover()
 
 
 def all_businesses() -> list[Business]:

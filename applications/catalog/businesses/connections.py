@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from applications.catalog.base import (
     AGENT,
     ALWAYS,
-    CONFIRM_STEP,
-    DOCUMENTS_STEP,
     NEW_CONNECTION,
     NON_RESIDENT,
     NOT_AGENT,
@@ -22,8 +20,8 @@ from applications.catalog.base import (
     Trips,
     Whose,
 )
-from applications.catalog.businesses.changes import AGENT_DOCUMENTS
 from applications.catalog.businesses.common import (
+    AGENT_DOCUMENTS,
     ID_PHOTOS,
     OLD_STYLE_SUBJECT_PROOF,
     OWNER_ID_PHOTOS,
@@ -34,11 +32,11 @@ from applications.catalog.businesses.common import (
     subject_proof,
 )
 from applications.catalog.forms import (
-    AccountForm,
     ApplicantForm,
     AppointmentMixin,
     CapacityField,
     EnterpriseMixin,
+    EnterpriseNewApplicantForm,
     InvoiceMixin,
     LegalRepApplicantForm,
     LocationForm,
@@ -52,8 +50,6 @@ from applications.catalog.forms import (
 )
 from applications.catalog.registry import register
 from applications.models import CustomerKind, Identity
-from portal.accounts.models import IdType
-from portal.core.masking import mask_id_number
 
 PROPERTY_PROOF_TYPES = [
     ("real_estate_certificate", _("不动产权证书")),
@@ -100,8 +96,6 @@ RESIDENTIAL_NEW = register(
             Step("location", _("用电信息"), ResidentialLocationForm),
             Step("property", _("产权信息"), PropertyForm),
             Step("applicant", _("申请人信息"), ApplicantForm),
-            Step(DOCUMENTS_STEP, _("上传材料")),
-            Step(CONFIRM_STEP, _("确认提交")),
         ],
         documents=[
             DocumentRule("id_front", "id_card_front", _("身份证人像面"), when=NEW_CONNECTION),
@@ -150,8 +144,6 @@ INDIVIDUAL_BUSINESS_NEW = register(
             Step("location", _("用电信息"), IndividualBusinessLocationForm),
             Step("property", _("产权信息"), PropertyForm),
             Step("applicant", _("申请人信息"), ApplicantForm),
-            Step(DOCUMENTS_STEP, _("上传材料")),
-            Step(CONFIRM_STEP, _("确认提交")),
         ],
         documents=[
             *RESIDENTIAL_NEW.documents,
@@ -199,24 +191,6 @@ class EnterpriseSubjectForm(SubjectProofMixin, EnterpriseMixin, SpecialCustomerM
         self.order_fields(self.field_order)
 
 
-class EnterpriseNewApplicantForm(LegalRepApplicantForm):
-    """申请人: legal representative (recognised from the binding or the real name) or agent; the
-    ID type and number are the real-name ones, read-only."""
-
-    applicant_id_type = forms.CharField(label=_("身份证件类型"), required=False, disabled=True)
-    applicant_id_number = forms.CharField(label=_("身份证件号码"), required=False, disabled=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        values = {
-            "applicant_id_type": IdType(self.user.id_type).label if self.user.id_type else "",
-            "applicant_id_number": mask_id_number(self.user.id_number),
-        }
-        for name, value in values.items():
-            self.fields[name].initial = value
-            self.initial[name] = value
-
-
 class EnterpriseInvoiceForm(InvoiceMixin, StepForm):
     """发票性质 and 发票信息, prefilled from the enterprise."""
 
@@ -251,8 +225,6 @@ ENTERPRISE_NEW = register(
             Step("enterprise", _("企业信息"), EnterpriseSubjectForm),
             Step("applicant", _("申请人信息"), EnterpriseNewApplicantForm),
             Step("invoice", _("发票信息"), EnterpriseInvoiceForm),
-            Step(DOCUMENTS_STEP, _("上传材料")),
-            Step(CONFIRM_STEP, _("确认提交")),
         ],
         documents=[
             *ID_PHOTOS,
@@ -347,8 +319,6 @@ EV_CHARGER = register(
         steps=[
             Step("charger", _("建桩信息"), ChargerForm),
             Step("applicant", _("办电信息"), ChargerApplicantForm),
-            Step(DOCUMENTS_STEP, _("上传材料")),
-            Step(CONFIRM_STEP, _("确认提交")),
         ],
         documents=[
             DocumentRule("id_front", "id_card_front", _("车主身份证人像面"), when=NOT_AGENT),
@@ -383,9 +353,6 @@ NONRESIDENT_INCREASE_NOTICE = _(
     "低压供电容量放开至 160 千瓦（登记的小微企业园区内可至 300 千瓦），供电企业投资至电能表。"
 )
 
-
-class IncreaseAccountForm(NoticeMixin, AccountForm):
-    field_order = ["account_number", "notice_confirmed"]
 
 
 class IncreaseForm(AppointmentMixin, ParkMixin, StepForm):
@@ -453,12 +420,9 @@ CAPACITY_INCREASE = register(
             "个人用电需提供产权证明。系统中已有且在有效期内的资料无需重复提供。高压客户请办理“高压增容”。"
         ),
         steps=[
-            Step("account", _("户号信息"), IncreaseAccountForm),
             Step("capacity", _("增容信息"), IncreaseForm),
             Step("subject", _("主体及产权证明"), IncreaseSubjectForm),
             Step("applicant", _("申请人信息"), LegalRepApplicantForm),
-            Step(DOCUMENTS_STEP, _("上传材料")),
-            Step(CONFIRM_STEP, _("确认提交")),
         ],
         documents=[
             subject_proof(when=ENTERPRISE_USE),

@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.catalog.base import (
     ALWAYS,
-    CONFIRM_STEP,
-    DOCUMENTS_STEP,
     Business,
     DocumentRule,
     Flow,
@@ -24,11 +22,10 @@ from applications.catalog.businesses.common import (
     high_voltage_account,
     property_proof,
 )
-from applications.catalog.businesses.connections import EnterpriseNewApplicantForm
 from applications.catalog.forms import (
-    AccountForm,
     CapacityField,
     EnterpriseMixin,
+    EnterpriseNewApplicantForm,
     LegalRepMixin,
     NoticeMixin,
     SpecialCustomerMixin,
@@ -139,8 +136,6 @@ HV_NEW = register(
             Step("enterprise", _("企业信息"), HVEnterpriseForm),
             Step("site", _("用电信息"), HVSiteForm),
             Step("applicant", _("申请人信息"), EnterpriseNewApplicantForm),
-            Step(DOCUMENTS_STEP, _("上传材料")),
-            Step(CONFIRM_STEP, _("确认提交")),
         ],
         documents=HV_DOCUMENTS,
         notice_title=_("《高压新装（增容）业务办理须知》"),
@@ -153,9 +148,6 @@ HV_NEW = register(
 
 # --- 18 高压增容 ----------------------------------------------------------------------------------
 
-
-class HVIncreaseAccountForm(NoticeMixin, AccountForm):
-    field_order = ["account_number", "notice_confirmed"]
 
 
 class HVIncreaseForm(HVStatementMixin, SpecialCustomerMixin, StepForm):
@@ -197,11 +189,8 @@ HV_INCREASE = register(
             "前期已提供且在有效期内的资料无需再次提供。"
         ),
         steps=[
-            Step("account", _("户号信息"), HVIncreaseAccountForm),
             Step("increase", _("增容信息"), HVIncreaseForm),
             Step("applicant", _("申请人信息"), EnterpriseNewApplicantForm),
-            Step(DOCUMENTS_STEP, _("上传材料")),
-            Step(CONFIRM_STEP, _("确认提交")),
         ],
         documents=HV_DOCUMENTS,
         notice_title=_("《高压新装（增容）业务办理须知》"),

@@ -1,0 +1,2 @@
+"""The platform's application engine (step wizard, drafts, documents, SMS-confirmed submit).
+Start with ``portal.wizard.engine``'s docstring."""
