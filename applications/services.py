@@ -4,9 +4,10 @@ staff take. Views, the API and the admin all call these."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -245,7 +246,7 @@ def _display(value) -> str:
 
 
 def _parse(account: ServiceAccount, field: str, value: str):
-    model_field = account._meta.get_field(field)
+    model_field = cast(Field, account._meta.get_field(field))  # changes name the account's own columns
     if model_field.get_internal_type() == "BooleanField":
         return value == "1"
     if value == "" and model_field.null:
