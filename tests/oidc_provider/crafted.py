@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jwcrypto import jwk, jwt
 
 MODES = {"valid", "bad_nonce", "other_key", "expired", "alg_none", "wrong_audience"}
-CLAIMS = {"sub": "crafted-subject-1", "name": "韩梅梅", "id_card": "630102199001010016", "phone_number": "18609719001"}
+CLAIMS = {"sub": "crafted-subject-1", "name": "韩梅梅", "id_card": "630102198505050014", "phone_number": "18609719001"}
 
 _codes: dict[str, dict] = {}
 _lock = threading.Lock()

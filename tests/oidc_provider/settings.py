@@ -58,6 +58,8 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "PKCE_REQUIRED": True,
+    # The portal under test listens on localhost with a random port (RFC 8252 loopback rule).
+    "ALLOW_LOCALHOST_LOOPBACK": True,
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validators.GovValidator",
     "SCOPES": {"openid": "OpenID Connect", "profile": "姓名与证件号码", "phone": "手机号码"},
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
