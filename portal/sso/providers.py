@@ -87,6 +87,16 @@ class PortalOIDCApp(DjangoOAuth2App):
         metadata["id_token_signing_alg_values_supported"] = list(self.allowed_algorithms)
         return metadata
 
+    def parse_id_token(self, token, nonce, claims_options=None, claims_cls=None, leeway=120):
+        # Authlib checks ``iss`` from the metadata but lets a foreign ``aud`` through when an
+        # ``azp`` names us; OIDC Core 3.1.3.7 wants our client id in ``aud``. Both required here.
+        metadata = self.load_server_metadata()
+        claims_options = {
+            "iss": {"essential": True, "values": [metadata.get("issuer")]},
+            "aud": {"essential": True, "values": [self.client_id]},
+        }
+        return super().parse_id_token(token, nonce, claims_options=claims_options, claims_cls=claims_cls, leeway=leeway)
+
 
 class _OAuth(OAuth):
     oauth2_client_cls = PortalOIDCApp

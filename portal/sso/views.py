@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from joserfc.errors import BadSignatureError, ExpiredTokenError, InvalidClaimError, JoseError, UnsupportedAlgorithmError
+from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError, UnsupportedAlgorithmError
 
 from portal.core.errors import DomainError
 from portal.core.middleware import client_ip
@@ -91,7 +91,7 @@ def start(request, provider_name: str):
 def _token_problem(exc: Exception) -> SsoRefused:
     if isinstance(exc, ExpiredTokenError):
         code = "id_token_expired"
-    elif isinstance(exc, InvalidClaimError):
+    elif isinstance(exc, ClaimError):
         code = f"id_token_bad_{exc.claim}" if getattr(exc, "claim", None) else "id_token_bad_claim"
     elif isinstance(exc, BadSignatureError):
         code = "id_token_bad_signature"
@@ -99,6 +99,7 @@ def _token_problem(exc: Exception) -> SsoRefused:
         code = "id_token_bad_algorithm"
     else:
         code = "id_token_invalid"
+    logger.info("ID token refused: %s %s", exc.__class__.__name__, exc)
     return SsoRefused(_("政务服务网返回的身份凭证未通过校验，已拒绝登录。请重新从政务服务网进入。"), code=code)
 
 

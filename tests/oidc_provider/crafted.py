@@ -3,7 +3,8 @@ authorization-code dance as the real one but answers the token request with an I
 tampered in one way. The portal must refuse each. (The provider is faked, never the portal.)
 
 Modes: ``valid`` (a control: nothing wrong), ``bad_nonce``, ``other_key`` (signed with a key the
-JWKS does not publish, same ``kid``), ``expired``, ``alg_none``, ``wrong_audience``."""
+JWKS does not publish, same ``kid``), ``expired``, ``alg_none``, ``wrong_audience``,
+``foreign_audience_with_azp``, ``wrong_issuer``."""
 
 import base64
 import json
@@ -17,7 +18,8 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from jwcrypto import jwk, jwt
 
-MODES = {"valid", "bad_nonce", "other_key", "expired", "alg_none", "wrong_audience"}
+MODES = {"valid", "bad_nonce", "other_key", "expired", "alg_none", "wrong_audience", "foreign_audience_with_azp",
+         "wrong_issuer"}
 CLAIMS = {"sub": "crafted-subject-1", "name": "韩梅梅", "id_card": "630102198505050014", "phone_number": "18609719001"}
 
 _codes: dict[str, dict] = {}
@@ -92,6 +94,10 @@ def token(request, mode):
         claims.update(iat=now - 3600, exp=now - 1800)
     elif mode == "wrong_audience":
         claims["aud"] = "another-client"
+    elif mode == "foreign_audience_with_azp":
+        claims.update(aud="another-client", azp=grant["client_id"])
+    elif mode == "wrong_issuer":
+        claims["iss"] = "http://issuer.example/"
     elif mode == "other_key":
         signing_key = _key(settings.OTHER_RSA_PRIVATE_KEY)
     if mode == "alg_none":
