@@ -10,4 +10,5 @@ urlpatterns = [
     path("my/<str:provider_name>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:provider_name>/start/", views.start, name="start"),
     path("<str:provider_name>/callback/", views.callback, name="callback"),
+    path("<str:provider_name>/logged-out/", views.logged_out, name="logged_out"),
 ]

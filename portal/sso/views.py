@@ -204,11 +204,21 @@ def logout(request):
         client = client_for(provider)
         if client.load_server_metadata().get("end_session_endpoint"):
             return client.logout_redirect(
-                request, post_logout_redirect_uri=request.build_absolute_uri(reverse("core:home")),
+                request,
+                post_logout_redirect_uri=request.build_absolute_uri(reverse("sso:logged_out", args=[provider.name])),
                 id_token_hint=sso.get("id_token") or None, client_id=provider.client_id,
             )
     except Exception as exc:  # the provider is gone or down: our own log-out has happened
         logger.warning("RP-initiated log-out skipped: %s", exc.__class__.__name__)
+    return redirect("core:home")
+
+
+def logged_out(request, provider_name: str):
+    """Where the provider sends the browser back after its log-out: the state is used up here."""
+    try:
+        client_for(get_provider(provider_name)).validate_logout_response(request)
+    except Exception:  # noqa: S110 - a stale or missing state changes nothing: we are logged out
+        pass
     return redirect("core:home")
 
 

@@ -54,7 +54,7 @@ def start_provider(db_path: Path, port: int | None = None, *, redirect_hosts=("t
         clients.append({
             "client_id": client_id, "client_secret": SECRETS[client_id],
             "redirect_uris": [f"http://{h}/sso/{name}/callback/" for h in redirect_hosts],
-            "post_logout_redirect_uris": [f"http://{h}/" for h in redirect_hosts],
+            "post_logout_redirect_uris": [f"http://{h}/sso/{name}/logged-out/" for h in redirect_hosts],
         })
     users = [{"username": u, "password": PASSWORD, **claims} for u, claims in PEOPLE.items()]
     env = {**os.environ, "OIDC_PROVIDER_DB": str(db_path), "OIDC_PROVIDER_CLIENTS": json.dumps(clients),

@@ -294,7 +294,9 @@ def test_log_out_ends_our_session_and_the_providers(client, oidc_provider, sso_p
     user = User.objects.get(phone=PEOPLE["newcomer"]["phone_number"])
     assert AuditEvent.objects.filter(subject=user, action="通过政务服务网退出登录").exists()
     back = browser.http.get(response["Location"], allow_redirects=False, timeout=5)
-    assert back.status_code == 302 and back.headers["Location"].startswith("http://testserver/")
+    assert back.status_code == 302 and back.headers["Location"].startswith("http://testserver/sso/gov_pc/logged-out/")
+    landed = client.get(back.headers["Location"].removeprefix("http://testserver"))
+    assert landed["Location"] == "/" and not any(k.startswith("_state_") for k in client.session.keys())
     # Logged out at the provider too: a new arrival meets its log-in form.
     start = client.get("/sso/gov_pc/start/")
     at_provider = browser.http.get(start["Location"], allow_redirects=False, timeout=5)
