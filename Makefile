@@ -10,12 +10,16 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test system system-test install install-test messages migrate demo check
+.PHONY: run test system system-test install install-test messages migrate demo check sso-demo
 
 run: system install messages
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The portal with government single sign-on against the local test OIDC provider (port 8001).
+sso-demo: system install-test messages
+	BIN=$(BIN) PORT=$(PORT) bash scripts/sso-demo.sh
 
 test: system-test install-test messages
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
