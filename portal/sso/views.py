@@ -14,17 +14,24 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError, UnsupportedAlgorithmError
+from joserfc.errors import (
+    BadSignatureError,
+    ClaimError,
+    ExpiredTokenError,
+    JoseError,
+    UnsupportedAlgorithmError,
+)
 
 from portal.core.errors import DomainError
-from portal.core.middleware import client_ip
 from portal.core.masking import mask_id_number, mask_phone
+from portal.core.middleware import client_ip
 from portal.sso import services
 from portal.sso.models import GovIdentity
 from portal.sso.providers import Provider, client_for, get_provider
@@ -146,7 +153,7 @@ def _pending(request) -> tuple[Provider, GovClaims, str] | None:
         return None
     try:
         provider = get_provider(data["provider"])
-    except Exception:  # the provider was removed from the settings meanwhile
+    except Http404:  # the provider was removed from the settings meanwhile
         return None
     claims = GovClaims(**{k: data[k] for k in ("provider", "subject", "name", "id_number", "phone")})
     return provider, claims, data.get("id_token", "")
@@ -208,7 +215,8 @@ def logout(request):
                 post_logout_redirect_uri=request.build_absolute_uri(reverse("sso:logged_out", args=[provider.name])),
                 id_token_hint=sso.get("id_token") or None, client_id=provider.client_id,
             )
-    except Exception as exc:  # the provider is gone or down: our own log-out has happened
+    except (Http404, OAuthError, requests.RequestException, ValueError, RuntimeError) as exc:
+        # The provider is gone or down: our own log-out has happened all the same.
         logger.warning("RP-initiated log-out skipped: %s", exc.__class__.__name__)
     return redirect("core:home")
 
@@ -217,8 +225,8 @@ def logged_out(request, provider_name: str):
     """Where the provider sends the browser back after its log-out: the state is used up here."""
     try:
         client_for(get_provider(provider_name)).validate_logout_response(request)
-    except Exception:  # noqa: S110 - a stale or missing state changes nothing: we are logged out
-        pass
+    except (Http404, OAuthError):
+        pass  # a stale or missing state changes nothing: we are logged out
     return redirect("core:home")
 
 

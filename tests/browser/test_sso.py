@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from portal.sso.models import Consent
 from tests.factories import ApplicationFactory, VerifiedUserFactory
-from tests.oidc_provider.fixtures import PASSWORD, PEOPLE, oidc_provider, provider_settings  # noqa: F401 - fixture
+from tests.oidc_provider.fixtures import PASSWORD, PEOPLE, provider_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()

@@ -44,7 +44,7 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     class QuietHandler(WSGIRequestHandler):
-        def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        def log_message(self, format, *args):
             if os.environ.get("OIDC_PROVIDER_VERBOSE"):
                 super().log_message(format, *args)
 

@@ -182,7 +182,7 @@ def test_a_callback_replayed_after_use_is_refused(client, oidc_provider, sso_pro
 
 
 def test_a_used_code_with_a_fresh_state_is_refused_by_the_provider(client, oidc_provider, sso_providers):
-    first, callback, browser = arrive(client, oidc_provider, "newcomer")
+    _first, callback, browser = arrive(client, oidc_provider, "newcomer")
     used_code = callback.split("code=")[1].split("&")[0]
     start = client.get("/sso/gov_pc/start/")  # a new state (and PKCE verifier) in our session
     fresh = browser.authorize(start["Location"])
@@ -296,11 +296,22 @@ def test_log_out_ends_our_session_and_the_providers(client, oidc_provider, sso_p
     back = browser.http.get(response["Location"], allow_redirects=False, timeout=5)
     assert back.status_code == 302 and back.headers["Location"].startswith("http://testserver/sso/gov_pc/logged-out/")
     landed = client.get(back.headers["Location"].removeprefix("http://testserver"))
-    assert landed["Location"] == "/" and not any(k.startswith("_state_") for k in client.session.keys())
+    assert landed["Location"] == "/" and not any(k.startswith("_state_") for k in client.session.keys())  # noqa: SIM118 - a session is not iterable
     # Logged out at the provider too: a new arrival meets its log-in form.
     start = client.get("/sso/gov_pc/start/")
     at_provider = browser.http.get(start["Location"], allow_redirects=False, timeout=5)
     assert "/accounts/login/" in at_provider.headers["Location"]
+
+
+def test_the_me_page_logs_out_through_the_provider_only_after_a_government_log_in(client, oidc_provider,
+                                                                                 sso_providers):
+    client.force_login(VerifiedUserFactory())
+    assert 'action="/accounts/logout/"' in client.get("/accounts/me/").content.decode()
+    client.post("/accounts/logout/")
+    arrive(client, oidc_provider, "newcomer")
+    client.post("/sso/consent/", {"decision": "agree"})
+    page = client.get("/accounts/me/").content.decode()
+    assert 'action="/sso/logout/"' in page and "政务服务网授权" in page
 
 
 def test_a_password_session_logs_out_locally(client, sso_providers):
