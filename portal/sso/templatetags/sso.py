@@ -21,3 +21,11 @@ def logout_url(context) -> str:
     if request is not None and request.session.get(SSO_LOGIN):
         return reverse("sso:logout")
     return reverse("accounts:logout")
+
+
+@register.filter
+def provider_label(name: str) -> str:
+    """The configured label of a provider (青海政务服务网, 青松办), or its short name if it is gone."""
+    from django.conf import settings
+
+    return ((getattr(settings, "SSO_PROVIDERS", None) or {}).get(name) or {}).get("label") or name
