@@ -17,7 +17,8 @@ from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
 from django.http import Http404
 
-DEFAULT_CLAIMS = {"name": "name", "id_number": "id_number", "phone": "phone_number"}
+DEFAULT_CLAIMS = {"name": "name", "id_number": "id_number", "phone": "phone_number",
+                  "phone_verified": "phone_number_verified"}
 METADATA_MAX_AGE = 3600  # discovery and JWKS are fetched again after an hour
 
 

@@ -47,10 +47,12 @@ class GovClaims:
     name: str
     id_number: str
     phone: str
+    # Government portals register people with their mobile; only an explicit "false" counts.
+    phone_verified: bool = True
 
     def as_session(self) -> dict:
         return {"provider": self.provider, "subject": self.subject, "name": self.name,
-                "id_number": self.id_number, "phone": self.phone}
+                "id_number": self.id_number, "phone": self.phone, "phone_verified": self.phone_verified}
 
 
 def claims_from(provider: Provider, userinfo: dict) -> GovClaims:
@@ -62,6 +64,7 @@ def claims_from(provider: Provider, userinfo: dict) -> GovClaims:
         name=str(userinfo.get(names["name"]) or "").strip(),
         id_number=normalize_id_number(str(userinfo.get(names["id_number"]) or "")),
         phone=str(userinfo.get(names["phone"]) or "").strip().removeprefix("+86"),
+        phone_verified=userinfo.get(names["phone_verified"]) not in (False, "false"),
     )
     incomplete = _("政务服务网未提供完整的实名信息（姓名、身份证号码、手机号码），无法登录。请在政务服务网完善实名信息后再试。")
     if not claims.subject or not claims.name:
@@ -98,6 +101,11 @@ def find_account(claims: GovClaims):
             raise _inactive(by_id)
         return by_id
     by_phone = User.objects.filter(phone=claims.phone).first()
+    if by_phone is not None and not claims.phone_verified:
+        raise SsoRefused(
+            _("政务服务网未确认该手机号码属于您，而本平台已有使用该号码的账号，无法自动关联。请先用手机号码登录本平台。"),
+            code="phone_not_verified", subject=by_phone,
+        )
     if by_phone is not None:
         # Verified with another ID number (same number was caught above), or named otherwise.
         if by_phone.is_real_name_verified or (by_phone.name.strip() and by_phone.name.strip() != claims.name):

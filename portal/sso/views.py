@@ -155,7 +155,7 @@ def _pending(request) -> tuple[Provider, GovClaims, str] | None:
         provider = get_provider(data["provider"])
     except Http404:  # the provider was removed from the settings meanwhile
         return None
-    claims = GovClaims(**{k: data[k] for k in ("provider", "subject", "name", "id_number", "phone")})
+    claims = GovClaims(**{k: data[k] for k in ("provider", "subject", "name", "id_number", "phone", "phone_verified")})
     return provider, claims, data.get("id_token", "")
 
 

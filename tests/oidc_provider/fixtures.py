@@ -28,6 +28,8 @@ PEOPLE = {
     "existing": {"name": "马晓燕", "id_card": resident_id(12, birth="19880808"), "phone_number": "18609719012"},
     "by_phone": {"name": "李雷", "id_card": resident_id(13, birth="19880808"), "phone_number": "18609719013"},
     "impostor": {"name": "王小二", "id_card": resident_id(14, birth="19880808"), "phone_number": "18609719014"},
+    "unconfirmed_phone": {"name": "赵六", "id_card": resident_id(15, birth="19880808"), "phone_number": "18609719015",
+                          "phone_number_verified": False},
 }
 
 

@@ -4,6 +4,7 @@ django-oauth-toolkit with OIDC on; the RS256 signing key is made when the proces
 no key lives in the repository. Configured by environment variables (see ``serve.py``)."""
 
 import os
+import tempfile
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -39,7 +40,7 @@ TEMPLATES = [{
     "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
 }]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
-                         "NAME": os.environ.get("OIDC_PROVIDER_DB", os.path.join(BASE_DIR, "provider.sqlite3"))}}
+                         "NAME": os.environ.get("OIDC_PROVIDER_DB", os.path.join(tempfile.gettempdir(), "oidc-provider.sqlite3"))}}
 # The portal runs on the same host name with another port: keep the two session cookies apart.
 SESSION_COOKIE_NAME = "provider_sessionid"
 CSRF_COOKIE_NAME = "provider_csrftoken"

@@ -24,5 +24,5 @@ class GovValidator(OAuth2Validator):
             "name": user.get("name", ""),
             "id_card": user.get("id_card", ""),
             "phone_number": user.get("phone_number", ""),
-            "phone_number_verified": True,
+            "phone_number_verified": user.get("phone_number_verified", True),
         }

@@ -110,6 +110,16 @@ def test_a_mobile_verified_as_another_person_is_refused(client, oidc_provider, s
     assert refusal_rows("identity_mismatch").get().subject == other
 
 
+def test_a_mobile_the_provider_has_not_confirmed_is_not_used_to_link(client, oidc_provider, sso_providers):
+    person = PEOPLE["unconfirmed_phone"]
+    holder = UserFactory(phone=person["phone_number"])
+    response, _cb, _b = arrive(client, oidc_provider, "unconfirmed_phone")
+    assert response.status_code == 403 and "未确认该手机号码属于您" in response.content.decode()
+    holder.refresh_from_db()
+    assert not holder.is_real_name_verified and not GovIdentity.objects.exists()
+    assert refusal_rows("phone_not_verified").get().subject == holder
+
+
 def test_declining_returns_to_the_government_portal_with_nothing_stored(client, oidc_provider, sso_providers):
     users_before, audit_before = User.objects.count(), AuditEvent.objects.count()
     arrive(client, oidc_provider, "newcomer")
