@@ -83,6 +83,8 @@ def test_a_linked_existing_user_keeps_their_applications(page: Page, live_server
     # Withdrawing the consent in the account settings keeps the account and its records.
     page.goto(f"{base}/accounts/me/")
     page.get_by_role("link", name="政务服务网授权").click()
+    expect(page.get_by_test_id("consent-gov_pc")).to_contain_text("青海政务服务网")
+    page.screenshot(path=tmp_path / "sso-my-consents.png", full_page=True)
     page.get_by_role("button", name="撤回授权").click()
     expect(page.get_by_role("status").or_(page.locator(".messages"))).to_contain_text("已撤回授权")
     page.goto(f"{base}/records/")

@@ -184,6 +184,14 @@ def test_a_wrong_state_is_refused(client, oidc_provider, sso_providers):
     assert not User.objects.filter(phone=PEOPLE["newcomer"]["phone_number"]).exists()
 
 
+def test_a_person_who_cancels_at_the_provider_is_not_logged_in(client, oidc_provider, sso_providers):
+    start = client.get("/sso/gov_pc/start/")
+    state = start["Location"].split("state=")[1].split("&")[0]
+    response = client.get(f"/sso/gov_pc/callback/?error=access_denied&state={state}")
+    assert response.status_code == 403 and "您未在政务服务网完成授权" in response.content.decode()
+    assert refusal_rows("access_denied").exists() and not client.get("/").wsgi_request.user.is_authenticated
+
+
 def test_a_callback_replayed_after_use_is_refused(client, oidc_provider, sso_providers):
     first, callback, _b = arrive(client, oidc_provider, "newcomer")
     assert first["Location"] == "/sso/consent/"
