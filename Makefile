@@ -15,12 +15,16 @@ LOCK := requirements.lock
 TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test lint typecheck lock system system-test install install-test messages
+.PHONY: run test lint typecheck lock system system-test install install-test messages sso-demo
 
 run: system install messages
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The portal with government single sign-on against the local test OIDC provider (port 8001).
+sso-demo: system install-test messages
+	BIN=$(BIN) PORT=$(PORT) bash scripts/sso-demo.sh
 
 test: system-test install-test messages lint typecheck
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

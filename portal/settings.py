@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "portal.documents",
     "portal.signing",
     "portal.audit",
+    "portal.sso",
     # the businesses
     "applications",
     "utility_flows",
@@ -132,6 +133,8 @@ LOGIN_FAILURE_WINDOW = timedelta(minutes=env.int("LOGIN_FAILURE_WINDOW_MINUTES",
 REAL_NAME_VERIFIER = env.str("REAL_NAME_VERIFIER", default="portal.accounts.verifiers.LocalVerifier")
 REAL_NAME_VERIFIER_URL = env.str("REAL_NAME_VERIFIER_URL", default="")
 REAL_NAME_VERIFIER_KEY = env.str("REAL_NAME_VERIFIER_KEY", default="")
+# Government single sign-on (portal/sso/providers.py explains the shape); empty: the feature is off.
+SSO_PROVIDERS = env.json("SSO_PROVIDERS", default={})
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the two hours count from the last request, not the log-in

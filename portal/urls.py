@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
+    path("sso/", include("portal.sso.urls")),
     path("", include("portal.verification.urls")),  # /dev/sms/ and the send-code endpoint
     path("notifications/", include("portal.notifications.urls")),
     path("documents/", include("portal.documents.urls")),

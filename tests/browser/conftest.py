@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.oidc_provider.fixtures import oidc_provider  # noqa: F401 - the SSO tests' provider process
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
