@@ -5,6 +5,7 @@ discovery) is Authlib's; these views decide what the portal does with the outcom
 keeps only what it needs: the pending claims until 同意 or 拒绝, and the ID token as the
 ``id_token_hint`` of the RP-initiated log-out. Access and refresh tokens are dropped at once."""
 
+import contextlib
 import logging
 import time
 
@@ -223,10 +224,9 @@ def logout(request):
 
 def logged_out(request, provider_name: str):
     """Where the provider sends the browser back after its log-out: the state is used up here."""
-    try:
+    # A stale or missing state changes nothing: we are logged out.
+    with contextlib.suppress(Http404, OAuthError):
         client_for(get_provider(provider_name)).validate_logout_response(request)
-    except (Http404, OAuthError):
-        pass  # a stale or missing state changes nothing: we are logged out
     return redirect("core:home")
 
 
