@@ -100,17 +100,21 @@ class FeedbackForm(forms.Form):
 
 
 class CaseVerifyForm(forms.Form):
-    verification_note = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    verification_note = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}),
+                                        error_messages={"required": _("请填写核实情况")})
 
 
 class CaseReplyForm(forms.Form):
-    rectification = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}))
-    reply = forms.CharField(label=_("答复评价人"), widget=forms.Textarea(attrs={"rows": 3}))
+    rectification = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    error_messages={"required": _("请填写整改措施")})
+    reply = forms.CharField(label=_("答复评价人"), widget=forms.Textarea(attrs={"rows": 3}),
+                            error_messages={"required": _("请填写给评价人的答复")})
 
 
 class AppealForm(forms.Form):
     reason = forms.ChoiceField(label=_("申诉类型"), choices=AppealReason.choices)
-    statement = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    statement = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}),
+                                error_messages={"required": _("请填写申诉理由")})
 
 
 class AppealDecisionForm(forms.Form):
@@ -118,4 +122,5 @@ class AppealDecisionForm(forms.Form):
         label=_("审核结果"), choices=[("1", _("申诉成立，该评价不计入统计")), ("0", _("申诉不成立"))],
         coerce=lambda v: v == "1", widget=forms.RadioSelect,
     )
-    decision_note = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    decision_note = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    error_messages={"required": _("请填写审核意见")})
