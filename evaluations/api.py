@@ -65,6 +65,11 @@ class QrReviewInput(ReviewInput):
 
 @extend_schema_serializer(component_name="ReviewOutput")
 class ReviewOutput(serializers.ModelSerializer):
+    overall = serializers.IntegerField(help_text=_("总体评价，1–5星"))
+    efficiency = serializers.IntegerField(help_text=_("办理效率，1–5星"))
+    guidance = serializers.IntegerField(help_text=_("指引准确，1–5星"))
+    convenience = serializers.IntegerField(help_text=_("办理便捷，1–5星"))
+    usability = serializers.IntegerField(help_text=_("系统易用，1–5星"))
     level_label = serializers.CharField(source="get_level_display")
     case_state = serializers.SerializerMethodField(help_text=_("整改状态；非差评为空"))
     case_reply = serializers.SerializerMethodField(help_text=_("整改答复；未答复为空"))
@@ -188,6 +193,7 @@ class QrSendCodeApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ReviewThrottle]
 
+    @extend_schema_serializer(component_name="ReviewCodeRequest")
     class Input(serializers.Serializer):
         phone = serializers.RegexField(r"^1[3-9]\d{9}$", help_text=_("评价人手机号码"))
 
@@ -220,6 +226,7 @@ class FeedbackApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ReviewThrottle]
 
+    @extend_schema_serializer(component_name="ReviewFeedback")
     class Input(serializers.Serializer):
         satisfied = serializers.BooleanField(help_text=_("是否满意整改答复"))
         feedback = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
