@@ -64,8 +64,9 @@ def _send_code(client, token: str, phone: str = VISITOR):
     return client.post(reverse("evaluations:qr_send_code", args=[token]), {"phone": phone}, HTTP_HX_REQUEST="true")
 
 
-def test_an_anonymous_visitor_confirms_the_phone_by_sms_and_reviews_the_service_point(client, visit_code,
-                                                                                       django_capture_on_commit_callbacks):
+def test_an_anonymous_visitor_confirms_the_phone_by_sms_and_reviews_the_service_point(
+    client, visit_code, django_capture_on_commit_callbacks
+):
     url = reverse("evaluations:qr_review", args=[visit_code.token])
     page = client.get(url).content.decode()
     assert "城东供电营业厅" in page and 'name="phone"' in page and 'name="sms_code"' in page

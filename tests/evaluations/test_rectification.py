@@ -120,11 +120,13 @@ def test_a_manager_of_another_unit_cannot_open_the_case(client, bad_review):
     other.staff_profile.organization = "国网西宁供电公司城西供电中心"
     other.staff_profile.save()
     client.force_login(other)
+    pk = bad_review.case.pk
 
-    assert client.get(reverse("admin:evaluations_rectificationcase_change", args=[bad_review.case.pk])).status_code == 404
-    assert client.post(reverse("admin:evaluations_rectificationcase_reply", args=[bad_review.case.pk]),
+    assert client.get(reverse("admin:evaluations_rectificationcase_change", args=[pk])).status_code == 404
+    assert client.post(reverse("admin:evaluations_rectificationcase_reply", args=[pk]),
                        {"rectification": "x", "reply": "y"}).status_code == 404
-    assert bad_review.title not in client.get(reverse("admin:evaluations_rectificationcase_changelist")).content.decode()
+    listing = client.get(reverse("admin:evaluations_rectificationcase_changelist")).content.decode()
+    assert bad_review.title not in listing
 
 
 def test_an_upheld_appeal_removes_the_review_from_the_statistics_and_is_logged(client, supervisor, bad_review,
