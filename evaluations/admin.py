@@ -89,9 +89,8 @@ class QrCodeAdmin(admin.ModelAdmin):
     list_display = ("__str__", "kind", "unit_name", "generated", "is_active", "created_at")
     list_filter = ("kind", "is_active")
     list_select_related = ("service_point", "staff__staff_profile", "item")
-    autocomplete_fields = ("service_point", "item")
+    autocomplete_fields = ("item",)  # matters are many; service points few (a plain list)
     raw_id_fields = ("staff",)
-    readonly_fields = ("qr_panel",)
     actions = ["generate_selected"]
     change_form_template = "admin/evaluations/qrcode/change_form.html"
 
@@ -102,12 +101,6 @@ class QrCodeAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("已生成"), boolean=True)
     def generated(self, code: QrCode) -> bool:
         return code.is_generated
-
-    @admin.display(description=gettext_lazy("二维码"))
-    def qr_panel(self, code: QrCode) -> str:
-        if not code.pk or not code.is_generated:
-            return _("尚未生成：保存后点击“生成二维码”，链接和二维码图片才会生效。")
-        return ""
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -111,8 +111,8 @@ def build_report(*, months: int = 12, unit: str = "", today: date | None = None)
     total = Row(key="all", label=_("合计"), **reviews.aggregate(**measures))
     report = Report(start=start, end=today, total=total)
     report.by_unit = rows(("unit",), lambda d: d["unit"], lambda d: d["unit"] or _("未指定单位"))
-    report.by_staff = rows(("staff_id", "staff__name", "unit"), lambda d: d["staff_id"] or "",
-                           lambda d: f"{d['staff__name']}（{d['unit']}）" if d["staff_id"] else _("未指定人员"))
+    report.by_staff = rows(("staff_id", "staff__name", "unit"), lambda d: f"{d['staff_id'] or ''}:{d['unit']}",
+                           lambda d: f"{d['staff__name'] or _('未指定人员')}（{d['unit'] or _('未指定单位')}）")
     report.by_business = rows(("business", "business_label"), lambda d: d["business"],
                               lambda d: d["business_label"] or d["business"] or _("其他"))
     monthly = {
