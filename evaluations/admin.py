@@ -61,6 +61,10 @@ class ReviewItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def reviewed(self, item: ReviewItem) -> bool:
         return hasattr(item, "review")
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if sees_all_units(request.user) else qs.filter(unit=own_unit(request.user))
+
 
 class QrCodeForm(forms.ModelForm):
     class Meta:
@@ -186,6 +190,10 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("手机号码"))
     def phone_masked(self, review: Review) -> str:
         return review.masked_phone
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if sees_all_units(request.user) else qs.filter(unit=own_unit(request.user))
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -132,3 +132,16 @@ def test_a_logged_in_scanner_reviews_with_the_phone_of_the_account(client, custo
     client.post(url, form_data(5))
 
     assert Review.objects.get().phone == customer.phone
+
+
+def test_without_javascript_the_send_button_posts_the_page_and_keeps_what_was_typed(
+    client, visit_code, django_capture_on_commit_callbacks
+):
+    url = reverse("evaluations:qr_review", args=[visit_code.token])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {**form_data(2, phone=VISITOR, comment="排队太久"), "send_code": "review"})
+
+    content = page.content.decode()
+    assert "验证码已发送至139****5678" in content and "排队太久" in content
+    assert latest_sms_code(VISITOR) and not Review.objects.exists()

@@ -125,8 +125,10 @@ def test_a_manager_of_another_unit_cannot_open_the_case(client, bad_review):
     assert client.get(reverse("admin:evaluations_rectificationcase_change", args=[pk])).status_code == 404
     assert client.post(reverse("admin:evaluations_rectificationcase_reply", args=[pk]),
                        {"rectification": "x", "reply": "y"}).status_code == 404
-    listing = client.get(reverse("admin:evaluations_rectificationcase_changelist")).content.decode()
-    assert bad_review.title not in listing
+    for name in ("rectificationcase", "review", "reviewitem"):
+        listing = client.get(reverse(f"admin:evaluations_{name}_changelist")).content.decode()
+        assert bad_review.title not in listing
+    assert client.get(reverse("admin:evaluations_review_change", args=[bad_review.pk])).status_code == 302
 
 
 def test_an_upheld_appeal_removes_the_review_from_the_statistics_and_is_logged(client, supervisor, bad_review,

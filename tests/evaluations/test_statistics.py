@@ -129,7 +129,7 @@ def test_admin_lists_run_a_fixed_number_of_queries(client, review_admin, manager
     client.force_login(review_admin)
 
     for name in ("review", "rectificationcase", "reviewitem", "appeal", "qrcode"):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             assert client.get(reverse(f"admin:evaluations_{name}_changelist")).status_code == 200
 
 
