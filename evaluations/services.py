@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_  # stored in the site's language, translated when read
 
 from evaluations.models import (
     BAD_LEVELS,
@@ -200,7 +201,7 @@ def submit_review(
             item.title, item.business, item.business_label, item.unit, item.staff, None)
     else:
         title, business, label, unit, staff, point = (
-            qr_code.target_label, "visit", _("窗口服务（一次一评）"), qr_code.unit, qr_code.staff, qr_code.service_point)
+            qr_code.target_label, "visit", N_("窗口服务（一次一评）"), qr_code.unit, qr_code.staff, qr_code.service_point)
     review = Review(
         source=source, item=item, qr_code=qr_code, user=user, phone=phone, level=level,
         comment=(comment or "").strip(), bad_reason=bad_reason, bad_reason_text=(bad_reason_text or "").strip(),
@@ -215,7 +216,7 @@ def submit_review(
                 consume_code(sms)
             if review.is_bad:
                 _open_case(review)
-            record(actor=user, action=_("提交服务评价"), obj=review, subject=user,
+            record(actor=user, action=N_("提交服务评价"), obj=review, subject=user,
                    changes={"level": [None, review.get_level_display()]})
     except IntegrityError as exc:
         if WINDOW_CONSTRAINT in str(exc):
@@ -240,7 +241,7 @@ def generate_qr_code(*, qr_code: QrCode, by) -> QrCode:
         locked.generated_at = timezone.now()
         locked.generated_by = by
         locked.save(update_fields=["token", "generated_at", "generated_by"])
-        record(actor=by, action=_("生成评价二维码"), obj=locked)
+        record(actor=by, action=N_("生成评价二维码"), obj=locked)
     return locked
 
 
@@ -250,7 +251,7 @@ def generate_qr_code(*, qr_code: QrCode, by) -> QrCode:
 def _open_case(review: Review) -> RectificationCase:
     deadline = add_working_days(timezone.localdate(review.submitted_at), rectification_days())
     case = RectificationCase.objects.create(review=review, unit=review.unit, deadline=deadline)
-    context = {"case": case.pk, "title": review.title, "unit": review.unit or _("责任单位"),
+    context = {"case": case.pk, "title": review.title, "unit": review.unit or N_("责任单位"),
                "level": review.get_level_display(), "deadline": deadline.isoformat()}
     for person in _case_handlers(review.unit):
         notify(person, "review.case_opened", context)
@@ -278,7 +279,7 @@ def verify_case(*, case: RectificationCase, note: str, by) -> RectificationCase:
         locked.verified_at = timezone.now()
         locked.handler = by
         locked.save()
-        record(actor=by, action=_("核实差评"), obj=locked, subject=locked.review.user,
+        record(actor=by, action=N_("核实差评"), obj=locked, subject=locked.review.user,
                changes={"state": [CaseState.VERIFYING, locked.state]})
     return locked
 
@@ -301,7 +302,7 @@ def reply_case(*, case: RectificationCase, rectification: str, reply: str, by) -
         locked.replied_at = timezone.now()
         locked.handler = by
         locked.save()
-        record(actor=by, action=_("差评整改答复"), obj=locked, subject=locked.review.user,
+        record(actor=by, action=N_("差评整改答复"), obj=locked, subject=locked.review.user,
                changes={"state": [from_state, locked.state]})
         _tell_reviewer(locked)
     return locked
@@ -309,7 +310,7 @@ def reply_case(*, case: RectificationCase, rectification: str, reply: str, by) -
 
 def _tell_reviewer(case: RectificationCase) -> None:
     review = case.review
-    context = {"title": review.title, "unit": case.unit or _("责任单位"), "reply": case.reply[:200],
+    context = {"title": review.title, "unit": case.unit or N_("责任单位"), "reply": case.reply[:200],
                "token": review.access_token}
     if review.user_id:
         notify(review.user, "review.case_replied", context)
@@ -332,15 +333,15 @@ def give_feedback(*, review: Review, satisfied: bool, feedback: str = "") -> Rec
         case.feedback_at = case.closed_at = timezone.now()
         if not satisfied:
             case.escalated_at = timezone.now()
-            _escalate(case, why=_("评价人对整改答复不满意"))
+            _escalate(case, why=N_("评价人对整改答复不满意"))
         case.save()
-        record(actor=review.user, action=_("评价人确认整改结果"), obj=case, subject=review.user,
+        record(actor=review.user, action=N_("评价人确认整改结果"), obj=case, subject=review.user,
                changes={"satisfied": [None, bool(satisfied)]})
     return case
 
 
 def _escalate(case: RectificationCase, *, why: str) -> None:
-    context = {"case": case.pk, "title": case.review.title, "unit": case.unit or _("责任单位"), "why": why}
+    context = {"case": case.pk, "title": case.review.title, "unit": case.unit or N_("责任单位"), "why": why}
     for person in get_user_model().objects.filter(is_active=True, groups__name=Role.SUPERVISOR).distinct():
         notify(person, "review.case_escalated", context)
 
@@ -358,8 +359,8 @@ def flag_overdue_cases(*, today=None) -> int:
         now = timezone.now()
         for case in late:
             RectificationCase.objects.filter(pk=case.pk).update(overdue_at=now, escalated_at=now)
-            _escalate(case, why=_("已超过整改期限 %(date)s") % {"date": case.deadline.isoformat()})
-            record(actor=None, action=_("差评整改超期，已上报主管"), obj=case)
+            _escalate(case, why=N_("已超过整改期限 %(date)s") % {"date": case.deadline.isoformat()})
+            record(actor=None, action=N_("差评整改超期，已上报主管"), obj=case)
             count += 1
     return count
 
@@ -377,8 +378,8 @@ def file_appeal(*, review: Review, reason: str, statement: str, by) -> Appeal:
         if Appeal.objects.filter(review=review).exists():
             raise DomainError(_("该评价已提出过申诉"), code="already_appealed")
         appeal = Appeal.objects.create(review=review, reason=reason, statement=statement.strip(), filed_by=by)
-        record(actor=by, action=_("提出差评申诉"), obj=appeal)
-        context = {"appeal": appeal.pk, "title": review.title, "unit": review.unit or _("责任单位"),
+        record(actor=by, action=N_("提出差评申诉"), obj=appeal)
+        context = {"appeal": appeal.pk, "title": review.title, "unit": review.unit or N_("责任单位"),
                    "statement": appeal.statement[:200]}
         for person in get_user_model().objects.filter(is_active=True, groups__name=Role.SUPERVISOR).distinct():
             notify(person, "review.appeal_filed", context)
@@ -402,6 +403,6 @@ def decide_appeal(*, appeal: Appeal, upheld: bool, note: str, by) -> Appeal:
         locked.save()
         if upheld:
             Review.objects.filter(pk=locked.review_id).update(excluded_from_stats=True)
-        record(actor=by, action=_("审核差评申诉"), obj=locked,
+        record(actor=by, action=N_("审核差评申诉"), obj=locked,
                changes={"state": [AppealState.PENDING, locked.state], "excluded_from_stats": [False, bool(upheld)]})
     return locked
