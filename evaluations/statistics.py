@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from evaluations.models import BAD_LEVELS, SATISFIED_LEVELS, CaseState, Review
@@ -92,6 +93,14 @@ def counted_reviews(*, start: date, end: date, unit: str = "") -> QuerySet[Revie
     return reviews.filter(unit=unit) if unit else reviews
 
 
+def _business_label(row: dict) -> str:
+    # Stored in the site's language; business names are msgids of the catalogue, so an English
+    # reader gets them translated (anything else comes back as it is).
+    if row["business_label"]:
+        return gettext(row["business_label"])
+    return row["business"] or _("其他")
+
+
 def _month_start(day: date, back: int) -> date:
     index = day.year * 12 + day.month - 1 - back
     return date(index // 12, index % 12 + 1, 1)
@@ -114,7 +123,7 @@ def build_report(*, months: int = 12, unit: str = "", today: date | None = None)
     report.by_staff = rows(("staff_id", "staff__name", "unit"), lambda d: f"{d['staff_id'] or ''}:{d['unit']}",
                            lambda d: f"{d['staff__name'] or _('未指定人员')}（{d['unit'] or _('未指定单位')}）")
     report.by_business = rows(("business", "business_label"), lambda d: d["business"],
-                              lambda d: d["business_label"] or d["business"] or _("其他"))
+                              _business_label)
     monthly = {
         timezone.localtime(d["month"]).date() if isinstance(d["month"], datetime) else d["month"]: d
         for d in reviews.annotate(month=TruncMonth("submitted_at")).values("month").annotate(**measures)
