@@ -247,6 +247,14 @@ CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
     "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
 }
 
+# 好差评 (evaluations): working days a unit has to rectify a bad review and reply; the public
+# address put in front of links sent by SMS (e.g. https://95598.example.cn).
+REVIEW_RECTIFICATION_WORKING_DAYS = env.int("REVIEW_RECTIFICATION_WORKING_DAYS", default=5)
+PORTAL_PUBLIC_URL = env.str("PORTAL_PUBLIC_URL", default="")
+CELERY_BEAT_SCHEDULE["evaluations-flag-overdue-cases"] = {
+    "task": "evaluations.tasks.flag_overdue_cases", "schedule": crontab(hour=7, minute=0),
+}
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
