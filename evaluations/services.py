@@ -200,6 +200,7 @@ def submit_review(
         title, business, label, unit, staff, point = (
             item.title, item.business, item.business_label, item.unit, item.staff, None)
     else:
+        assert qr_code is not None  # a review is bound to a matter or to a code, never neither
         title, business, label, unit, staff, point = (
             qr_code.target_label, "visit", N_("窗口服务（一次一评）"), qr_code.unit, qr_code.staff, qr_code.service_point)
     review = Review(

@@ -94,8 +94,7 @@ def test_the_reviewer_answers_the_reply_through_the_api(customer, complete_matte
 
     item = complete_matter(customer)
     review = services.submit_review(phone=customer.phone, item=item, user=customer, level=1,
-                                    ratings={k: 1 for k in ("overall", "efficiency", "guidance", "convenience",
-                                                            "usability")},
+                                    ratings=dict.fromkeys(("overall", "efficiency", "guidance", "convenience", "usability"), 1),
                                     bad_reason="attitude", bad_reason_text="态度差")
     services.reply_case(case=review.case, rectification="培训", reply="已培训", by=manager)
 
