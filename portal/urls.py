@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("portal.audit.api_urls")),
     path("", include("applications.api_urls")),
     path("", include("utility_flows.api_urls")),
+    path("", include("licensing.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,4 +37,5 @@ urlpatterns = [
     path("my/", include("portal.audit.urls")),
     path("", include("applications.urls")),
     path("", include("utility_flows.urls")),
+    path("licensing/", include("licensing.urls")),
 ]
