@@ -2,14 +2,23 @@
 the public licence verification."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from licensing import selectors, services
-from licensing.models import Achievement, AppliedCategory, LicenceApplication, StaffMember
+from licensing.models import (
+    Achievement,
+    AppliedCategory,
+    LicenceApplication,
+    StaffMember,
+)
 from portal.core.licences import LicenceStatus
 
 

@@ -27,7 +27,13 @@ from licensing.models import (
     WorkHistory,
 )
 from portal.accounts.models import EnterpriseType, IdType, User
-from portal.core.demo import DEMO_PASSWORD, DemoContext, credit_code, demo_step, resident_id_number
+from portal.core.demo import (
+    DEMO_PASSWORD,
+    DemoContext,
+    credit_code,
+    demo_step,
+    resident_id_number,
+)
 
 
 def _png() -> SimpleUploadedFile:

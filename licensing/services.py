@@ -23,7 +23,6 @@ from licensing.models import (
     ONE_FIRM_RULE,
     REVIEW_ACTIONS,
     TIME_LIMITS,
-    Achievement,
     ApplicationAttachment,
     ApplicationLog,
     AppliedCategory,
@@ -31,8 +30,8 @@ from licensing.models import (
     AttachmentRequirement,
     Category,
     Firm,
-    Kind,
     KeyPerson,
+    Kind,
     LeadRole,
     Licence,
     LicenceApplication,
@@ -40,15 +39,23 @@ from licensing.models import (
     LicenceLevel,
     Nature,
     Route,
-    StaffKind,
     StaffMember,
     StaffStatus,
     SubmitterType,
     expiry_for,
 )
-from portal.accounts.models import Enterprise, EnterpriseMembership, EnterpriseRelation, EnterpriseType
+from portal.accounts.models import (
+    Enterprise,
+    EnterpriseMembership,
+    EnterpriseRelation,
+    EnterpriseType,
+)
 from portal.accounts.services import CREDIT_CODE_WARNING, _clean_credit_code
-from portal.accounts.validators import id_number_problem, normalize_id_number, uscc_check_passes
+from portal.accounts.validators import (
+    id_number_problem,
+    normalize_id_number,
+    uscc_check_passes,
+)
 from portal.audit.services import record
 from portal.core.errors import DomainError
 from portal.core.signals import matter_completed

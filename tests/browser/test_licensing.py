@@ -18,8 +18,19 @@ from licensing.models import Licence, LicenceApplication, LicenceLevel, StaffMem
 from licensing.pdf import qr_png
 from portal.accounts.roles import Role
 from tests.conftest import latest_sms_code
-from tests.factories import DEFAULT_PASSWORD, SMALL_PNG, StaffFactory, credit_code, resident_id
-from tests.licensing.helpers import fill_everything_but_staff, fill_staff_for, make_firm, start_new
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    SMALL_PNG,
+    StaffFactory,
+    credit_code,
+    resident_id,
+)
+from tests.licensing.helpers import (
+    fill_everything_but_staff,
+    fill_staff_for,
+    make_firm,
+    start_new,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -22,7 +22,12 @@ from licensing.models import (
     WorkHistory,
 )
 from portal.accounts.models import EnterpriseMembership
-from tests.factories import SMALL_PNG, EnterpriseFactory, VerifiedUserFactory, resident_id
+from tests.factories import (
+    SMALL_PNG,
+    EnterpriseFactory,
+    VerifiedUserFactory,
+    resident_id,
+)
 
 _ids = itertools.count(1)
 

@@ -5,7 +5,14 @@ import pytest
 
 from licensing import services
 from licensing.models import LicenceLevel
-from tests.licensing.helpers import activate, add_staff, fill_everything_but_staff, fill_staff_for, make_firm, start_new
+from tests.licensing.helpers import (
+    activate,
+    add_staff,
+    fill_everything_but_staff,
+    fill_staff_for,
+    make_firm,
+    start_new,
+)
 
 LEVELS = [("2020", rank) for rank in range(1, 6)] + [("2025", rank) for rank in range(1, 4)]
 

@@ -9,13 +9,26 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from licensing import services
-from licensing.models import AppState, Licence, LicenceApplication, LicenceLevel, StaffMember, StaffStatus
+from licensing.models import (
+    AppState,
+    Licence,
+    LicenceApplication,
+    LicenceLevel,
+    StaffMember,
+    StaffStatus,
+)
 from portal.core.errors import DomainError
 from portal.core.licences import check_contractor_licence
 from portal.core.signals import matter_completed
 from portal.notifications.models import Notification
 from tests.factories import StaffFactory
-from tests.licensing.helpers import add_staff, fill_everything_but_staff, fill_staff_for, make_firm, start_new
+from tests.licensing.helpers import (
+    add_staff,
+    fill_everything_but_staff,
+    fill_staff_for,
+    make_firm,
+    start_new,
+)
 
 
 def lv(rank, scheme="2020"):
