@@ -61,7 +61,7 @@ class AchievementSerializer(serializers.ModelSerializer):
                   "contract_amount"]
 
 
-@extend_schema(tags=["licensing"])
+@extend_schema(tags=["licensing"], summary=_("本企业的许可申请"))
 class ApplicationListApi(generics.ListAPIView):
     """The firm's licence applications, newest first."""
 
@@ -71,7 +71,7 @@ class ApplicationListApi(generics.ListAPIView):
         return selectors.applications_of(self.request.user).order_by("-created_at", "-id")
 
 
-@extend_schema(tags=["licensing"])
+@extend_schema(tags=["licensing"], summary=_("许可申请详情"))
 class ApplicationDetailApi(generics.RetrieveAPIView):
     serializer_class = ApplicationSerializer
 
@@ -79,7 +79,7 @@ class ApplicationDetailApi(generics.RetrieveAPIView):
         return selectors.applications_of(self.request.user)
 
 
-@extend_schema(tags=["licensing"])
+@extend_schema(tags=["licensing"], summary=_("本企业人员名单"))
 class StaffListApi(generics.ListAPIView):
     """The firm's current staff (technical staff and skilled staff / electricians)."""
 
@@ -89,7 +89,7 @@ class StaffListApi(generics.ListAPIView):
         return selectors.staff_of(self.request.user).exclude(status="left").order_by("kind", "id")
 
 
-@extend_schema(tags=["licensing"])
+@extend_schema(tags=["licensing"], summary=_("企业人员详情"))
 class StaffDetailApi(generics.RetrieveAPIView):
     serializer_class = StaffSerializer
 
@@ -97,7 +97,7 @@ class StaffDetailApi(generics.RetrieveAPIView):
         return selectors.staff_of(self.request.user)
 
 
-@extend_schema(tags=["licensing"])
+@extend_schema(tags=["licensing"], summary=_("本企业申请的工程业绩"))
 class AchievementListApi(generics.ListAPIView):
     serializer_class = AchievementSerializer
 

@@ -129,7 +129,8 @@ def licensing(ctx: DemoContext) -> None:
         _staff(sanjiang, level[5], 1000)
         licence = _licensed(sanjiang, sanjiang_user, reviewer, {"repair": level[5]}, 602)
         expires = timezone.localdate() + timedelta(days=75)
-        Licence.objects.filter(pk=licence.pk).update(expires_on=expires, issued_on=expires.replace(year=expires.year - 6))
+        Licence.objects.filter(pk=licence.pk).update(
+            expires_on=expires, issued_on=expires.replace(year=expires.year - 6))
 
     huangshui_user = _user("18609710022", "祁红梅", "630104", 522)
     huangshui, new = _firm(huangshui_user, name="青海湟水电力工程有限公司", code17="91630100MA7K00003", rep="祁红梅",
