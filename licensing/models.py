@@ -563,6 +563,10 @@ class ApplicationLog(models.Model):
         verbose_name_plural = _("办理记录")
         ordering = ["at", "id"]
 
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 ACTION_LABELS = {
     "create": _("创建申请"),

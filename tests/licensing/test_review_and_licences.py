@@ -283,3 +283,14 @@ def test_switching_the_scheme_in_data_changes_what_new_applications_need(db):
         start_new(firm, {"install": lv(5)})  # a 2020 level is not of the active scheme
     application = start_new(firm, {"install": lv(3, "2025")})
     assert application.scheme.code == "2025"
+
+
+def test_the_beat_task_reminds_and_expires(db, reviewer, django_capture_on_commit_callbacks):
+    from licensing.tasks import licence_expiry
+
+    firm = make_firm()
+    licence = licensed(firm, reviewer, django_capture_on_commit_callbacks)
+    Licence.objects.filter(pk=licence.pk).update(expires_on=timezone.localdate() - timedelta(days=3))
+    assert licence_expiry.delay().get() == {"reminded": 0, "expired": 1}
+    licence.refresh_from_db()
+    assert licence.status == Licence.Status.EXPIRED
