@@ -43,6 +43,11 @@ class FirmRegisterForm(forms.Form):
                                     widget=forms.TextInput(attrs={"list": "parent-options", "autocomplete": "off"}))
 
 
+class FirmUserForm(forms.Form):
+    phone = forms.CharField(label=_("用户手机号码"), max_length=11, validators=[validate_mainland_mobile],
+                            help_text=_("对方需先在本站注册账号"))
+
+
 class FirmEditForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
     contact_mobile = forms.CharField(label=_("联系人手机"), max_length=11, validators=[validate_mainland_mobile])
@@ -67,8 +72,16 @@ class StartForm(forms.Form):
     route = forms.ChoiceField(label=_("审批方式"), choices=Route.choices, initial=Route.ORDINARY,
                               widget=forms.RadioSelect)
 
-    def __init__(self, *args, scheme=None, full=True, commitment=False, **kwargs):
+    def __init__(self, *args, scheme=None, full=True, commitment=False, kind="new", **kwargs):
         super().__init__(*args, **kwargs)
+        # Seed 004: the nature (new / after merger / after split) is asked of a new licence;
+        # the firm on the other side of a merger or split of those and of split / merger.
+        if kind != "new":
+            del self.fields["nature"]
+        if kind not in ("new", "split", "merger"):
+            del self.fields["related_firm_name"]
+        if kind != "renewal":
+            del self.fields["downgrade"]
         if full and scheme is not None:
             levels = LicenceLevel.objects.filter(scheme=scheme).order_by("rank")
             for value, label in Category.choices:

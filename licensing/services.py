@@ -124,6 +124,22 @@ def update_firm(*, firm: Firm, by, contact_name: str, contact_mobile: str, email
     return firm
 
 
+def add_firm_user(*, firm: Firm, by, phone: str) -> EnterpriseMembership:
+    """Another registered user acts for the firm (a firm may have several users)."""
+    from portal.accounts.models import User
+
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        raise DomainError(_("该手机号码尚未注册，请对方先注册账号"), field="phone")
+    if selectors.firm_of(user) is not None:
+        raise DomainError(_("该用户已关联一家承装（修、试）企业"), field="phone")
+    with transaction.atomic():
+        membership = EnterpriseMembership.objects.create(user=user, enterprise=firm.enterprise,
+                                                         relation=EnterpriseRelation.AGENT)
+        record(actor=by, action=gettext_noop("添加企业用户"), obj=firm, subject=user)
+    return membership
+
+
 # --- starting an application ---------------------------------------------------------------
 
 

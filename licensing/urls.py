@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),
     path("firm/", views.firm_edit, name="firm"),
+    path("firm/users/", views.firm_user_add, name="firm_user_add"),
     path("parents/", views.parent_search, name="parent_search"),
     path("staff/", views.staff_list, name="staff"),
     path("licence.pdf", views.licence_download, name="licence_pdf"),

@@ -119,7 +119,27 @@ def firm_edit(request):
         services.update_firm(firm=firm, by=request.user, parent=_parent_from(form), **data)
         messages.success(request, _("企业信息已保存"))
         return redirect("licensing:firm")
-    return render(request, "licensing/firm.html", {"form": form, "firm": firm})
+    users = list(firm.enterprise.memberships.select_related("user").order_by("created_at"))
+    return render(request, "licensing/firm.html", {"form": form, "firm": firm, "users": users,
+                                                   "user_form": f.FirmUserForm()})
+
+
+@require_POST
+@firm_required
+def firm_user_add(request):
+    """A firm may have several users: add a registered portal user by phone."""
+    firm = _firm_or_register(request)
+    form = f.FirmUserForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_firm_user(firm=firm, by=request.user, phone=form.cleaned_data["phone"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已添加企业用户"))
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("licensing:firm")
 
 
 @firm_required
@@ -147,15 +167,16 @@ def start(request, kind):
     full = kind in FULL_KINDS
     commitment = kind in COMMITMENT_KINDS and commitment_route_open(firm)
     licence = Licence.objects.filter(firm=firm).prefetch_related("grants__level").first()
-    form = f.StartForm(request.POST or None, scheme=scheme, full=full, commitment=commitment)
+    form = f.StartForm(request.POST or None, scheme=scheme, full=full, commitment=commitment, kind=kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             application = services.start_application(
                 firm=firm, by=request.user, kind=kind, levels=form.levels() if full else None,
-                nature=data["nature"], submitter_type=data["submitter_type"], submitter_name=data["submitter_name"],
-                submitter_id_number=data["submitter_id_number"], route=data.get("route") or "ordinary",
-                downgrade=data["downgrade"], related_firm_name=data["related_firm_name"],
+                nature=data.get("nature") or "new", submitter_type=data["submitter_type"],
+                submitter_name=data["submitter_name"], submitter_id_number=data["submitter_id_number"],
+                route=data.get("route") or "ordinary", downgrade=data.get("downgrade", False),
+                related_firm_name=data.get("related_firm_name", ""),
             )
         except DomainError as exc:
             add_domain_error(form, exc)

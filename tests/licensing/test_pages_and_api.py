@@ -169,3 +169,15 @@ def test_a_reviewer_processes_an_application_in_the_admin(client, db, reviewer):
     application.refresh_from_db()
     assert application.state == "in_review"
     assert StaffMember.objects.filter(firm=firm).count() == 10
+
+
+def test_a_firm_has_several_users_who_all_see_its_applications(client, db):
+    firm = make_firm()
+    application = start_new(firm, {"install": lv5()})
+    colleague = StaffFactory(is_staff=False, phone="13600001234")
+    client.force_login(firm.enterprise.memberships.first().user)
+    client.post("/licensing/firm/users/", {"phone": "13600009999"})
+    assert firm.enterprise.memberships.count() == 1
+    client.post("/licensing/firm/users/", {"phone": colleague.phone})
+    client.force_login(colleague)
+    assert client.get(f"/licensing/applications/{application.pk}/tab/basic/").status_code == 200
