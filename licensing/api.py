@@ -1,6 +1,8 @@
 """REST API of licensing for firms (their own objects only: another firm's id answers 404) and
 the public licence verification."""
 
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,6 +18,7 @@ from licensing import selectors, services
 from licensing.models import (
     Achievement,
     AppliedCategory,
+    Licence,
     LicenceApplication,
     StaffMember,
 )
@@ -103,6 +106,31 @@ class AchievementListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.achievements_of(self.request.user).order_by("application_id", "category", "id")
+
+
+@extend_schema_serializer(component_name="LicensingLicence")
+class LicenceSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    scope = serializers.ListField(child=serializers.CharField(), source="scope_labels")
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Licence
+        fields = ["number", "status", "status_label", "holder_name", "scope", "issued_on", "expires_on", "pdf_url"]
+
+    def get_pdf_url(self, licence) -> str | None:
+        return reverse("documents:download", args=[licence.document_id]) if licence.document_id else None
+
+
+@extend_schema(tags=["licensing"], summary=_("本企业的许可证"))
+class MyLicenceApi(generics.RetrieveAPIView):
+    """The firm's licence; 404 while the firm holds none."""
+
+    serializer_class = LicenceSerializer
+
+    def get_object(self):
+        firm = selectors.firm_of(self.request.user)
+        return get_object_or_404(Licence.objects.prefetch_related("grants__level"), firm=firm)
 
 
 class VerifyApi(APIView):

@@ -10,7 +10,12 @@ from django.utils import timezone
 from licensing import services
 from licensing.models import Kind, Licence, LicenceApplication, LicenceLevel, RuleScheme
 from tests.factories import resident_id
-from tests.licensing.helpers import fill_everything_but_staff, fill_staff_for, make_firm, start_new
+from tests.licensing.helpers import (
+    fill_everything_but_staff,
+    fill_staff_for,
+    make_firm,
+    start_new,
+)
 
 
 @pytest.fixture

@@ -10,7 +10,12 @@ from licensing import services
 from licensing.models import Licence, LicenceLevel
 from tests.documents.test_pdf_worker import worker_process  # noqa: F401 — the fixture
 from tests.factories import StaffFactory
-from tests.licensing.helpers import fill_everything_but_staff, fill_staff_for, make_firm, start_new
+from tests.licensing.helpers import (
+    fill_everything_but_staff,
+    fill_staff_for,
+    make_firm,
+    start_new,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

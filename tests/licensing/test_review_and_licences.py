@@ -294,3 +294,14 @@ def test_the_beat_task_reminds_and_expires(db, reviewer, django_capture_on_commi
     assert licence_expiry.delay().get() == {"reminded": 0, "expired": 1}
     licence.refresh_from_db()
     assert licence.status == Licence.Status.EXPIRED
+
+
+def test_the_firm_reads_its_own_licence_through_the_api(db, reviewer, django_capture_on_commit_callbacks, client):
+    firm, other = make_firm(), make_firm()
+    licence = licensed(firm, reviewer, django_capture_on_commit_callbacks)
+    client.force_login(other.enterprise.memberships.first().user)
+    assert client.get("/api/v1/licensing/licence/").status_code == 404
+    client.force_login(firm.enterprise.memberships.first().user)
+    answer = client.get("/api/v1/licensing/licence/").json()
+    assert answer["number"] == licence.number and answer["scope"] == ["承装五级"] and answer["pdf_url"]
+    assert client.get(answer["pdf_url"]).status_code == 200
