@@ -277,6 +277,13 @@ OPEN_STATES = [AppState.SUBMITTED, AppState.IN_REVIEW, AppState.RETURNED]
 REVIEW_STATES = [AppState.SUBMITTED, AppState.IN_REVIEW]
 # Working-day limits of the reviewers' steps (formal review, review and decision).
 TIME_LIMITS = {AppState.SUBMITTED: 5, AppState.IN_REVIEW: 20}
+# 告知承诺制: the signed commitment stands in for part of the checking, so review is faster.
+COMMITMENT_TIME_LIMITS = {AppState.SUBMITTED: 2, AppState.IN_REVIEW: 10}
+
+
+def time_limit(application, state) -> int | None:
+    limits = COMMITMENT_TIME_LIMITS if application.route == Route.COMMITMENT else TIME_LIMITS
+    return limits.get(state)
 
 
 def may_review(user) -> bool:

@@ -22,7 +22,6 @@ from licensing.models import (
     HOLDER_KINDS,
     ONE_FIRM_RULE,
     REVIEW_ACTIONS,
-    TIME_LIMITS,
     ApplicationAttachment,
     ApplicationLog,
     AppliedCategory,
@@ -43,6 +42,7 @@ from licensing.models import (
     StaffStatus,
     SubmitterType,
     expiry_for,
+    time_limit,
 )
 from portal.accounts.models import (
     Enterprise,
@@ -461,7 +461,7 @@ def submit(*, application: LicenceApplication, by) -> LicenceApplication:
         application.submit()
         if not application.number:
             application.number = _number("XK", LicenceApplication, "number")
-        application.step_due_on = add_working_days(timezone.localdate(), TIME_LIMITS[AppState.SUBMITTED])
+        application.step_due_on = add_working_days(timezone.localdate(), time_limit(application, AppState.SUBMITTED))
         application.reason = ""
         application.save()
         _log(application, action="submit", by=by, before=before)
@@ -528,7 +528,7 @@ def review(*, application: LicenceApplication, action: str, by, reason: str = ""
         method()
         application.reviewer = by
         application.reason = reason
-        limit = TIME_LIMITS.get(application.state)
+        limit = time_limit(application, application.state)
         application.step_due_on = add_working_days(timezone.localdate(), limit) if limit else None
         application.save()
         _log(application, action=action, by=by, before=before, note=reason)

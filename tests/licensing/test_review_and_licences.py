@@ -305,3 +305,14 @@ def test_the_firm_reads_its_own_licence_through_the_api(db, reviewer, django_cap
     answer = client.get("/api/v1/licensing/licence/").json()
     assert answer["number"] == licence.number and answer["scope"] == ["承装五级"] and answer["pdf_url"]
     assert client.get(answer["pdf_url"]).status_code == 200
+
+
+def test_the_commitment_route_has_shorter_review_limits(db):
+    from portal.core.workdays import add_working_days
+
+    firm = make_firm()
+    application = start_new(firm, {"install": lv(5)}, route="commitment")
+    fill_everything_but_staff(application)
+    fill_staff_for(firm, lv(5))
+    application = services.submit(application=application, by=application.created_by)
+    assert application.step_due_on == add_working_days(timezone.localdate(), 2)
