@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ from licensing.models import (
     FULL_KINDS,
     Achievement,
     AttachmentRequirement,
-    Category,
     EquityRow,
     Kind,
     LeadRole,
@@ -504,9 +502,3 @@ def verify(request):
         "number": number, "result": result, "Status": LicenceStatus,
     })
 
-
-def category_counts(application) -> dict:
-    return dict(application.achievements.values_list("category").annotate(n=Count("pk")))
-
-
-__all__ = ["Category"]

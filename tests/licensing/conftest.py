@@ -1,6 +1,6 @@
 import pytest
 
-from licensing.models import LicenceApplication, RuleScheme
+from licensing.models import RuleScheme
 from portal.accounts.roles import Role
 from tests.factories import StaffFactory
 from tests.licensing.helpers import make_firm
@@ -27,5 +27,3 @@ def _scheme_2020(db):
     RuleScheme.objects.update(is_active=False)
     RuleScheme.objects.filter(code="2020").update(is_active=True)
 
-
-__all__ = ["LicenceApplication"]
