@@ -106,3 +106,43 @@ def test_the_admin_switches_the_scheme_and_lists_late_applications(client, db, l
     assert application.number in late
     due = client.get(reverse("admin:licensing_licenceapplication_changelist") + "?queue=due").content.decode()
     assert application.number not in due
+
+
+def test_personnel_change_pages_onboard_offboard_and_withdraw(client, licensed):
+    from licensing.models import StaffMember
+
+    client.force_login(licensed.enterprise.memberships.first().user)
+    client.post("/licensing/apply/personnel_change/", {"submitter_type": "legal_rep"})
+    application = LicenceApplication.objects.get(firm=licensed, kind="personnel_change")
+    base = f"/licensing/applications/{application.pk}"
+    client.post(f"{base}/rows/skilled_staff/add/", {"staff-name": "新电工", "staff-id_number": resident_id(444),
+                                                    "staff-specialty": "电工", "staff-is_hv_electrician": "on"})
+    newcomer = StaffMember.objects.get(name="新电工")
+    assert newcomer.status == "onboarding" and newcomer.change_application == application
+    leaving, staying = licensed.staff.filter(kind="technical")[:2]
+    client.post(f"{base}/offboard/{leaving.pk}/")
+    client.post(f"{base}/offboard/{staying.pk}/")
+    client.post(f"{base}/rows/technical_staff/{staying.pk}/delete/")  # 撤回
+    statuses = dict(StaffMember.objects.filter(pk__in=[leaving.pk, staying.pk]).values_list("pk", "status"))
+    assert statuses == {leaving.pk: "offboarding", staying.pk: "active"}
+    page = client.get(f"{base}/tab/personnel/").content.decode()
+    assert "入职审批中" in page and "离职审批中" in page
+    client.post(f"{base}/submit/")
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+
+def test_staff_rows_are_edited_and_deleted_before_licensing(client, db):
+    firm = make_firm()
+    application = start_new(firm, {"install": LicenceLevel.objects.get(scheme__code="2020", rank=5)})
+    client.force_login(firm.enterprise.memberships.first().user)
+    base = f"/licensing/applications/{application.pk}"
+    client.post(f"{base}/rows/technical_staff/add/", {"staff-name": "王工", "staff-id_number": resident_id(445),
+                                                      "staff-title_level": "junior"})
+    member = firm.staff.get()
+    client.post(f"{base}/rows/technical_staff/{member.pk}/", {"staff-name": "王工", "staff-id_number": resident_id(445),
+                                                              "staff-title_level": "senior"})
+    member.refresh_from_db()
+    assert member.title_level == "senior"
+    client.post(f"{base}/rows/technical_staff/{member.pk}/delete/")
+    assert not firm.staff.exists()
