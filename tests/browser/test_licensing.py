@@ -42,6 +42,7 @@ DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 def _settings(settings, live_server):
     settings.DEBUG = True
     settings.PORTAL_BASE_URL = live_server.url
+    activate("2020")  # the journeys pick 2020 levels, whatever another test left active
 
 
 def _shot(page, tmp_path, name):
