@@ -26,6 +26,7 @@ from tests.factories import (
     resident_id,
 )
 from tests.licensing.helpers import (
+    activate,
     fill_everything_but_staff,
     fill_staff_for,
     make_firm,
