@@ -171,6 +171,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The utility named in the header of every PDF the portal issues.
 UTILITY_NAME = env.str("UTILITY_NAME", default="国网青海省电力公司")
 
+# --- contractor licensing (licensing/) ------------------------------------------------------
+# The portal's public address, printed in QR codes (the electronic licence's verification link).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+LICENSING_OFFICE_NAME = env.str("LICENSING_OFFICE_NAME", default="国家能源局西北监管局")
+LICENSING_NUMBER_PREFIX = env.str("LICENSING_NUMBER_PREFIX", default="6-3")
+# 告知承诺制: the credit adapter and the regions (6-digit codes, or "*") where it is open.
+LICENSING_CREDIT_CHECKER = env.str("LICENSING_CREDIT_CHECKER", default="licensing.credit.LocalCreditChecker")
+LICENSING_CREDIT_URL = env.str("LICENSING_CREDIT_URL", default="")
+LICENSING_CREDIT_KEY = env.str("LICENSING_CREDIT_KEY", default="")
+# Local checker only: credit code → "good" / "bad" (e.g. LICENSING_CREDIT_LOCAL_RESULTS=9163...=bad).
+LICENSING_CREDIT_LOCAL_RESULTS = env.dict("LICENSING_CREDIT_LOCAL_RESULTS", default={})
+LICENSING_COMMITMENT_REGIONS = env.list("LICENSING_COMMITMENT_REGIONS", default=["630100"])
+
 # --- static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
@@ -243,6 +256,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # PDFs requested while the broker or the workers were down are rendered once they are back
 # (portal.documents). expire_seconds: a sweep still queued when the next is due is pointless.
+CELERY_BEAT_SCHEDULE["licensing-expiry-reminders"] = {
+    "task": "licensing.tasks.licence_expiry", "schedule": crontab(hour=7, minute=15),
+}
 CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
     "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
 }

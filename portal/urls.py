@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("applications.api_urls")),
     path("", include("utility_flows.api_urls")),
     path("", include("evaluations.api_urls")),
+    path("", include("licensing.api_urls")),
 ]
 
 urlpatterns = [
@@ -39,4 +40,5 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("utility_flows.urls")),
     path("", include("evaluations.urls")),
+    path("licensing/", include("licensing.urls")),
 ]
