@@ -169,6 +169,7 @@ def start_application(
     if kind == Kind.NEW and licence is not None and licence.status != Licence.Status.CANCELLED:
         raise DomainError(_("贵企业已持有许可证，请办理许可事项变更或延续"), code="has_licence")
     if kind == Kind.RENEWAL:
+        assert licence is not None  # renewal is a holder's kind, checked above
         opens, closes = renewal_window(licence)
         today = timezone.localdate()
         if not opens <= today <= closes:
@@ -192,7 +193,7 @@ def start_application(
     chosen: list[tuple[str, LicenceLevel]] = []
     if kind in FULL_KINDS:
         if kind == Kind.RENEWAL and not downgrade:
-            chosen = [(g.category, g.level) for g in licence.grants.select_related("level")]
+            chosen = [(g.category, g.level) for g in licence.grants.select_related("level")]  # type: ignore[union-attr]
         else:
             for category, level_id in (levels or {}).items():
                 if category not in Category.values or not level_id:
@@ -204,7 +205,7 @@ def start_application(
             if not chosen:
                 raise DomainError(_("请至少选择一个申请类别及其等级"), field="level_install")
             if kind == Kind.RENEWAL:
-                current = {g.category: g.level.rank for g in licence.grants.select_related("level")}
+                current = {g.category: g.level.rank for g in licence.grants.select_related("level")}  # type: ignore[union-attr]
                 for category, level in chosen:
                     if category not in current or level.rank < current[category]:
                         raise DomainError(_("降级延续只能选择原许可类别中不高于原等级的等级"), field=f"level_{category}")
@@ -422,9 +423,9 @@ def material_problems(application: LicenceApplication) -> list[str]:
     elif kind == Kind.PERSONNEL_CHANGE:
         if not application.staff_changes.exists():
             problems.append(_("未添加任何入职或离职人员"))
-    have = set(application.attachments.values_list("requirement_id", flat=True))
+    attached = set(application.attachments.values_list("requirement_id", flat=True))
     for requirement in AttachmentRequirement.objects.all():
-        if requirement.required and requirement.applies_to(application) and requirement.pk not in have:
+        if requirement.required and requirement.applies_to(application) and requirement.pk not in attached:
             problems.append(_("未上传附件：%(name)s") % {"name": requirement.name})
     return problems
 
@@ -461,7 +462,9 @@ def submit(*, application: LicenceApplication, by) -> LicenceApplication:
         application.submit()
         if not application.number:
             application.number = _number("XK", LicenceApplication, "number")
-        application.step_due_on = add_working_days(timezone.localdate(), time_limit(application, AppState.SUBMITTED))
+        limit = time_limit(application, AppState.SUBMITTED)
+        assert limit is not None  # formal review always has a limit, on both routes
+        application.step_due_on = add_working_days(timezone.localdate(), limit)
         application.reason = ""
         application.save()
         _log(application, action="submit", by=by, before=before)
@@ -562,11 +565,12 @@ def _apply_approval(application: LicenceApplication, *, by) -> None:
         application.staff_changes.filter(status=StaffStatus.OFFBOARDING).update(status=StaffStatus.LEFT)
         return
     if kind == Kind.REGISTRATION_CHANGE:
-        for key, (before, after) in application.changes.items():
+        for key, (_before, after) in application.changes.items():
             setattr(ent, key, after)
         ent.save()
         record(actor=by, action=gettext_noop("登记事项变更生效"), obj=ent, changes=application.changes)
     if kind == Kind.CANCELLATION:
+        assert licence is not None  # cancellation is a holder's kind
         licence.status = Licence.Status.CANCELLED
         licence.save()
         return

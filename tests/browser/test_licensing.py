@@ -6,6 +6,7 @@ renewal with downgrade and a personnel offboarding."""
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -222,7 +223,7 @@ def test_a_firm_registers_applies_is_approved_and_its_licence_verifies(page: Pag
     expect(page.get_by_test_id("licence")).to_contain_text(licence.number)
     with page.expect_download() as download:
         page.get_by_role("link", name="下载电子许可证").click()
-    reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    reader = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     text = reader.pages[0].extract_text()
     assert "承装（修、试）电力设施许可证" in text and "青海恒通电力工程有限公司" in text and "承装五级" in text
     url = re.search(r"(https?://\S+?number=[0-9-]+)", text.replace("\n", "")).group(1)

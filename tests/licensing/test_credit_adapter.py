@@ -12,7 +12,7 @@ from tests.licensing.helpers import make_firm
 
 
 class _CreditService(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 — http.server's name
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.seen.append((self.headers.get("Authorization"), body))
         good = body["credit_code"] != self.server.bad_code

@@ -20,7 +20,7 @@ from tests.licensing.helpers import (
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_approval_has_the_worker_render_the_licence(worker_process):  # noqa: F811
+def test_approval_has_the_worker_render_the_licence(worker_process):
     reviewer = StaffFactory(roles=["许可审核人员"])
     firm = make_firm(name="青海宏源电力安装工程有限公司")
     five = LicenceLevel.objects.get(scheme__code="2020", rank=5)

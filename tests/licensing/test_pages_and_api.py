@@ -119,7 +119,7 @@ def _many(firm, n):
     Achievement.objects.bulk_create([Achievement(application=application, category="install", project=f"p{i}",
                                                  voltage_kv=10, client="c", completed_on="2024-01-01",
                                                  contract_amount=1) for i in range(n)])
-    for i in range(n - 1):
+    for _ in range(n - 1):
         LicenceApplication.objects.create(firm=firm, kind="reissue", scheme=application.scheme,
                                           created_by=application.created_by)
     return application
