@@ -58,6 +58,7 @@ from portal.accounts.validators import (
 )
 from portal.audit.services import record
 from portal.core.errors import DomainError
+from portal.core.locks import advisory_xact_lock
 from portal.core.signals import matter_completed
 from portal.core.workdays import add_working_days
 from portal.documents.services import request_pdf, store_upload
@@ -434,10 +435,7 @@ def _number(prefix: str, model, field: str) -> str:
     today = timezone.localdate().strftime("%Y%m%d")
     # The row lock on the firm serialises a firm's own submits; numbers across firms are
     # serialised by this advisory lock.
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"licensing-{prefix}"])
+    advisory_xact_lock(f"licensing-{prefix}")
     base = f"{prefix}{today}"
     count = model.objects.filter(**{f"{field}__startswith": base}).count()
     return f"{base}{count + 1:04d}"
@@ -599,10 +597,7 @@ def _apply_approval(application: LicenceApplication, *, by) -> None:
 
 
 def _licence_number() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('licensing-licence-number'))")
+    advisory_xact_lock("licensing-licence-number")
     year = timezone.localdate().year
     base = f"{getattr(settings, 'LICENSING_NUMBER_PREFIX', '6')}-{year}-"
     n = Licence.objects.filter(number__startswith=base).count() + 1
