@@ -203,6 +203,10 @@ class WorkOrderTransition(AppendOnlyModel):
             return "：".join([*notes, self.comment])
         return "；".join(p for p in (self.comment, *notes) if p)
 
+    @reason.setter
+    def reason(self, value: str) -> None:
+        self.comment = value
+
 
 class TimeLimit(models.Model):
     """How many working days the step that starts in ``state`` may take (SPEC 4.5, seed 003).

@@ -82,7 +82,7 @@ BEGIN
        AND pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
         RETURN NULL;
     END IF;
-    RAISE EXCEPTION '{table} is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = '{table} is append-only (' || TG_OP || ' refused)';
 END;
 $$ LANGUAGE plpgsql;
 CREATE OR REPLACE TRIGGER {row}
