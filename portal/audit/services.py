@@ -60,8 +60,8 @@ def record(
     params: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. ``action`` is a code (see ``action_code``), rendered in the reader's
-    language by ``AuditEvent.label``; with ``params`` it is a template (``查看%(type)s``). ``changes`` is ``{"field": [before, after]}`` (data, not
-    sentences); phones and ID numbers in it are masked, because the trail itself is read by many."""
+    language by ``AuditEvent.label``; with ``params`` it is a template (``查看%(type)s``).
+    ``changes`` is ``{"field": [before, after]}`` (data, not sentences); phones and ID numbers in it are masked, because the trail itself is read by many."""
     if actor is not None and not getattr(actor, "pk", None):
         actor = None
     code = action_code(action)
