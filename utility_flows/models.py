@@ -191,7 +191,9 @@ class WorkOrderTransition(AppendOnlyModel):
 
     @property
     def label(self) -> str:
-        return transition_label(self.name)
+        # The order's own flow when the order is loaded with the entry (no extra query).
+        order = self._state.fields_cache.get("order")
+        return transition_label(self.name, order.flow if order is not None else None)
 
     @property
     def notes(self) -> list[str]:
