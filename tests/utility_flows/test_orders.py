@@ -17,6 +17,7 @@ from portal.core.errors import DomainError
 from portal.core.workdays import WorkCalendar, add_working_days
 from tests.factories import ApplicationFactory, ServiceAccountFactory, StaffFactory, VerifiedUserFactory
 from utility_flows import services
+from utility_flows.limits import sync_time_limits
 from utility_flows.models import OrderState, WorkOrder, WorkOrderTransition
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,8 @@ def declare():
         defaults.update(kwargs)
         business = registry.register(Business(**defaults))
         declared.append(business.code)
+        # As after a migrate: the time-limit rows are seeded from the declarations.
+        sync_time_limits()
         return business
 
     yield _declare
