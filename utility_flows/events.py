@@ -27,10 +27,11 @@ def register_order_events() -> None:
         "order.completed",
         label=_("业务办结"),
         title=_("{business}已办结"),
-        body=_("您的{business}（编号 {number}）已办理完毕并归档。欢迎对本次服务进行评价。"),
+        # No SMS of its own: the review invitation (review.invited) that follows is the text
+        # message that tells the customer the matter is done and leads to the review form.
+        body=_("您的{business}（编号 {number}）已办理完毕并归档。"),
         link="utility_flows:record_detail",
         link_kwargs=("pk",),
-        channels=[Channel.SMS],
     )
     register_event(
         "order.reassigned",
