@@ -19,8 +19,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts import services
-from portal.accounts.models import EnterpriseMembership, EnterpriseRelation, EnterpriseType, IdType
-from portal.accounts.selectors import memberships_of
+from portal.accounts.models import (
+    EnterpriseMembership,
+    EnterpriseRelation,
+    EnterpriseType,
+    IdType,
+    MembershipRequest,
+    MembershipRequestStatus,
+)
+from portal.accounts.selectors import membership_requests_visible_to, memberships_of
 from portal.core.masking import mask_id_number, mask_phone
 from portal.verification.api import IpRateThrottle
 
@@ -222,6 +229,37 @@ class MembershipOutput(serializers.Serializer):
         return obj.power_of_attorney_id is not None
 
 
+class MembershipRequestOutput(serializers.Serializer):
+    class EnterpriseBrief(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        credit_code = serializers.CharField()
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=MembershipRequestStatus.choices, help_text=_("待审核的申请不享有任何权限；批准后成为经办人")
+    )
+    enterprise = EnterpriseBrief()
+    requester_name = serializers.SerializerMethodField()
+    requester_masked_phone = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+
+    def get_requester_name(self, obj) -> str:
+        return obj.user.get_full_name()
+
+    def get_requester_masked_phone(self, obj) -> str:
+        return mask_phone(obj.user.phone)
+
+
+def _bound_response(result) -> Response:
+    """201 with the membership for the legal representative; 202 with the pending request for an agent."""
+    if isinstance(result, MembershipRequest):
+        return Response(MembershipRequestOutput(result).data, status=status.HTTP_202_ACCEPTED)
+    return Response(MembershipOutput(result).data, status=status.HTTP_201_CREATED)
+
+
 _ATTORNEY_HELP = _("授权委托书（JPG、PNG 或 PDF）。实名信息与法定代表人不一致时必须上传，此时请求须为 multipart/form-data")
 
 
@@ -253,7 +291,7 @@ _PARSERS = (JSONParser, MultiPartParser, FormParser)
         tags=["enterprises"], summary=_("登记企业"),
         description=_("法人代表或经办人由实名信息与法定代表人比对得出；经办人须上传授权委托书。需先完成实名认证。"),
         request={"multipart/form-data": EnterpriseRegisterInput, "application/json": EnterpriseRegisterInput},
-        responses={201: MembershipOutput},
+        responses={201: MembershipOutput, 202: MembershipRequestOutput},
     ),
 )
 class EnterpriseListView(_Authenticated, generics.ListCreateAPIView):
@@ -266,8 +304,7 @@ class EnterpriseListView(_Authenticated, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         data = EnterpriseRegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.register_enterprise(user=request.user, **data.validated_data)
-        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+        return _bound_response(services.register_enterprise(user=request.user, **data.validated_data))
 
 
 @extend_schema_view(get=extend_schema(tags=["enterprises"], summary=_("企业绑定详情"), responses={200: MembershipOutput}))
@@ -284,11 +321,42 @@ class EnterpriseBindView(_Authenticated, APIView):
 
     @extend_schema(
         tags=["enterprises"], summary=_("绑定已登记企业"),
+        description=_("法定代表人本人立即绑定（201）；经办人提交申请（202），由企业法定代表人或已绑定人员、"
+                      "或供电公司审核授权委托书后批准，批准前不享有任何权限。"),
         request={"multipart/form-data": EnterpriseBindInput, "application/json": EnterpriseBindInput},
-        responses={201: MembershipOutput},
+        responses={201: MembershipOutput, 202: MembershipRequestOutput},
     )
     def post(self, request):
         data = EnterpriseBindInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.bind_enterprise(user=request.user, **data.validated_data)
-        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+        return _bound_response(services.bind_enterprise(user=request.user, **data.validated_data))
+
+
+@extend_schema_view(get=extend_schema(
+    tags=["enterprises"], summary=_("企业绑定申请"),
+    description=_("我提交的申请，以及向我已绑定的企业提交的申请（含审核结果）"),
+    responses={200: MembershipRequestOutput(many=True)},
+))
+class MembershipRequestListView(_Authenticated, generics.ListAPIView):
+    serializer_class = MembershipRequestOutput
+
+    def get_queryset(self):
+        return membership_requests_visible_to(user=self.request.user)
+
+
+class MembershipDecisionView(_Authenticated, APIView):
+    class DecisionInput(serializers.Serializer):
+        approve = serializers.BooleanField(help_text=_("true 批准，false 拒绝"))
+        reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                       help_text=_("审核意见，拒绝时必填"))
+
+    @extend_schema(tags=["enterprises"], summary=_("审核企业绑定申请"), request=DecisionInput,
+                   responses={200: MembershipRequestOutput})
+    def post(self, request, pk: int):
+        data = self.DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership_request = get_object_or_404(membership_requests_visible_to(user=request.user), pk=pk)
+        decided = services.decide_membership_request(
+            membership_request=membership_request, by=request.user, **data.validated_data
+        )
+        return Response(MembershipRequestOutput(decided).data)

@@ -13,4 +13,7 @@ urlpatterns = [
     path("enterprises/", api.EnterpriseListView.as_view(), name="api-enterprises"),
     path("enterprises/bind/", api.EnterpriseBindView.as_view(), name="api-enterprise-bind"),
     path("enterprises/<int:pk>/", api.EnterpriseDetailView.as_view(), name="api-enterprise-detail"),
+    path("enterprise-requests/", api.MembershipRequestListView.as_view(), name="api-membership-requests"),
+    path("enterprise-requests/<int:pk>/decision/", api.MembershipDecisionView.as_view(),
+         name="api-membership-decision"),
 ]

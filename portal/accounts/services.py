@@ -24,6 +24,8 @@ from portal.accounts.models import (
     EnterpriseType,
     IdType,
     LoginAttempt,
+    MembershipRequest,
+    MembershipRequestStatus,
 )
 from portal.accounts.validators import (
     MAINLAND_MOBILE,
@@ -284,9 +286,10 @@ def register_enterprise(
     registered_address: str = "",
     credit_code_confirmed: bool = False,
     power_of_attorney=None,
-) -> EnterpriseMembership:
-    """Register an enterprise and bind the user to it: as legal representative when their
-    verified identity is the one given for it, otherwise as agent with a power of attorney.
+) -> EnterpriseMembership | MembershipRequest:
+    """Register an enterprise and bind the user to it as legal representative when their
+    verified identity is the one given for it; otherwise the user asks, with a power of
+    attorney, to be its agent and staff review the request (nobody else can yet).
     A credit code failing its GB 32100 check character is kept only when the user confirmed it."""
     _require_real_name(user)
     name = (name or "").strip()
@@ -320,7 +323,6 @@ def register_enterprise(
     try:
         with transaction.atomic():
             enterprise.save()
-            membership = _bind(user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney)
             record(
                 actor=user, action=gettext_noop("登记企业"), obj=enterprise, subject=user,
                 changes={
@@ -329,14 +331,18 @@ def register_enterprise(
                     "relation": ["", str(EnterpriseRelation(relation).label)],
                 },
             )
+            if relation == EnterpriseRelation.AGENT:
+                # A new enterprise has nobody who could approve an agent: staff review the letter.
+                return _request_membership(user=user, enterprise=enterprise, power_of_attorney=power_of_attorney)
+            return _bind(user=user, enterprise=enterprise, relation=relation)
     except IntegrityError:
         raise DomainError(_("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code") from None
-    return membership
 
 
-def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> EnterpriseMembership:
-    """Bind the user to an enterprise already registered, with the relation their identity
-    gives (an agent needs a power of attorney)."""
+def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> EnterpriseMembership | MembershipRequest:
+    """Bind the user to an enterprise already registered. The legal representative (their
+    verified identity is the one on record) is bound at once; anyone else gets a pending
+    request with their power of attorney, which grants nothing until approved."""
     _require_real_name(user)
     code = (credit_code or "").strip().upper()
     if not code:
@@ -349,33 +355,107 @@ def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> Enterp
     already = DomainError(_("您已绑定该企业"), code="already_bound", field="credit_code")
     if EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
         raise already
-    relation = EnterpriseRelation.LEGAL_REPRESENTATIVE if is_legal_representative(user, enterprise) else EnterpriseRelation.AGENT
-    if relation == EnterpriseRelation.AGENT and not power_of_attorney:
+    if is_legal_representative(user, enterprise):
+        try:
+            with transaction.atomic():
+                membership = _bind(user=user, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
+                record(
+                    actor=user, action=gettext_noop("绑定企业"), obj=enterprise, subject=user,
+                    changes={"relation": ["", str(EnterpriseRelation.LEGAL_REPRESENTATIVE.label)]},
+                )
+        except IntegrityError:  # a double submit: the first one bound it
+            raise already from None
+        return membership
+    if not power_of_attorney:
         raise _attorney_required()
+    if MembershipRequest.objects.filter(user=user, enterprise=enterprise, status=MembershipRequestStatus.PENDING).exists():
+        raise _already_requested()
     try:
         with transaction.atomic():
-            membership = _bind(user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney)
-            record(
-                actor=user, action=gettext_noop("绑定企业"), obj=enterprise, subject=user,
-                changes={"relation": ["", str(EnterpriseRelation(relation).label)]},
-            )
-    except IntegrityError:  # a double submit: the first one bound it
-        raise already from None
-    return membership
+            return _request_membership(user=user, enterprise=enterprise, power_of_attorney=power_of_attorney)
+    except IntegrityError:  # a double submit: the first one asked
+        raise _already_requested() from None
 
 
-def _bind(*, user, enterprise: Enterprise, relation: str, power_of_attorney) -> EnterpriseMembership:
-    from portal.documents.services import store_upload
+def _already_requested() -> DomainError:
+    return DomainError(_("您已申请绑定该企业，请等待企业或供电公司审核"), code="already_requested", field="credit_code")
 
-    document = None
-    if relation == EnterpriseRelation.AGENT:
-        # A refused file raises here and rolls back the caller's transaction with it.
-        document = store_upload(
-            upload=power_of_attorney, doc_type="power_of_attorney", owner_enterprise=enterprise,
-            uploaded_by=user, field="power_of_attorney",
-        )
+
+def _bind(*, user, enterprise: Enterprise, relation: str, power_of_attorney=None) -> EnterpriseMembership:
     membership = EnterpriseMembership.objects.create(
-        user=user, enterprise=enterprise, relation=relation, power_of_attorney=document
+        user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney
     )
     notify(user, "enterprise.bound", {"enterprise": enterprise.name, "relation": membership.get_relation_display()})
     return membership
+
+
+def approvers_of(enterprise: Enterprise):
+    """Who may approve an agent for the enterprise: its members, each with a verified identity."""
+    return User.objects.filter(
+        memberships__enterprise=enterprise, is_active=True, real_name_verified_at__isnull=False
+    ).distinct()
+
+
+def _request_membership(*, user, enterprise: Enterprise, power_of_attorney) -> MembershipRequest:
+    from portal.documents.services import store_upload
+
+    # A refused file raises here and rolls back the caller's transaction with it.
+    document = store_upload(
+        upload=power_of_attorney, doc_type="power_of_attorney", owner_enterprise=enterprise,
+        uploaded_by=user, field="power_of_attorney",
+    )
+    request = MembershipRequest.objects.create(user=user, enterprise=enterprise, power_of_attorney=document)
+    record(actor=user, action=gettext_noop("申请绑定企业"), obj=enterprise, subject=user,
+           changes={"relation": ["", str(EnterpriseRelation.AGENT.label)], "status": ["", "待审核"]})
+    context = {"enterprise": enterprise.name, "requester": mask_name(user.name), "pk": enterprise.pk}
+    for approver in approvers_of(enterprise):
+        notify(approver, "enterprise.membership_requested", context)
+    return request
+
+
+def can_decide_membership(*, user, membership_request: MembershipRequest) -> bool:
+    """Staff allowed to review requests in the admin, or a verified member of the enterprise
+    (never the requester)."""
+    if not user.is_authenticated or user.pk == membership_request.user_id:
+        return False
+    if user.is_staff and user.has_perm("accounts.change_membershiprequest"):
+        return True
+    return approvers_of(membership_request.enterprise).filter(pk=user.pk).exists()
+
+
+def decide_membership_request(
+    *, membership_request: MembershipRequest, by, approve: bool, reason: str = ""
+) -> MembershipRequest:
+    """Approve (the agent becomes a member) or refuse a pending request; audited, and the
+    requester is told."""
+    if not can_decide_membership(user=by, membership_request=membership_request):
+        raise DomainError(_("您无权审核该企业的绑定申请"), code="not_allowed")
+    reason = (reason or "").strip()[:200]
+    if not approve and not reason:
+        raise DomainError(_("请填写拒绝的原因"), code="reason_required", field="reason")
+    with transaction.atomic():
+        locked = MembershipRequest.objects.select_for_update().select_related("enterprise", "user").get(
+            pk=membership_request.pk
+        )
+        if locked.status != MembershipRequestStatus.PENDING:
+            raise DomainError(_("该申请已审核"), code="already_decided")
+        locked.status = MembershipRequestStatus.APPROVED if approve else MembershipRequestStatus.REFUSED
+        locked.decided_by, locked.decided_at, locked.reason = by, timezone.now(), reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        enterprise = locked.enterprise
+        if approve:
+            EnterpriseMembership.objects.get_or_create(
+                user=locked.user, enterprise=enterprise,
+                defaults={"relation": EnterpriseRelation.AGENT, "power_of_attorney": locked.power_of_attorney},
+            )
+        record(
+            actor=by, action=gettext_noop("批准企业绑定") if approve else gettext_noop("拒绝企业绑定"),
+            obj=enterprise, subject=locked.user,
+            changes={"status": ["待审核", "已批准" if approve else "已拒绝"], **({"reason": ["", reason]} if reason else {})},
+        )
+        notify(locked.user, "enterprise.membership_decided", {
+            "enterprise": enterprise.name,
+            "result": "已批准" if approve else "未获批准",
+            "reason": f"原因：{reason}" if reason and not approve else "",
+        })
+    return locked

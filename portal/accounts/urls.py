@@ -14,4 +14,6 @@ urlpatterns = [
     path("enterprises/", views.enterprises, name="enterprises"),
     path("enterprises/register/", views.enterprise_register, name="enterprise_register"),
     path("enterprises/bind/", views.enterprise_bind, name="enterprise_bind"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/requests/<int:pk>/decide/", views.enterprise_request_decide, name="enterprise_request_decide"),
 ]

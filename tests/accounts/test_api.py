@@ -233,8 +233,9 @@ class TestEnterprisesApi:
         assert refused.status_code == 400 and refused.json()["code"] == "power_of_attorney_required"
         response = client.post(f"{API}/enterprises/bind/", {"credit_code": enterprise.credit_code, "power_of_attorney": png()},
                                format="multipart")
-        assert response.status_code == 201
-        assert response.json()["relation"] == "agent" and response.json()["has_power_of_attorney"] is True
+        # A request, pending until the enterprise or staff approve it (see test_enterprise_takeover.py).
+        assert response.status_code == 202
+        assert response.json()["status"] == "pending" and response.json()["enterprise"]["name"] == enterprise.name
 
     def test_an_unverified_user_is_refused(self):
         response = token_client(UserFactory()).post(f"{API}/enterprises/bind/", {"credit_code": credit_code(1)}, format="json")
