@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
     "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
 }
 
+# SMS codes whose task a broker outage lost go out within seconds of its return (portal.verification).
+CELERY_BEAT_SCHEDULE["verification-sweep-unsent-codes"] = {
+    "task": "portal.verification.tasks.sweep_unsent_codes", "schedule": 15.0, "options": {"expire_seconds": 14},
+}
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

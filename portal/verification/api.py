@@ -12,6 +12,7 @@ from portal.core.masking import mask_phone
 from portal.core.middleware import client_ip
 from portal.verification.models import Purpose
 from portal.verification.services import request_code_for
+from portal.verification.views import sent_message
 
 
 class IpRateThrottle(SimpleRateThrottle):
@@ -50,6 +51,8 @@ class SmsCodeRequestView(APIView):
         phone = serializers.CharField(help_text=_("接收手机号（已脱敏）"))
         expires_in = serializers.IntegerField(help_text=_("验证码有效秒数"))
         resend_after = serializers.IntegerField(help_text=_("多少秒后可以重新获取"))
+        delayed = serializers.BooleanField(help_text=_("短信通道暂时不可用：验证码已保存，恢复后自动发送"))
+        message = serializers.CharField(help_text=_("给用户看的说明"))
 
     @extend_schema(
         tags=["sms"],
@@ -69,5 +72,7 @@ class SmsCodeRequestView(APIView):
             "phone": mask_phone(sms.phone),
             "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
             "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+            "delayed": getattr(sms, "queued", None) is False,
+            "message": sent_message(sms),
         }
         return Response(self.SmsCodeOutput(body).data, status=status.HTTP_202_ACCEPTED)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.validators import MAINLAND_MOBILE
 from portal.core.errors import DomainError, RateLimited
 from portal.verification.models import Purpose, SmsCode
+from portal.verification.outbox import publish_code, seal
 
 
 def _hash(phone: str, purpose: str, code: str) -> str:
@@ -75,7 +76,9 @@ def request_code(*, phone: str, purpose: str, ip: str | None) -> SmsCode:
                 code="daily_limit_ip", retry_after=until_tomorrow,
             )
         # A new code replaces any earlier one for the same purpose.
-        SmsCode.objects.filter(phone=phone, purpose=purpose, used_at=None, voided_at=None).update(voided_at=now)
+        SmsCode.objects.filter(phone=phone, purpose=purpose, used_at=None, voided_at=None).update(
+            voided_at=now, code_sealed=""
+        )
         code = f"{secrets.randbelow(10**6):06d}"
         sms = SmsCode.objects.create(
             phone=phone,
@@ -84,11 +87,17 @@ def request_code(*, phone: str, purpose: str, ip: str | None) -> SmsCode:
             created_at=now,
             expires_at=now + settings.SMS_CODE_TTL,
             requester_ip=ip,
+            code_sealed=seal(code),
         )
-        from portal.verification.tasks import deliver_code
+        # ``queued`` tells the caller whether the gateway's task is on its way (None: the
+        # publish waits for an outer transaction). When the broker is down the code stays
+        # sealed in its row and the sweeper sends it once the broker is back.
+        sms.queued = None
 
-        # The plain code exists only in this task message; the database keeps the hash.
-        transaction.on_commit(lambda: deliver_code.delay(sms.pk, code), robust=True)
+        def _publish() -> None:
+            sms.queued = publish_code(sms.pk)
+
+        transaction.on_commit(_publish, robust=True)
     return sms
 
 
@@ -137,7 +146,7 @@ def check_code(*, phone: str, purpose: str, code: str) -> SmsCode:
 def consume_code(sms: SmsCode) -> None:
     """Mark a checked code used, inside the caller's transaction. A conditional update, so two
     requests racing with the same code cannot both succeed."""
-    used = SmsCode.objects.filter(pk=sms.pk, used_at=None, voided_at=None).update(used_at=timezone.now())
+    used = SmsCode.objects.filter(pk=sms.pk, used_at=None, voided_at=None).update(used_at=timezone.now(), code_sealed="")
     if not used:
         raise DomainError(_("验证码已使用或已失效，请重新获取"), code="code_used", field="sms_code")
 

@@ -48,7 +48,8 @@ class TestSmsCodes:
     def test_a_code_is_accepted_with_its_lifetime_and_resend_wait(self, ask_code):
         response = ask_code("13812341234", "register")
         assert response.status_code == 202
-        assert response.json() == {"phone": "138****1234", "expires_in": 300, "resend_after": 60}
+        assert response.json() == {"phone": "138****1234", "expires_in": 300, "resend_after": 60, "delayed": False,
+                                   "message": "验证码已发送至138****1234，5分钟内有效"}
 
     def test_asking_again_within_sixty_seconds_is_429_with_retry_after(self, ask_code):
         ask_code("13812341234", "register")
