@@ -199,9 +199,16 @@ USE_TZ = True
 # --- cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        # A Redis outage must cost a request milliseconds, not a hang (the throttles fall back).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where API throttles count while Redis is unreachable (portal.core.throttling): per process.
+CACHES["throttle_fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                               "LOCATION": "throttle-fallback"}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without Redis (a newcomer's `make run`) tasks run in-process when they are enqueued.
@@ -262,7 +269,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Every API view is throttled (a view may add its own scopes); a Redis outage fails open to
+    # a per-process count, never a 500.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.core.throttling.AnonThrottle", "portal.core.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "account_lookup": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "网上供电营业厅 API",

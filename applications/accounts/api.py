@@ -14,6 +14,9 @@ from applications.accounts import selectors, services
 from applications.accounts.bills import summarize_bills
 from applications.models import OutageWatch
 from portal.core.middleware import client_ip
+from portal.core.throttling import AccountLookupThrottle, AnonThrottle, UserThrottle
+
+_LOOKUP_THROTTLES = (AnonThrottle, UserThrottle, AccountLookupThrottle)
 
 ACCOUNTS, BILLS, OUTAGES = ["accounts"], ["bills"], ["outages"]
 PHASES = {selectors.Phase.CURRENT: "current", selectors.Phase.UPCOMING: "upcoming", selectors.Phase.PAST: "past"}
@@ -92,6 +95,8 @@ class AccountListApi(ListAPIView):
 
 
 class AccountBindApi(APIView):
+    throttle_classes = _LOOKUP_THROTTLES
+
     class InputSerializer(NumberInputSerializer):
         sms_code = serializers.CharField(
             max_length=6, required=False, allow_blank=True,
@@ -112,6 +117,8 @@ class AccountBindApi(APIView):
 
 
 class AccountBindCodeApi(APIView):
+    throttle_classes = _LOOKUP_THROTTLES
+
     @extend_schema(
         tags=ACCOUNTS, summary=_("发送绑定验证码到户号预留手机"), request=NumberInputSerializer,
         responses={202: inline_serializer("BindCodeSent", {
@@ -192,6 +199,9 @@ class WatchOutputSerializer(serializers.Serializer):
 
 class OutageWatchListApi(ListAPIView):
     serializer_class = WatchOutputSerializer
+
+    def get_throttles(self):
+        return [t() for t in _LOOKUP_THROTTLES] if self.request.method == "POST" else super().get_throttles()
 
     def get_queryset(self):
         return selectors.my_watches(user=self.request.user)

@@ -4,28 +4,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from portal.core.masking import mask_phone
+from portal.core.throttling import ScopedIpThrottle
 from portal.core.middleware import client_ip
 from portal.verification.models import Purpose
 from portal.verification.services import request_code_for
 from portal.verification.views import sent_message
 
 
-class IpRateThrottle(SimpleRateThrottle):
-    """Per client IP (behind our trusted proxies), for endpoints anyone may call. The rate comes
-    from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]`` when set, else ``default_rate``."""
-
-    default_rate = "20/min"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope, self.default_rate)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or self.get_ident(request)}
+class IpRateThrottle(ScopedIpThrottle):
+    """Per client IP (behind our trusted proxies), for endpoints anyone may call; fails open to a
+    local count when Redis is down (portal.core.throttling)."""
 
 
 class SmsCodeThrottle(IpRateThrottle):
