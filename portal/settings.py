@@ -124,10 +124,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
-# Failed log-ins within the window lock the phone, and separately the IP, until it passes.
+# Failed log-ins lock the (phone, IP) pair with a growing wait, and separately the IP.
 LOGIN_FAILURE_LIMIT_PER_PHONE = env.int("LOGIN_FAILURE_LIMIT_PER_PHONE", default=5)
 LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW = timedelta(minutes=env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15))
+# The limit above is per (phone, IP) with a doubling wait; a guess spread over many networks
+# stops password log-ins for the phone at this count (SMS-code log-in stays open).
+LOGIN_FAILURE_LIMIT_PER_PHONE_ALL_SOURCES = env.int("LOGIN_FAILURE_LIMIT_PER_PHONE_ALL_SOURCES", default=50)
 # Dotted path of the real-name verifier: the local one checks format and checksum; production
 # points this at the adapter of the government identity service.
 REAL_NAME_VERIFIER = env.str("REAL_NAME_VERIFIER", default="portal.accounts.verifiers.LocalVerifier")
@@ -150,6 +153,9 @@ SMS_CODE_RESEND_AFTER = timedelta(seconds=60)
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_DAILY_LIMIT_PER_PHONE = env.int("SMS_DAILY_LIMIT_PER_PHONE", default=10)
 SMS_DAILY_LIMIT_PER_IP = env.int("SMS_DAILY_LIMIT_PER_IP", default=50)
+# SMS_DAILY_LIMIT_PER_PHONE counts per (phone, purpose, requesting IP); this caps all requesters of
+# a log-in / register / reset code together, except networks the owner logged in from before.
+SMS_DAILY_LIMIT_PER_PHONE_ALL_REQUESTERS = env.int("SMS_DAILY_LIMIT_PER_PHONE_ALL_REQUESTERS", default=20)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
-from portal.accounts.backends import check_login_allowed, record_login_attempt
+from portal.accounts.backends import check_login_allowed, failures_before_lock, record_login_attempt
 from portal.accounts.models import (
     Enterprise,
     EnterpriseMembership,
@@ -66,10 +66,12 @@ def _validate_password(password: str, user, *, field: str) -> None:
 def register_user(*, phone: str, password: str, sms_code: str) -> User:
     """Create an account for a phone proven by a code of purpose ``register``."""
     phone = _clean_phone(phone)
+    _validate_password(password, User(phone=phone), field="password")
+    # The code first: whether a phone is registered is told only to whoever holds it (a
+    # registered phone was texted a notice, never a code that matches).
+    sms = check_code(phone=phone, purpose=Purpose.REGISTER, code=sms_code)
     if User.objects.filter(phone=phone).exists():
         raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone")
-    _validate_password(password, User(phone=phone), field="password")
-    sms = check_code(phone=phone, purpose=Purpose.REGISTER, code=sms_code)
     try:
         with transaction.atomic():
             user = User.objects.create_user(phone=phone, password=password)
@@ -82,15 +84,11 @@ def register_user(*, phone: str, password: str, sms_code: str) -> User:
 
 
 def _failed_password_message(*, phone: str, ip: str | None) -> str:
-    from django.conf import settings
-
-    since = timezone.now() - settings.LOGIN_FAILURE_WINDOW
-    failures = LoginAttempt.objects.filter(phone=phone, succeeded=False, at__gte=since).count()
-    left = settings.LOGIN_FAILURE_LIMIT_PER_PHONE - failures
+    left = failures_before_lock(phone=phone, ip=ip)
     if left <= 0:
         check_login_allowed(phone=phone, ip=ip)  # raises RateLimited: locked, and for how long
     if left <= 3:
-        return _("手机号码或密码错误，再错误%(left)s次将暂时锁定登录") % {"left": left}
+        return _("手机号码或密码错误，再错误%(left)s次将暂时锁定登录") % {"left": max(left, 1)}
     return _("手机号码或密码错误")
 
 
@@ -110,16 +108,18 @@ def log_in_with_sms_code(*, request: HttpRequest | None, phone: str, sms_code: s
     """The user for a phone and a code of purpose ``login``; failures count like wrong passwords."""
     phone = (phone or "").strip()
     ip = client_ip(request)
-    check_login_allowed(phone=phone, ip=ip)
-    user = User.objects.filter(phone=phone, is_active=True).first()
-    if user is None:
-        record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
-        raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
+    check_login_allowed(phone=phone, ip=ip, method="sms")
+    # The code first, for registered and unknown phones alike: the answer tells nothing about
+    # whether the phone has an account (an unknown phone was texted a notice, never a code).
     try:
         verify_code(phone=phone, purpose=Purpose.LOGIN, code=sms_code)
     except DomainError:
         record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
         raise
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
+        raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
     record_login_attempt(phone=phone, ip=ip, succeeded=True, method="sms")
     return user
 
@@ -142,11 +142,11 @@ def reset_password(*, phone: str, sms_code: str, new_password: str) -> User:
     """Set a new password for a phone proven by a code of purpose ``reset_password``. Every
     session (their hash changes) and the API token end."""
     phone = _clean_phone(phone)
+    sms = check_code(phone=phone, purpose=Purpose.RESET_PASSWORD, code=sms_code)  # first: see log-in
     user = User.objects.filter(phone=phone, is_active=True).first()
     if user is None:
         raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
     _validate_password(new_password, user, field="new_password")
-    sms = check_code(phone=phone, purpose=Purpose.RESET_PASSWORD, code=sms_code)
     with transaction.atomic():
         consume_code(sms)
         user.set_password(new_password)

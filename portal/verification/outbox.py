@@ -15,6 +15,9 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# A sealed value starting with this is a notice to send instead of a code (see request_code).
+NOTICE_PREFIX = "notice:"
+
 
 def _fernet() -> Fernet:
     key = hashlib.sha256(f"portal.verification.outbox:{settings.SECRET_KEY}".encode()).digest()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portal.verification.backends import SmsDeliveryError
 from portal.verification.models import SmsCode
-from portal.verification.outbox import publish_code, unseal
+from portal.verification.outbox import NOTICE_PREFIX, publish_code, unseal
 from portal.verification.sms import send_sms
 
 # A code not sent this long after it was asked for lost its task (broker or worker outage).
@@ -22,6 +22,12 @@ def deliver_code(self, sms_code_id: int, code: str | None = None) -> None:
         return
     code = code or unseal(sms.code_sealed)
     if not code:
+        return
+    if code.startswith(NOTICE_PREFIX):
+        send_sms(phone=sms.phone, template="notification",
+                 params={"title": sms.get_purpose_display(), "body": code[len(NOTICE_PREFIX):]},
+                 idempotency_key=f"sms-code-{sms.pk}")
+        SmsCode.objects.filter(pk=sms.pk, sent_at=None).update(sent_at=timezone.now(), code_sealed="")
         return
     send_sms(
         phone=sms.phone,
