@@ -23,7 +23,6 @@ from portal.accounts.models import (
     EnterpriseRelation,
     EnterpriseType,
     IdType,
-    LoginAttempt,
     MembershipRequest,
     MembershipRequestStatus,
 )
