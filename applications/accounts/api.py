@@ -121,8 +121,8 @@ class AccountBindCodeApi(APIView):
 
     @extend_schema(
         tags=ACCOUNTS, summary=_("发送绑定验证码到户号预留手机"), request=NumberInputSerializer,
+        description=_("户号存在、可凭验证码绑定且预留了手机号时发送验证码；无论户号是否存在，回答都相同，也不显示预留手机。"),
         responses={202: inline_serializer("BindCodeSent", {
-            "masked_phone": serializers.CharField(help_text=_("户号预留手机（脱敏）")),
             "expires_in": serializers.IntegerField(help_text=_("验证码有效秒数")),
             "resend_after": serializers.IntegerField(help_text=_("多少秒后可重新发送")),
         })},
@@ -130,9 +130,8 @@ class AccountBindCodeApi(APIView):
     def post(self, request):
         data = NumberInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        account = services.request_bind_code(user=request.user, number=data.validated_data["number"], ip=client_ip(request))
+        services.request_bind_code(user=request.user, number=data.validated_data["number"], ip=client_ip(request))
         return Response({
-            "masked_phone": account.masked_phone,
             "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
             "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
         }, status=status.HTTP_202_ACCEPTED)
