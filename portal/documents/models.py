@@ -94,6 +94,9 @@ class Document(models.Model):
         verbose_name = _("证照文件")
         verbose_name_plural = _("证照文件")
         ordering = ["-created_at"]
+        # view_document lists documents in the admin; reading any customer's file needs this one.
+        # Other staff read only the files of the matters their role handles (access rules).
+        permissions = [("view_any_document", _("可以查看所有客户的证照文件"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(owner_user__isnull=False) | Q(owner_enterprise__isnull=False),
