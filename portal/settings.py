@@ -128,6 +128,10 @@ LOGOUT_REDIRECT_URL = "core:home"
 # Failed log-ins lock the (phone, IP) pair with a growing wait, and separately the IP.
 LOGIN_FAILURE_LIMIT_PER_PHONE = env.int("LOGIN_FAILURE_LIMIT_PER_PHONE", default=5)
 LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=20)
+# API tokens (one per signed-in device): end after this long unused, and at the latest this long
+# after log-in; the user can end any of them from account settings.
+API_TOKEN_IDLE = timedelta(hours=env.int("API_TOKEN_IDLE_HOURS", default=72))
+API_TOKEN_MAX_AGE = timedelta(days=env.int("API_TOKEN_MAX_AGE_DAYS", default=30))
 LOGIN_FAILURE_WINDOW = timedelta(minutes=env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15))
 # The limit above is per (phone, IP) with a doubling wait; a guess spread over many networks
 # stops password log-ins for the phone at this count (SMS-code log-in stays open).
@@ -268,7 +272,7 @@ CELERY_BEAT_SCHEDULE["verification-sweep-unsent-codes"] = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call then answers 401 (with WWW-Authenticate), as documented.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts import services
+from portal.accounts.authentication import ExpiringTokenAuthentication
 from portal.accounts.models import (
     EnterpriseMembership,
     EnterpriseRelation,
@@ -41,7 +42,7 @@ class AuthThrottle(IpRateThrottle):
 class _Authenticated:
     # Token first: an anonymous request then answers 401 with ``WWW-Authenticate: Token`` (as
     # documented) instead of the 403 that SessionAuthentication's lack of a challenge gives.
-    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    authentication_classes = (ExpiringTokenAuthentication, SessionAuthentication)
 
 
 class _Anonymous:
@@ -76,8 +77,8 @@ class TokenOutput(serializers.Serializer):
     user = UserOutput()
 
 
-def _token_response(user, *, status_code=status.HTTP_200_OK) -> Response:
-    token = services.issue_api_token(user=user)
+def _token_response(user, *, status_code=status.HTTP_200_OK, request=None) -> Response:
+    token = services.issue_api_token(user=user, request=request)
     return Response(TokenOutput({"token": token.key, "user": user}).data, status=status_code)
 
 
@@ -95,7 +96,7 @@ class RegisterView(_Anonymous, APIView):
         data = self.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.register_user(**data.validated_data)
-        return _token_response(user, status_code=status.HTTP_201_CREATED)
+        return _token_response(user, status_code=status.HTTP_201_CREATED, request=request)
 
 
 class LoginView(_Anonymous, APIView):
@@ -122,13 +123,13 @@ class LoginView(_Anonymous, APIView):
             user = services.log_in_with_sms_code(request=request, phone=phone, sms_code=data.validated_data["sms_code"])
         else:
             user = services.log_in_with_password(request=request, phone=phone, password=data.validated_data["password"])
-        return _token_response(user)
+        return _token_response(user, request=request)
 
 
 class LogoutView(_Authenticated, APIView):
     @extend_schema(tags=["auth"], summary=_("退出登录（作废令牌）"), request=None, responses={204: None})
     def post(self, request):
-        services.revoke_api_token(user=request.user)
+        services.revoke_api_token(user=request.user, token=request.auth)
         if request.session.session_key:
             auth_logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -164,7 +165,7 @@ class PasswordChangeView(_Authenticated, APIView):
         services.change_password(user=request.user, **data.validated_data)
         if request.session.session_key:
             update_session_auth_hash(request, request.user)
-        return _token_response(request.user)
+        return _token_response(request.user, request=request)
 
 
 # --- me ------------------------------------------------------------------------------------
@@ -360,3 +361,37 @@ class MembershipDecisionView(_Authenticated, APIView):
             membership_request=membership_request, by=request.user, **data.validated_data
         )
         return Response(MembershipRequestOutput(decided).data)
+
+
+class DeviceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text=_("设备（登录时的 User-Agent）"))
+    ip = serializers.IPAddressField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    current = serializers.SerializerMethodField(help_text=_("是否为本次请求使用的令牌"))
+
+    def get_current(self, obj) -> bool:
+        return obj == self.context["request"].auth
+
+
+@extend_schema_view(get=extend_schema(tags=["me"], summary=_("已登录的设备"), responses={200: DeviceOutput(many=True)}))
+class DeviceListView(_Authenticated, generics.ListAPIView):
+    serializer_class = DeviceOutput
+
+    def get_queryset(self):
+        from django.utils import timezone
+
+        return self.request.user.api_tokens.filter(expires_at__gt=timezone.now())
+
+
+class DeviceDetailView(_Authenticated, APIView):
+    @extend_schema(tags=["me"], summary=_("退出设备登录"), responses={204: None})
+    def delete(self, request, pk: int):
+        from django.http import Http404
+
+        if not request.user.api_tokens.filter(pk=pk).exists():
+            raise Http404
+        services.revoke_device(user=request.user, token_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -246,3 +246,25 @@ class MembershipRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.enterprise} ({self.get_status_display()})"
+
+
+class ApiToken(models.Model):
+    """One signed-in device of the mobile app (or an integration). Only a hash of the key is kept;
+    the token expires when unused for API_TOKEN_IDLE and at the latest API_TOKEN_MAX_AGE after it
+    was issued, and the user can revoke it from the list of devices in account settings."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(_("设备"), max_length=100, blank=True)
+    ip = models.GenericIPAddressField(_("登录IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登录时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), default=timezone.now)
+    expires_at = models.DateTimeField(_("过期时间"))
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-last_used_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.label or '—'}"

@@ -6,6 +6,8 @@ SMS codes follow ``portal.verification.services``: ``check_code`` before the tra
 wrong guess must stay counted), ``consume_code`` inside it (used once, with the change).
 """
 
+import secrets
+
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError
@@ -16,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
+from portal.accounts.authentication import hash_key
 from portal.accounts.backends import check_login_allowed, failures_before_lock, record_login_attempt
 from portal.accounts.models import (
     Enterprise,
     EnterpriseMembership,
     EnterpriseRelation,
     EnterpriseType,
+    ApiToken,
     IdType,
     MembershipRequest,
     MembershipRequestStatus,
@@ -123,15 +127,50 @@ def log_in_with_sms_code(*, request: HttpRequest | None, phone: str, sms_code: s
     return user
 
 
-def issue_api_token(*, user) -> Token:
-    """The API's bearer token for a user who just proved who they are."""
-    token, _created = Token.objects.get_or_create(user=user)
+class IssuedToken:
+    """A new device token; ``key`` is shown once, the database keeps only its hash."""
+
+    def __init__(self, key: str, token: ApiToken):
+        self.key, self.token = key, token
+
+
+def issue_api_token(*, user, request: HttpRequest | None = None) -> IssuedToken:
+    """A new bearer token for one device of a user who just proved who they are."""
+    from django.conf import settings
+
+    key = secrets.token_hex(20)
+    now = timezone.now()
+    label = (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:100]
+    token = ApiToken.objects.create(
+        user=user, key_hash=hash_key(key), label=label, ip=client_ip(request), created_at=now, last_used_at=now,
+        expires_at=now + min(settings.API_TOKEN_IDLE, settings.API_TOKEN_MAX_AGE),
+    )
     update_last_login(None, user)
-    return token
+    return IssuedToken(key, token)
 
 
-def revoke_api_token(*, user) -> None:
+def revoke_api_token(*, user, token=None) -> None:
+    """End one device's token (``token``), or every token of the user."""
+    if token is not None:
+        if isinstance(token, ApiToken) and token.user_id == user.pk:
+            token.delete()
+        elif isinstance(token, Token) and token.user_id == user.pk:
+            token.delete()
+        return
+    ApiToken.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
+
+
+def revoke_device(*, user, token_id: int) -> None:
+    """The user ends a signed-in device from the list in account settings; audited."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+        if token is None:
+            raise DomainError(_("该设备已退出登录"), code="not_found")
+        label = token.label
+        token.delete()
+        record(actor=user, action=gettext_noop("退出设备登录"), obj=user, subject=user,
+               changes={"device": [label[:60], ""]})
 
 
 # --- passwords -----------------------------------------------------------------------------

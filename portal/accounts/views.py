@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -182,7 +183,21 @@ def me(request):
         else:
             messages.success(request, _("电子邮箱已保存"))
             return redirect("accounts:me")
-    return render(request, "accounts/me.html", {"email_form": form})
+    devices = request.user.api_tokens.filter(expires_at__gt=timezone.now())[:20]
+    return render(request, "accounts/me.html", {"email_form": form, "devices": devices})
+
+
+@require_POST
+@login_required
+def device_revoke(request, pk: int):
+    """退出设备登录: end one app sign-in from the list in account settings."""
+    try:
+        services.revoke_device(user=request.user, token_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已退出该设备的登录"))
+    return redirect("accounts:me")
 
 
 @never_cache
