@@ -104,7 +104,7 @@ class TestAuthFlow:
         assert api.get(f"{API}/enterprises/").json()["results"] == []
 
     def test_log_in_by_password_returns_a_token(self, api):
-        user = UserFactory(phone="13812341234")
+        UserFactory(phone="13812341234")
         response = api.post(f"{API}/auth/login/", {"phone": "13812341234", "password": DEFAULT_PASSWORD}, format="json")
         assert response.status_code == 200
         key = response.json()["token"]
