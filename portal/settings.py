@@ -28,6 +28,27 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true on a developer's machine).")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+
+
+def _weak_secret_key(key: str) -> str | None:
+    """Why ``key`` must not sign sessions and tokens in production, or None. Refuses the
+    placeholder of .env.example and its kind, Django's generated development keys, and keys too
+    short or too plain to resist guessing (Django's own check asks for 50 characters, 5 distinct)."""
+    lowered = key.lower()
+    placeholders = ("change-me", "changeme", "replace-me", "placeholder", "your-secret", "secret-key-here",
+                    "never-use", "insecure", "example", "build-only", "xxxxxxxx")
+    if any(p in lowered for p in placeholders) or lowered.startswith("django-insecure"):
+        return "SECRET_KEY is a placeholder or a development key"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "SECRET_KEY is shorter than 50 characters or has fewer than 5 different characters"
+    return None
+
+
+if not (DEBUG or TESTING) and _weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"{_weak_secret_key(SECRET_KEY)}: generate one, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
