@@ -49,4 +49,5 @@ USER portal
 
 EXPOSE 8000
 # gunicorn takes its worker count from WEB_CONCURRENCY.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "60", "--access-logfile", "-"]
+# Access log without query strings and with phones masked (portal/gunicorn_conf.py).
+CMD ["gunicorn", "-c", "python:portal.gunicorn_conf", "portal.wsgi:application"]
