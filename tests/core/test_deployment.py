@@ -115,7 +115,7 @@ def test_compose_file_runs_web_worker_beat_db_and_redis():
     assert "manage.py migrate" in _command(web)
     assert "gunicorn portal.wsgi" in _command(web)
     # migrate must finish before gunicorn takes traffic
-    assert _command(web).index("migrate") < _command(web).index("gunicorn")
+    assert _command(web).index("migrate") < _command(web).index("grant_app_role") < _command(web).index("gunicorn")
     assert "celery -A portal worker" in _command(worker)
     assert "celery -A portal beat" in _command(beat)
     assert "django_celery_beat.schedulers:DatabaseScheduler" in _command(beat)
