@@ -285,7 +285,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # PDFs requested while the broker or the workers were down are rendered once they are back
 # (portal.documents). expire_seconds: a sweep still queued when the next is due is pointless.
 CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
-    "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
+    "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 20.0, "options": {"expire_seconds": 18},
 }
 
 # SMS codes whose task a broker outage lost go out within seconds of its return (portal.verification).

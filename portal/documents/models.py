@@ -179,6 +179,9 @@ class PdfRender(models.Model):
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="render", verbose_name=_("生成的文件")
     )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    # When the broker took the render task; empty while it could not (a broker outage): the
+    # sweeper sends those within seconds of the broker's return.
+    dispatched_at = models.DateTimeField(_("送达队列时间"), null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

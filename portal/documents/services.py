@@ -323,9 +323,9 @@ def request_pdf(
 
 def enqueue_render(render_id: int) -> None:
     """Send the render to a worker once the current transaction commits."""
-    from portal.documents.tasks import render_pdf_document
+    from portal.documents.tasks import dispatch_render
 
-    transaction.on_commit(lambda: render_pdf_document.delay(render_id), robust=True)
+    transaction.on_commit(lambda: dispatch_render(render_id), robust=True)
 
 
 def complete_render(*, render_id: int) -> Document | None:
