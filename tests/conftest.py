@@ -48,6 +48,16 @@ def _reference_data_after_a_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request in English (LocaleMiddleware) leaves the thread's language active: the next test
+    would read English messages. Back to the site's language after every test."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
