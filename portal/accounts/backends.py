@@ -1,4 +1,5 @@
-"""Password log-in with failed attempts limited per (account, source), per source and, for\npasswords only, per account from everywhere (SPEC 2, issue 7)."""
+"""Password log-in with failed attempts limited per (account, source), per source and, for
+passwords only, per account from everywhere (SPEC 2, issue 7)."""
 
 from datetime import timedelta
 
@@ -11,6 +12,11 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import LoginAttempt
 from portal.core.errors import RateLimited
 from portal.core.middleware import client_ip
+
+
+def _last_success(*, phone: str, ip: str | None):
+    successes = LoginAttempt.objects.filter(phone=phone, ip=ip, succeeded=True)
+    return successes.order_by("-at").values_list("at", flat=True).first()
 
 
 def _locked(message: str, until) -> RateLimited:
@@ -33,9 +39,7 @@ def check_login_allowed(*, phone: str, ip: str | None, method: str = "password")
     window = settings.LOGIN_FAILURE_WINDOW
     failures = LoginAttempt.objects.filter(succeeded=False)
     pair = failures.filter(phone=phone, ip=ip, at__gte=now - timedelta(days=1))
-    last_success = (
-        LoginAttempt.objects.filter(phone=phone, ip=ip, succeeded=True).order_by("-at").values_list("at", flat=True).first()
-    )
+    last_success = _last_success(phone=phone, ip=ip)
     if last_success:
         pair = pair.filter(at__gt=last_success)
     if method == "sms":
@@ -66,9 +70,7 @@ def failures_before_lock(*, phone: str, ip: str | None) -> int:
     """How many more wrong passwords this account may take from this source before it locks."""
     since = timezone.now() - timedelta(days=1)
     pair = LoginAttempt.objects.filter(phone=phone, ip=ip, succeeded=False, at__gte=since)
-    last_success = (
-        LoginAttempt.objects.filter(phone=phone, ip=ip, succeeded=True).order_by("-at").values_list("at", flat=True).first()
-    )
+    last_success = _last_success(phone=phone, ip=ip)
     if last_success:
         pair = pair.filter(at__gt=last_success)
     return settings.LOGIN_FAILURE_LIMIT_PER_PHONE - pair.count()

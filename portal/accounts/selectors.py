@@ -18,7 +18,8 @@ def enterprises_of(*, user) -> QuerySet[Enterprise]:
 
 
 def membership_of(*, user, enterprise_id: int) -> EnterpriseMembership | None:
-    return EnterpriseMembership.objects.filter(user=user, enterprise_id=enterprise_id).select_related("enterprise").first()
+    memberships = EnterpriseMembership.objects.filter(user=user, enterprise_id=enterprise_id)
+    return memberships.select_related("enterprise").first()
 
 
 def membership_requests_visible_to(*, user) -> QuerySet[MembershipRequest]:

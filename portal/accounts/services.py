@@ -406,7 +406,8 @@ def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> Enterp
         return membership
     if not power_of_attorney:
         raise _attorney_required()
-    if MembershipRequest.objects.filter(user=user, enterprise=enterprise, status=MembershipRequestStatus.PENDING).exists():
+    pending = MembershipRequest.objects.filter(user=user, enterprise=enterprise, status=MembershipRequestStatus.PENDING)
+    if pending.exists():
         raise _already_requested()
     try:
         with transaction.atomic():

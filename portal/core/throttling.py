@@ -66,7 +66,10 @@ class ScopedUserThrottle(ScopedIpThrottle):
 
     def get_cache_key(self, request, view):
         user = getattr(request, "user", None)
-        ident = f"u{user.pk}" if user is not None and user.is_authenticated else client_ip(request) or self.get_ident(request)
+        if user is not None and user.is_authenticated:
+            ident = f"u{user.pk}"
+        else:
+            ident = client_ip(request) or self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -27,7 +27,8 @@ def dispatch_render(render_id: int) -> bool:
     try:
         publish(render_pdf_document, render_id)
     except Exception as exc:  # the broker's errors vary by transport; all mean "later"
-        logger.warning("Broker unavailable (%s); PDF render %s waits for the sweeper", exc.__class__.__name__, render_id)
+        logger.warning("Broker unavailable (%s); PDF render %s waits for the sweeper",
+                       exc.__class__.__name__, render_id)
         return False
     PdfRender.objects.filter(pk=render_id).update(dispatched_at=timezone.now())
     return True

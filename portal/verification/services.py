@@ -1,7 +1,8 @@
 """SMS verification codes, exactly the rules of SPEC 7.
 
 6 digits, valid 5 minutes, single use, bound to a purpose; one send per 60 s and a daily cap per
-phone, purpose and requesting IP, and a daily cap per IP; void after 5 wrong entries; stored hashed; compared in constant time.
+phone, purpose and requesting IP, and a daily cap per IP; void after 5 wrong entries; stored
+hashed; compared in constant time.
 
 Use from a business service::
 
@@ -177,7 +178,8 @@ def check_code(*, phone: str, purpose: str, code: str) -> SmsCode:
 def consume_code(sms: SmsCode) -> None:
     """Mark a checked code used, inside the caller's transaction. A conditional update, so two
     requests racing with the same code cannot both succeed."""
-    used = SmsCode.objects.filter(pk=sms.pk, used_at=None, voided_at=None).update(used_at=timezone.now(), code_sealed="")
+    live = SmsCode.objects.filter(pk=sms.pk, used_at=None, voided_at=None)
+    used = live.update(used_at=timezone.now(), code_sealed="")
     if not used:
         raise DomainError(_("验证码已使用或已失效，请重新获取"), code="code_used", field="sms_code")
 

@@ -27,7 +27,8 @@ def send_code_for_request(request: HttpRequest, *, purpose: str, phone: str | No
         # caps last until tomorrow and their message says so.
         wait = exc.retry_after if exc.code == "resend_too_soon" else None
         return SendStatus(ok=False, message=str(exc.message), retry_after=wait)
-    return SendStatus(ok=True, message=sent_message(sms), retry_after=int(settings.SMS_CODE_RESEND_AFTER.total_seconds()))
+    wait = int(settings.SMS_CODE_RESEND_AFTER.total_seconds())
+    return SendStatus(ok=True, message=sent_message(sms), retry_after=wait)
 
 
 def sent_message(sms) -> str:

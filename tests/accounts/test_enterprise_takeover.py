@@ -29,7 +29,8 @@ def firm():
     """An enterprise with its legal representative bound, a licence on file, an account and a bill."""
     enterprise = EnterpriseFactory(name="青海高原制造有限公司")
     rep = VerifiedUserFactory(name="赵强")
-    EnterpriseMembership.objects.create(user=rep, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
+    EnterpriseMembership.objects.create(user=rep, enterprise=enterprise,
+                                        relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
     document = DocumentFactory(owner_user=None, owner_enterprise=enterprise)
     account = EnterpriseAccountFactory(holder_enterprise=enterprise)
     BillFactory(account=account)
@@ -87,7 +88,8 @@ class TestByApi:
                          {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
                          format="multipart").json()["id"]
 
-        assert client.post(f"{API}/enterprise-requests/{pk}/decision/", {"approve": True}, format="json").status_code == 400
+        own = client.post(f"{API}/enterprise-requests/{pk}/decision/", {"approve": True}, format="json")
+        assert own.status_code == 400
         outsider = VerifiedUserFactory()
         EnterpriseMembership.objects.create(user=outsider, enterprise=EnterpriseFactory(), relation="legal_rep")
         assert token_client(outsider).post(f"{API}/enterprise-requests/{pk}/decision/", {"approve": True},
@@ -161,7 +163,8 @@ class TestFirstMember:
         client.post(changelist, {"action": "approve", "_selected_action": [request.pk]})
 
         membership = EnterpriseMembership.objects.get(user=agent)
-        assert membership.relation == EnterpriseRelation.AGENT and membership.power_of_attorney == request.power_of_attorney
+        assert membership.relation == EnterpriseRelation.AGENT
+        assert membership.power_of_attorney == request.power_of_attorney
         assert AuditEvent.objects.filter(action="批准企业绑定", actor=manager, subject=agent).exists()
 
     def test_the_legal_representative_of_a_new_enterprise_is_bound_at_once(self, client):

@@ -62,7 +62,8 @@ def test_every_string_parameter_survives_nul_bytes_and_long_strings(openapi, api
                     kwargs = {"data": body, "format": "json"}
                 elif media:
                     kwargs = {"data": body, "format": "multipart"}
-                url = path + ("?" + "&".join(f"{k}={v.replace(chr(0), '%00')}" for k, v in query.items()) if query else "")
+                encoded = "&".join(f"{k}={v.replace(chr(0), '%00')}" for k, v in query.items())
+                url = f"{path}?{encoded}" if query else path
                 response = getattr(client, method.lower())(url, **kwargs)
             finally:
                 transaction.set_rollback(True)

@@ -97,7 +97,8 @@ def test_staff_need_the_view_permission(client):
     client.force_login(staff)
     assert download(client, document).status_code == 404
 
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_document", "view_any_document"], content_type__app_label="documents"))
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_document", "view_any_document"],
+                                                          content_type__app_label="documents"))
     client.force_login(staff)
     assert download(client, document).status_code == 200
 

@@ -71,7 +71,8 @@ def test_a_code_asked_for_during_a_redis_outage_is_delivered_by_a_real_worker_af
     name = f"verification-test-{uuid.uuid4().hex[:8]}@localhost"
     log = tmp_path / "worker.log"
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": settings.SECRET_KEY, "DEBUG": "true",  # the same key seals and unseals
+        # The same key seals (here) and unseals (in the worker).
+        **os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": settings.SECRET_KEY, "DEBUG": "true",
         "DATABASE_URL": _database_url(), "DATABASE_POOL": "false", "REDIS_URL": own_redis.url,
         "SMS_BACKEND": "portal.verification.backends.DatabaseBackend", "PYTHONPATH": str(BASE_DIR),
     }
