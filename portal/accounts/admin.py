@@ -207,6 +207,14 @@ class EnterpriseMembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "enterprise", "power_of_attorney")
     readonly_fields = ("created_at",)
 
+    def has_add_permission(self, request):
+        # An agent is bound only through a reviewed request (企业绑定申请), audited and shown to
+        # the enterprise; a membership typed in here would skip all of that (issue 7).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     @admin.display(description=_("授权委托书"), boolean=True)
     def has_power_of_attorney(self, obj: EnterpriseMembership) -> bool:
         return obj.power_of_attorney_id is not None

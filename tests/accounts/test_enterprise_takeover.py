@@ -174,3 +174,10 @@ class TestFirstMember:
         client.force_login(rep)
         client.post(reverse("accounts:enterprise_register"), register_form())
         assert EnterpriseMembership.objects.get(user=rep).relation == EnterpriseRelation.LEGAL_REPRESENTATIVE
+
+
+def test_staff_cannot_type_a_membership_into_the_admin_past_the_review(admin_client):
+    from django.urls import reverse
+
+    assert admin_client.get(reverse("admin:accounts_enterprisemembership_add")).status_code == 403
+    assert admin_client.get(reverse("admin:accounts_membershiprequest_changelist")).status_code == 200
