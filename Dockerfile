@@ -33,9 +33,11 @@ ENV STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage 
     PRIVATE_MEDIA_ROOT=/app/var/private \
     WEB_CONCURRENCY=3
 # (compilemessages refuses to run when no locale/ folder exists at all, hence the mkdir.)
+# (The settings refuse placeholder keys, so the throw-away key is a random one.)
 RUN mkdir -p locale \
- && SECRET_KEY=build-only-never-used-at-runtime python manage.py compilemessages --ignore=.venv -v 0 \
- && SECRET_KEY=build-only-never-used-at-runtime python manage.py collectstatic --noinput -v 0
+ && export SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+ && python manage.py compilemessages --ignore=.venv -v 0 \
+ && python manage.py collectstatic --noinput -v 0
 
 # Run as an unprivileged user; only var/ (private uploads, generated PDFs) is writable.
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/portal portal \
@@ -45,4 +47,5 @@ USER portal
 
 EXPOSE 8000
 # gunicorn takes its worker count from WEB_CONCURRENCY.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "60", "--access-logfile", "-"]
+# Access log without query strings and with phones masked (portal/gunicorn_conf.py).
+CMD ["gunicorn", "-c", "python:portal.gunicorn_conf", "portal.wsgi:application"]

@@ -11,3 +11,7 @@ class ApplicationsConfig(AppConfig):
         from applications.events import register_application_events
 
         register_application_events()
+
+        from applications.access import register_document_rules
+
+        register_document_rules()

@@ -27,6 +27,27 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true on a developer's machine).")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+
+
+def _weak_secret_key(key: str) -> str | None:
+    """Why ``key`` must not sign sessions and tokens in production, or None. Refuses the
+    placeholder of .env.example and its kind, Django's generated development keys, and keys too
+    short or too plain to resist guessing (Django's own check asks for 50 characters, 5 distinct)."""
+    lowered = key.lower()
+    placeholders = ("change-me", "changeme", "replace-me", "placeholder", "your-secret", "secret-key-here",
+                    "never-use", "insecure", "example", "build-only", "xxxxxxxx")
+    if any(p in lowered for p in placeholders) or lowered.startswith("django-insecure"):
+        return "SECRET_KEY is a placeholder or a development key"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "SECRET_KEY is shorter than 50 characters or has fewer than 5 different characters"
+    return None
+
+
+if not (DEBUG or TESTING) and _weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"{_weak_secret_key(SECRET_KEY)}: generate one, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -66,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,10 +146,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
-# Failed log-ins within the window lock the phone, and separately the IP, until it passes.
+# Failed log-ins lock the (phone, IP) pair with a growing wait, and separately the IP.
 LOGIN_FAILURE_LIMIT_PER_PHONE = env.int("LOGIN_FAILURE_LIMIT_PER_PHONE", default=5)
 LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=20)
+# API tokens (one per signed-in device): end after this long unused, and at the latest this long
+# after log-in; the user can end any of them from account settings.
+API_TOKEN_IDLE = timedelta(hours=env.int("API_TOKEN_IDLE_HOURS", default=72))
+API_TOKEN_MAX_AGE = timedelta(days=env.int("API_TOKEN_MAX_AGE_DAYS", default=30))
 LOGIN_FAILURE_WINDOW = timedelta(minutes=env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15))
+# The limit above is per (phone, IP) with a doubling wait; a guess spread over many networks
+# stops password log-ins for the phone at this count (SMS-code log-in stays open).
+LOGIN_FAILURE_LIMIT_PER_PHONE_ALL_SOURCES = env.int("LOGIN_FAILURE_LIMIT_PER_PHONE_ALL_SOURCES", default=50)
 # Dotted path of the real-name verifier: the local one checks format and checksum; production
 # points this at the adapter of the government identity service.
 REAL_NAME_VERIFIER = env.str("REAL_NAME_VERIFIER", default="portal.accounts.verifiers.LocalVerifier")
@@ -152,6 +181,9 @@ SMS_CODE_RESEND_AFTER = timedelta(seconds=60)
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_DAILY_LIMIT_PER_PHONE = env.int("SMS_DAILY_LIMIT_PER_PHONE", default=10)
 SMS_DAILY_LIMIT_PER_IP = env.int("SMS_DAILY_LIMIT_PER_IP", default=50)
+# SMS_DAILY_LIMIT_PER_PHONE counts per (phone, purpose, requesting IP); this caps all requesters of
+# a log-in / register / reset code together, except networks the owner logged in from before.
+SMS_DAILY_LIMIT_PER_PHONE_ALL_REQUESTERS = env.int("SMS_DAILY_LIMIT_PER_PHONE_ALL_REQUESTERS", default=20)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -211,12 +243,23 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Tables the app's database role may only read and append to (manage.py grant_app_role): the
+# audit trail, the order log and the customer-visible application history.
+APPEND_ONLY_TABLES = ["audit_auditevent", "utility_flows_workordertransition", "applications_applicationevent"]
+
 # --- cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        # A Redis outage must cost a request milliseconds, not a hang (the throttles fall back).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where API throttles count while Redis is unreachable (portal.core.throttling): per process.
+CACHES["throttle_fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                               "LOCATION": "throttle-fallback"}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without Redis (a newcomer's `make run`) tasks run in-process when they are enqueued.
@@ -260,7 +303,12 @@ CELERY_BEAT_SCHEDULE["licensing-expiry-reminders"] = {
     "task": "licensing.tasks.licence_expiry", "schedule": crontab(hour=7, minute=15),
 }
 CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
-    "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
+    "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 20.0, "options": {"expire_seconds": 18},
+}
+
+# SMS codes whose task a broker outage lost go out within seconds of its return (portal.verification).
+CELERY_BEAT_SCHEDULE["verification-sweep-unsent-codes"] = {
+    "task": "portal.verification.tasks.sweep_unsent_codes", "schedule": 15.0, "options": {"expire_seconds": 14},
 }
 
 # 好差评 (evaluations): working days a unit has to rectify a bad review and reply; the public
@@ -275,7 +323,7 @@ CELERY_BEAT_SCHEDULE["evaluations-flag-overdue-cases"] = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call then answers 401 (with WWW-Authenticate), as documented.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -283,7 +331,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Every API view is throttled (a view may add its own scopes); a Redis outage fails open to
+    # a per-process count, never a 500.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.core.throttling.AnonThrottle", "portal.core.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "account_lookup": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "网上供电营业厅 API",

@@ -14,6 +14,9 @@ from applications.accounts import selectors, services
 from applications.accounts.bills import summarize_bills
 from applications.models import OutageWatch
 from portal.core.middleware import client_ip
+from portal.core.throttling import AccountLookupThrottle, AnonThrottle, UserThrottle
+
+_LOOKUP_THROTTLES = (AnonThrottle, UserThrottle, AccountLookupThrottle)
 
 ACCOUNTS, BILLS, OUTAGES = ["accounts"], ["bills"], ["outages"]
 PHASES = {selectors.Phase.CURRENT: "current", selectors.Phase.UPCOMING: "upcoming", selectors.Phase.PAST: "past"}
@@ -92,6 +95,8 @@ class AccountListApi(ListAPIView):
 
 
 class AccountBindApi(APIView):
+    throttle_classes = _LOOKUP_THROTTLES
+
     class InputSerializer(NumberInputSerializer):
         sms_code = serializers.CharField(
             max_length=6, required=False, allow_blank=True,
@@ -112,10 +117,12 @@ class AccountBindApi(APIView):
 
 
 class AccountBindCodeApi(APIView):
+    throttle_classes = _LOOKUP_THROTTLES
+
     @extend_schema(
         tags=ACCOUNTS, summary=_("发送绑定验证码到户号预留手机"), request=NumberInputSerializer,
+        description=_("户号存在、可凭验证码绑定且预留了手机号时发送验证码；无论户号是否存在，回答都相同，也不显示预留手机。"),
         responses={202: inline_serializer("BindCodeSent", {
-            "masked_phone": serializers.CharField(help_text=_("户号预留手机（脱敏）")),
             "expires_in": serializers.IntegerField(help_text=_("验证码有效秒数")),
             "resend_after": serializers.IntegerField(help_text=_("多少秒后可重新发送")),
         })},
@@ -123,9 +130,8 @@ class AccountBindCodeApi(APIView):
     def post(self, request):
         data = NumberInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        account = services.request_bind_code(user=request.user, number=data.validated_data["number"], ip=client_ip(request))
+        services.request_bind_code(user=request.user, number=data.validated_data["number"], ip=client_ip(request))
         return Response({
-            "masked_phone": account.masked_phone,
             "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
             "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
         }, status=status.HTTP_202_ACCEPTED)
@@ -192,6 +198,9 @@ class WatchOutputSerializer(serializers.Serializer):
 
 class OutageWatchListApi(ListAPIView):
     serializer_class = WatchOutputSerializer
+
+    def get_throttles(self):
+        return [t() for t in _LOOKUP_THROTTLES] if self.request.method == "POST" else super().get_throttles()
 
     def get_queryset(self):
         return selectors.my_watches(user=self.request.user)

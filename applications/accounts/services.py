@@ -9,6 +9,7 @@ from typing import cast
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Field
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -59,50 +60,93 @@ def binding_route(*, user, account: ServiceAccount) -> str | None:
     return None
 
 
-def _bindable(*, user, number: str | None) -> ServiceAccount:
+def _bindable(*, user, number: str | None) -> tuple[ServiceAccount | None, str | None]:
+    """The account and how the user binds it without a code, or (None, None) when a code is
+    needed. An account the user cannot bind without a code is not revealed: unknown, closed or
+    someone else's, the answer is the same (issue 7)."""
     if not user.is_real_name_verified:
         raise DomainError(_("绑定户号前请先完成实名认证"), code="real_name_required")
-    account = find_account(number)
+    try:
+        account = find_account(number)
+    except DomainError as exc:
+        if exc.code != "account_not_found":
+            raise  # empty or malformed: says nothing about any account
+        return None, None
     if AccountBinding.objects.filter(user=user, account=account).exists():
         raise DomainError(_("户号 %(number)s 已绑定到您的账号") % {"number": account.number},
                           code="already_bound", field="number")
+    route = binding_route(user=user, account=account)
+    if route is None:
+        return account, None
     if account.status == AccountStatus.CLOSED:
         raise DomainError(_("该户号已销户，不能绑定"), code="account_closed", field="number")
-    return account
+    return account, route
 
 
-def check_bindable(*, user, number: str | None) -> tuple[ServiceAccount, str | None]:
-    """The account and how it would be bound (None: by SMS code), or the reason it cannot be."""
-    account = _bindable(user=user, number=number)
-    return account, binding_route(user=user, account=account)
+def check_bindable(*, user, number: str | None) -> tuple[ServiceAccount | None, str | None]:
+    """(account, route) when the user binds it at once; (None, None) when the code sent to the
+    account's registered phone is needed (nothing more is told); or the reason it cannot be."""
+    account, route = _bindable(user=user, number=number)
+    return (account, route) if route is not None else (None, None)
 
 
-def request_bind_code(*, user, number: str | None, ip: str | None) -> ServiceAccount:
-    """Send a code (purpose bind_account) to the account's registered phone. The caller shows
-    only the masked phone: the holder's number is not the requester's to see."""
-    account, route = check_bindable(user=user, number=number)
+def _code_wait_key(user, number: str) -> str:
+    return f"bind-code:{user.pk}:{_clean_number(number)}"
+
+
+def request_bind_code(*, user, number: str | None, ip: str | None) -> None:
+    """Send a code (purpose bind_account) to the account's registered phone, if there is such an
+    account with such a phone that may be bound that way. The answer is the same either way and
+    shows no phone: neither the number's existence nor its holder's phone is the asker's to see."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from portal.core.errors import RateLimited
+
+    account, route = _bindable(user=user, number=number)
     if route is not None:
         raise DomainError(_("您的实名信息与该户号一致，无需验证码，可直接绑定"), code="code_not_needed", field="number")
-    if not account.registered_phone:
-        raise DomainError(_("该户号没有预留手机号，请携带证件到营业厅或拨打95598办理绑定"),
-                          code="no_registered_phone", field="number")
-    request_code(phone=account.registered_phone, purpose=Purpose.BIND_ACCOUNT, ip=ip)
-    return account
+    # The 60-second rule per (user, number), whether the number exists or not.
+    wait = int(settings.SMS_CODE_RESEND_AFTER.total_seconds())
+    try:
+        if not cache.add(_code_wait_key(user, number), timezone.now().timestamp(), wait):
+            sent_at = cache.get(_code_wait_key(user, number)) or timezone.now().timestamp()
+            left = max(int(sent_at + wait - timezone.now().timestamp()) + 1, 1)
+            raise RateLimited(_("验证码已发送，请%(seconds)s秒后再重新获取") % {"seconds": left},
+                              code="resend_too_soon", field="number", retry_after=left)
+    except RateLimited:
+        raise
+    except Exception:
+        pass
+    if account is None or account.status == AccountStatus.CLOSED or not account.registered_phone:
+        return
+    try:
+        request_code(phone=account.registered_phone, purpose=Purpose.BIND_ACCOUNT, ip=ip)
+    except RateLimited as exc:
+        if exc.code == "daily_limit_ip":
+            raise  # about the asker's network, not the account
+        # Other limits are the phone's: telling them would tell that the account exists.
+
+
+_BIND_REFUSED = gettext_noop("户号或验证码不正确，请核对户号并获取验证码后重试")
 
 
 def bind_account(*, user, number: str | None, sms_code: str = "") -> AccountBinding:
     """Bind an account to the user: at once when the holder is the user or their enterprise,
-    otherwise with the code sent to the account's registered phone."""
-    account, route = check_bindable(user=user, number=number)
+    otherwise with the code sent to the account's registered phone. Every failure of the code
+    route answers alike, so it reveals nothing about the number."""
+    account, route = _bindable(user=user, number=number)
     sms: SmsCode | None = None
     if route is None:
         if not (sms_code or "").strip():
-            raise DomainError(
-                _("请输入发送至户号预留手机 %(phone)s 的验证码") % {"phone": account.masked_phone},
-                code="sms_code_required", field="sms_code",
-            )
+            raise DomainError(_("请输入发送至户号预留手机的验证码"), code="sms_code_required", field="sms_code")
+        if account is None or account.status == AccountStatus.CLOSED or not account.registered_phone:
+            raise DomainError(_(_BIND_REFUSED), code="bind_refused", field="sms_code")
         # Outside the transaction: a wrong guess must count even though the binding fails.
-        sms = check_code(phone=account.registered_phone, purpose=Purpose.BIND_ACCOUNT, code=sms_code)
+        try:
+            sms = check_code(phone=account.registered_phone, purpose=Purpose.BIND_ACCOUNT, code=sms_code)
+        except DomainError:
+            raise DomainError(_(_BIND_REFUSED), code="bind_refused", field="sms_code") from None
         route = AccountBinding.Via.SMS
     try:
         with transaction.atomic():

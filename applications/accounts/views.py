@@ -28,7 +28,7 @@ def _add_error(form, exc: DomainError) -> None:
 def accounts(request):
     """我的户号: the bound accounts and the form to bind another one."""
     form = BindAccountForm(request.POST or None)
-    pending = None  # an account that needs the code sent to its registered phone
+    pending = False  # the number needs the code sent to its account's registered phone
     code_sent = False
     retry_after = None
     if request.method == "POST" and form.is_valid():
@@ -36,7 +36,7 @@ def accounts(request):
         action = request.POST.get("action", "bind")
         try:
             account, route = services.check_bindable(user=request.user, number=number)
-            pending = account if route is None else None
+            pending = route is None  # the code step; nothing about the number is shown
             if action == "send_code":
                 services.request_bind_code(user=request.user, number=number, ip=client_ip(request))
                 code_sent = True
@@ -67,9 +67,7 @@ def bind_code(request):
         context["error"] = form.errors.get("number", [_("请输入用电户号")])[0]
     else:
         try:
-            context["account"] = services.request_bind_code(
-                user=request.user, number=form.cleaned_data["number"], ip=client_ip(request)
-            )
+            services.request_bind_code(user=request.user, number=form.cleaned_data["number"], ip=client_ip(request))
         except DomainError as exc:
             context["error"], context["retry_after"] = exc.message, exc.retry_after
     return render(request, "applications/accounts/_bind_code_status.html", context)

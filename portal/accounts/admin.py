@@ -1,7 +1,7 @@
 """The backoffice's view of people and enterprises. Phones and ID numbers are masked in every
 list and on every change page; the full ID number is one deliberate, recorded step away."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -14,9 +14,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from portal.accounts.models import Enterprise, EnterpriseMembership, LoginAttempt, StaffProfile, User
+from portal.accounts.models import (
+    Enterprise,
+    EnterpriseMembership,
+    LoginAttempt,
+    MembershipRequest,
+    MembershipRequestStatus,
+    StaffProfile,
+    User,
+)
 from portal.audit.services import record_access
 from portal.core.admin import ReadOnlyAdminMixin
+from portal.core.errors import DomainError
 from portal.core.masking import mask_id_number, mask_phone
 
 
@@ -198,9 +207,75 @@ class EnterpriseMembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "enterprise", "power_of_attorney")
     readonly_fields = ("created_at",)
 
+    def has_add_permission(self, request):
+        # An agent is bound only through a reviewed request (企业绑定申请), audited and shown to
+        # the enterprise; a membership typed in here would skip all of that (issue 7).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     @admin.display(description=_("授权委托书"), boolean=True)
     def has_power_of_attorney(self, obj: EnterpriseMembership) -> bool:
         return obj.power_of_attorney_id is not None
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """Staff review an agent's power of attorney here (the only route for an enterprise nobody
+    is bound to yet). Approving or refusing goes through the same service as the portal page."""
+
+    list_display = ("enterprise", "requester", "status", "power_of_attorney_link", "created_at", "decided_by",
+                    "decided_at")
+    list_select_related = ("enterprise", "user", "decided_by", "power_of_attorney")
+    list_filter = ("status",)
+    search_fields = ("enterprise__name", "=enterprise__credit_code", "=user__phone")
+    search_help_text = _("输入企业名称、完整的统一社会信用代码或申请人完整手机号码")
+    date_hierarchy = "created_at"
+    fields = ("enterprise", "requester", "power_of_attorney_link", "status", "created_at", "decided_by",
+              "decided_at", "reason")
+    readonly_fields = ("enterprise", "requester", "power_of_attorney_link", "status", "created_at", "decided_by",
+                       "decided_at", "reason")
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("申请人"))
+    def requester(self, obj: MembershipRequest) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("授权委托书"))
+    def power_of_attorney_link(self, obj: MembershipRequest) -> str:
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                           reverse("documents:download", args=[obj.power_of_attorney_id]), _("查看"))
+
+    def _decide(self, request, queryset, *, approve: bool) -> None:
+        from portal.accounts.services import decide_membership_request
+
+        done = 0
+        for item in queryset.filter(status=MembershipRequestStatus.PENDING).select_related("enterprise", "user"):
+            try:
+                decide_membership_request(
+                    membership_request=item, by=request.user, approve=approve,
+                    reason="" if approve else str(_("供电公司审核授权委托书未通过")),
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{item}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("已处理%(n)s条申请") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("批准所选申请（已核对授权委托书）"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("拒绝所选申请"), permissions=["change"])
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, approve=False)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -12,15 +12,23 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts import services
-from portal.accounts.models import EnterpriseMembership, EnterpriseRelation, EnterpriseType, IdType
-from portal.accounts.selectors import memberships_of
+from portal.accounts.authentication import ExpiringTokenAuthentication
+from portal.accounts.models import (
+    EnterpriseMembership,
+    EnterpriseRelation,
+    EnterpriseType,
+    IdType,
+    MembershipRequest,
+    MembershipRequestStatus,
+)
+from portal.accounts.selectors import membership_requests_visible_to, memberships_of
 from portal.core.masking import mask_id_number, mask_phone
 from portal.verification.api import IpRateThrottle
 
@@ -34,7 +42,7 @@ class AuthThrottle(IpRateThrottle):
 class _Authenticated:
     # Token first: an anonymous request then answers 401 with ``WWW-Authenticate: Token`` (as
     # documented) instead of the 403 that SessionAuthentication's lack of a challenge gives.
-    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    authentication_classes = (ExpiringTokenAuthentication, SessionAuthentication)
 
 
 class _Anonymous:
@@ -69,8 +77,8 @@ class TokenOutput(serializers.Serializer):
     user = UserOutput()
 
 
-def _token_response(user, *, status_code=status.HTTP_200_OK) -> Response:
-    token = services.issue_api_token(user=user)
+def _token_response(user, *, status_code=status.HTTP_200_OK, request=None) -> Response:
+    token = services.issue_api_token(user=user, request=request)
     return Response(TokenOutput({"token": token.key, "user": user}).data, status=status_code)
 
 
@@ -88,7 +96,7 @@ class RegisterView(_Anonymous, APIView):
         data = self.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.register_user(**data.validated_data)
-        return _token_response(user, status_code=status.HTTP_201_CREATED)
+        return _token_response(user, status_code=status.HTTP_201_CREATED, request=request)
 
 
 class LoginView(_Anonymous, APIView):
@@ -115,13 +123,13 @@ class LoginView(_Anonymous, APIView):
             user = services.log_in_with_sms_code(request=request, phone=phone, sms_code=data.validated_data["sms_code"])
         else:
             user = services.log_in_with_password(request=request, phone=phone, password=data.validated_data["password"])
-        return _token_response(user)
+        return _token_response(user, request=request)
 
 
 class LogoutView(_Authenticated, APIView):
     @extend_schema(tags=["auth"], summary=_("退出登录（作废令牌）"), request=None, responses={204: None})
     def post(self, request):
-        services.revoke_api_token(user=request.user)
+        services.revoke_api_token(user=request.user, token=request.auth)
         if request.session.session_key:
             auth_logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -157,7 +165,7 @@ class PasswordChangeView(_Authenticated, APIView):
         services.change_password(user=request.user, **data.validated_data)
         if request.session.session_key:
             update_session_auth_hash(request, request.user)
-        return _token_response(request.user)
+        return _token_response(request.user, request=request)
 
 
 # --- me ------------------------------------------------------------------------------------
@@ -222,6 +230,37 @@ class MembershipOutput(serializers.Serializer):
         return obj.power_of_attorney_id is not None
 
 
+class MembershipRequestOutput(serializers.Serializer):
+    class EnterpriseBrief(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        credit_code = serializers.CharField()
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=MembershipRequestStatus.choices, help_text=_("待审核的申请不享有任何权限；批准后成为经办人")
+    )
+    enterprise = EnterpriseBrief()
+    requester_name = serializers.SerializerMethodField()
+    requester_masked_phone = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+
+    def get_requester_name(self, obj) -> str:
+        return obj.user.get_full_name()
+
+    def get_requester_masked_phone(self, obj) -> str:
+        return mask_phone(obj.user.phone)
+
+
+def _bound_response(result) -> Response:
+    """201 with the membership for the legal representative; 202 with the pending request for an agent."""
+    if isinstance(result, MembershipRequest):
+        return Response(MembershipRequestOutput(result).data, status=status.HTTP_202_ACCEPTED)
+    return Response(MembershipOutput(result).data, status=status.HTTP_201_CREATED)
+
+
 _ATTORNEY_HELP = _("授权委托书（JPG、PNG 或 PDF）。实名信息与法定代表人不一致时必须上传，此时请求须为 multipart/form-data")
 
 
@@ -253,7 +292,7 @@ _PARSERS = (JSONParser, MultiPartParser, FormParser)
         tags=["enterprises"], summary=_("登记企业"),
         description=_("法人代表或经办人由实名信息与法定代表人比对得出；经办人须上传授权委托书。需先完成实名认证。"),
         request={"multipart/form-data": EnterpriseRegisterInput, "application/json": EnterpriseRegisterInput},
-        responses={201: MembershipOutput},
+        responses={201: MembershipOutput, 202: MembershipRequestOutput},
     ),
 )
 class EnterpriseListView(_Authenticated, generics.ListCreateAPIView):
@@ -266,8 +305,7 @@ class EnterpriseListView(_Authenticated, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         data = EnterpriseRegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.register_enterprise(user=request.user, **data.validated_data)
-        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+        return _bound_response(services.register_enterprise(user=request.user, **data.validated_data))
 
 
 @extend_schema_view(get=extend_schema(tags=["enterprises"], summary=_("企业绑定详情"), responses={200: MembershipOutput}))
@@ -284,11 +322,76 @@ class EnterpriseBindView(_Authenticated, APIView):
 
     @extend_schema(
         tags=["enterprises"], summary=_("绑定已登记企业"),
+        description=_("法定代表人本人立即绑定（201）；经办人提交申请（202），由企业法定代表人或已绑定人员、"
+                      "或供电公司审核授权委托书后批准，批准前不享有任何权限。"),
         request={"multipart/form-data": EnterpriseBindInput, "application/json": EnterpriseBindInput},
-        responses={201: MembershipOutput},
+        responses={201: MembershipOutput, 202: MembershipRequestOutput},
     )
     def post(self, request):
         data = EnterpriseBindInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.bind_enterprise(user=request.user, **data.validated_data)
-        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+        return _bound_response(services.bind_enterprise(user=request.user, **data.validated_data))
+
+
+@extend_schema_view(get=extend_schema(
+    tags=["enterprises"], summary=_("企业绑定申请"),
+    description=_("我提交的申请，以及向我已绑定的企业提交的申请（含审核结果）"),
+    responses={200: MembershipRequestOutput(many=True)},
+))
+class MembershipRequestListView(_Authenticated, generics.ListAPIView):
+    serializer_class = MembershipRequestOutput
+
+    def get_queryset(self):
+        return membership_requests_visible_to(user=self.request.user)
+
+
+class MembershipDecisionView(_Authenticated, APIView):
+    class DecisionInput(serializers.Serializer):
+        approve = serializers.BooleanField(help_text=_("true 批准，false 拒绝"))
+        reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                       help_text=_("审核意见，拒绝时必填"))
+
+    @extend_schema(tags=["enterprises"], summary=_("审核企业绑定申请"), request=DecisionInput,
+                   responses={200: MembershipRequestOutput})
+    def post(self, request, pk: int):
+        data = self.DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership_request = get_object_or_404(membership_requests_visible_to(user=request.user), pk=pk)
+        decided = services.decide_membership_request(
+            membership_request=membership_request, by=request.user, **data.validated_data
+        )
+        return Response(MembershipRequestOutput(decided).data)
+
+
+class DeviceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text=_("设备（登录时的 User-Agent）"))
+    ip = serializers.IPAddressField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    current = serializers.SerializerMethodField(help_text=_("是否为本次请求使用的令牌"))
+
+    def get_current(self, obj) -> bool:
+        return obj == self.context["request"].auth
+
+
+@extend_schema_view(get=extend_schema(tags=["me"], summary=_("已登录的设备"), responses={200: DeviceOutput(many=True)}))
+class DeviceListView(_Authenticated, generics.ListAPIView):
+    serializer_class = DeviceOutput
+
+    def get_queryset(self):
+        from django.utils import timezone
+
+        return self.request.user.api_tokens.filter(expires_at__gt=timezone.now())
+
+
+class DeviceDetailView(_Authenticated, APIView):
+    @extend_schema(tags=["me"], summary=_("退出设备登录"), responses={204: None})
+    def delete(self, request, pk: int):
+        from django.http import Http404
+
+        if not request.user.api_tokens.filter(pk=pk).exists():
+            raise Http404
+        services.revoke_device(user=request.user, token_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

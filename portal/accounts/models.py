@@ -202,3 +202,69 @@ class LoginAttempt(models.Model):
         verbose_name = _("登录记录")
         verbose_name_plural = _("登录记录")
         indexes = [models.Index(fields=["ip", "at"])]
+
+
+class MembershipRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("已拒绝")
+
+
+class MembershipRequest(models.Model):
+    """An agent's request to act for an enterprise. It grants nothing: only an approval (by the
+    legal representative or a member of the enterprise, or by staff who reviewed the power of
+    attorney) creates the EnterpriseMembership that documents, accounts and bills look at."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="membership_requests", verbose_name=_("申请人")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="membership_requests", verbose_name=_("企业")
+    )
+    power_of_attorney = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("授权委托书"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=MembershipRequestStatus.choices, default=MembershipRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("审核人")
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.CharField(_("审核意见"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("企业绑定申请")
+        verbose_name_plural = _("企业绑定申请")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "enterprise"], condition=Q(status="pending"), name="one_pending_request_per_enterprise"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.enterprise} ({self.get_status_display()})"
+
+
+class ApiToken(models.Model):
+    """One signed-in device of the mobile app (or an integration). Only a hash of the key is kept;
+    the token expires when unused for API_TOKEN_IDLE and at the latest API_TOKEN_MAX_AGE after it
+    was issued, and the user can revoke it from the list of devices in account settings."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(_("设备"), max_length=100, blank=True)
+    ip = models.GenericIPAddressField(_("登录IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登录时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), default=timezone.now)
+    expires_at = models.DateTimeField(_("过期时间"))
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-last_used_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.label or '—'}"

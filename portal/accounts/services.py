@@ -6,6 +6,8 @@ SMS codes follow ``portal.verification.services``: ``check_code`` before the tra
 wrong guess must stay counted), ``consume_code`` inside it (used once, with the change).
 """
 
+import secrets
+
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError
@@ -16,14 +18,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
-from portal.accounts.backends import check_login_allowed, record_login_attempt
+from portal.accounts.authentication import hash_key
+from portal.accounts.backends import check_login_allowed, failures_before_lock, record_login_attempt
 from portal.accounts.models import (
+    ApiToken,
     Enterprise,
     EnterpriseMembership,
     EnterpriseRelation,
     EnterpriseType,
     IdType,
-    LoginAttempt,
+    MembershipRequest,
+    MembershipRequestStatus,
     User,
 )
 from portal.accounts.validators import (
@@ -63,10 +68,12 @@ def _validate_password(password: str, user, *, field: str) -> None:
 def register_user(*, phone: str, password: str, sms_code: str) -> User:
     """Create an account for a phone proven by a code of purpose ``register``."""
     phone = _clean_phone(phone)
+    _validate_password(password, User(phone=phone), field="password")
+    # The code first: whether a phone is registered is told only to whoever holds it (a
+    # registered phone was texted a notice, never a code that matches).
+    sms = check_code(phone=phone, purpose=Purpose.REGISTER, code=sms_code)
     if User.objects.filter(phone=phone).exists():
         raise DomainError(_("该手机号码已注册，请直接登录"), code="phone_taken", field="phone")
-    _validate_password(password, User(phone=phone), field="password")
-    sms = check_code(phone=phone, purpose=Purpose.REGISTER, code=sms_code)
     try:
         with transaction.atomic():
             user = User.objects.create_user(phone=phone, password=password)
@@ -79,15 +86,11 @@ def register_user(*, phone: str, password: str, sms_code: str) -> User:
 
 
 def _failed_password_message(*, phone: str, ip: str | None) -> str:
-    from django.conf import settings
-
-    since = timezone.now() - settings.LOGIN_FAILURE_WINDOW
-    failures = LoginAttempt.objects.filter(phone=phone, succeeded=False, at__gte=since).count()
-    left = settings.LOGIN_FAILURE_LIMIT_PER_PHONE - failures
+    left = failures_before_lock(phone=phone, ip=ip)
     if left <= 0:
         check_login_allowed(phone=phone, ip=ip)  # raises RateLimited: locked, and for how long
     if left <= 3:
-        return _("手机号码或密码错误，再错误%(left)s次将暂时锁定登录") % {"left": left}
+        return _("手机号码或密码错误，再错误%(left)s次将暂时锁定登录") % {"left": max(left, 1)}
     return _("手机号码或密码错误")
 
 
@@ -107,29 +110,64 @@ def log_in_with_sms_code(*, request: HttpRequest | None, phone: str, sms_code: s
     """The user for a phone and a code of purpose ``login``; failures count like wrong passwords."""
     phone = (phone or "").strip()
     ip = client_ip(request)
-    check_login_allowed(phone=phone, ip=ip)
-    user = User.objects.filter(phone=phone, is_active=True).first()
-    if user is None:
-        record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
-        raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
+    check_login_allowed(phone=phone, ip=ip, method="sms")
+    # The code first, for registered and unknown phones alike: the answer tells nothing about
+    # whether the phone has an account (an unknown phone was texted a notice, never a code).
     try:
         verify_code(phone=phone, purpose=Purpose.LOGIN, code=sms_code)
     except DomainError:
         record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
         raise
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        record_login_attempt(phone=phone, ip=ip, succeeded=False, method="sms")
+        raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
     record_login_attempt(phone=phone, ip=ip, succeeded=True, method="sms")
     return user
 
 
-def issue_api_token(*, user) -> Token:
-    """The API's bearer token for a user who just proved who they are."""
-    token, _created = Token.objects.get_or_create(user=user)
-    update_last_login(User, user)
-    return token
+class IssuedToken:
+    """A new device token; ``key`` is shown once, the database keeps only its hash."""
+
+    def __init__(self, key: str, token: ApiToken):
+        self.key, self.token = key, token
 
 
-def revoke_api_token(*, user) -> None:
+def issue_api_token(*, user, request: HttpRequest | None = None) -> IssuedToken:
+    """A new bearer token for one device of a user who just proved who they are."""
+    from django.conf import settings
+
+    key = secrets.token_hex(20)
+    now = timezone.now()
+    label = (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:100]
+    token = ApiToken.objects.create(
+        user=user, key_hash=hash_key(key), label=label, ip=client_ip(request), created_at=now, last_used_at=now,
+        expires_at=now + min(settings.API_TOKEN_IDLE, settings.API_TOKEN_MAX_AGE),
+    )
+    update_last_login(None, user)
+    return IssuedToken(key, token)
+
+
+def revoke_api_token(*, user, token=None) -> None:
+    """End one device's token (``token``), or every token of the user."""
+    if token is not None:
+        if isinstance(token, ApiToken) and token.user_id == user.pk or isinstance(token, Token) and token.user_id == user.pk:
+            token.delete()
+        return
+    ApiToken.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
+
+
+def revoke_device(*, user, token_id: int) -> None:
+    """The user ends a signed-in device from the list in account settings; audited."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+        if token is None:
+            raise DomainError(_("该设备已退出登录"), code="not_found")
+        label = token.label
+        token.delete()
+        record(actor=user, action=gettext_noop("退出设备登录"), obj=user, subject=user,
+               changes={"device": [label[:60], ""]})
 
 
 # --- passwords -----------------------------------------------------------------------------
@@ -139,11 +177,11 @@ def reset_password(*, phone: str, sms_code: str, new_password: str) -> User:
     """Set a new password for a phone proven by a code of purpose ``reset_password``. Every
     session (their hash changes) and the API token end."""
     phone = _clean_phone(phone)
+    sms = check_code(phone=phone, purpose=Purpose.RESET_PASSWORD, code=sms_code)  # first: see log-in
     user = User.objects.filter(phone=phone, is_active=True).first()
     if user is None:
         raise DomainError(_("该手机号码尚未注册"), code="phone_unknown", field="phone")
     _validate_password(new_password, user, field="new_password")
-    sms = check_code(phone=phone, purpose=Purpose.RESET_PASSWORD, code=sms_code)
     with transaction.atomic():
         consume_code(sms)
         user.set_password(new_password)
@@ -283,9 +321,10 @@ def register_enterprise(
     registered_address: str = "",
     credit_code_confirmed: bool = False,
     power_of_attorney=None,
-) -> EnterpriseMembership:
-    """Register an enterprise and bind the user to it: as legal representative when their
-    verified identity is the one given for it, otherwise as agent with a power of attorney.
+) -> EnterpriseMembership | MembershipRequest:
+    """Register an enterprise and bind the user to it as legal representative when their
+    verified identity is the one given for it; otherwise the user asks, with a power of
+    attorney, to be its agent and staff review the request (nobody else can yet).
     A credit code failing its GB 32100 check character is kept only when the user confirmed it."""
     _require_real_name(user)
     name = (name or "").strip()
@@ -319,7 +358,6 @@ def register_enterprise(
     try:
         with transaction.atomic():
             enterprise.save()
-            membership = _bind(user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney)
             record(
                 actor=user, action=gettext_noop("登记企业"), obj=enterprise, subject=user,
                 changes={
@@ -328,14 +366,18 @@ def register_enterprise(
                     "relation": ["", str(EnterpriseRelation(relation).label)],
                 },
             )
+            if relation == EnterpriseRelation.AGENT:
+                # A new enterprise has nobody who could approve an agent: staff review the letter.
+                return _request_membership(user=user, enterprise=enterprise, power_of_attorney=power_of_attorney)
+            return _bind(user=user, enterprise=enterprise, relation=relation)
     except IntegrityError:
         raise DomainError(_("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code") from None
-    return membership
 
 
-def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> EnterpriseMembership:
-    """Bind the user to an enterprise already registered, with the relation their identity
-    gives (an agent needs a power of attorney)."""
+def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> EnterpriseMembership | MembershipRequest:
+    """Bind the user to an enterprise already registered. The legal representative (their
+    verified identity is the one on record) is bound at once; anyone else gets a pending
+    request with their power of attorney, which grants nothing until approved."""
     _require_real_name(user)
     code = (credit_code or "").strip().upper()
     if not code:
@@ -348,33 +390,108 @@ def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> Enterp
     already = DomainError(_("您已绑定该企业"), code="already_bound", field="credit_code")
     if EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
         raise already
-    relation = EnterpriseRelation.LEGAL_REPRESENTATIVE if is_legal_representative(user, enterprise) else EnterpriseRelation.AGENT
-    if relation == EnterpriseRelation.AGENT and not power_of_attorney:
+    if is_legal_representative(user, enterprise):
+        try:
+            with transaction.atomic():
+                membership = _bind(user=user, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
+                record(
+                    actor=user, action=gettext_noop("绑定企业"), obj=enterprise, subject=user,
+                    changes={"relation": ["", str(EnterpriseRelation.LEGAL_REPRESENTATIVE.label)]},
+                )
+        except IntegrityError:  # a double submit: the first one bound it
+            raise already from None
+        return membership
+    if not power_of_attorney:
         raise _attorney_required()
+    pending = MembershipRequest.objects.filter(user=user, enterprise=enterprise, status=MembershipRequestStatus.PENDING)
+    if pending.exists():
+        raise _already_requested()
     try:
         with transaction.atomic():
-            membership = _bind(user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney)
-            record(
-                actor=user, action=gettext_noop("绑定企业"), obj=enterprise, subject=user,
-                changes={"relation": ["", str(EnterpriseRelation(relation).label)]},
-            )
-    except IntegrityError:  # a double submit: the first one bound it
-        raise already from None
-    return membership
+            return _request_membership(user=user, enterprise=enterprise, power_of_attorney=power_of_attorney)
+    except IntegrityError:  # a double submit: the first one asked
+        raise _already_requested() from None
 
 
-def _bind(*, user, enterprise: Enterprise, relation: str, power_of_attorney) -> EnterpriseMembership:
-    from portal.documents.services import store_upload
+def _already_requested() -> DomainError:
+    return DomainError(_("您已申请绑定该企业，请等待企业或供电公司审核"), code="already_requested", field="credit_code")
 
-    document = None
-    if relation == EnterpriseRelation.AGENT:
-        # A refused file raises here and rolls back the caller's transaction with it.
-        document = store_upload(
-            upload=power_of_attorney, doc_type="power_of_attorney", owner_enterprise=enterprise,
-            uploaded_by=user, field="power_of_attorney",
-        )
+
+def _bind(*, user, enterprise: Enterprise, relation: str, power_of_attorney=None) -> EnterpriseMembership:
     membership = EnterpriseMembership.objects.create(
-        user=user, enterprise=enterprise, relation=relation, power_of_attorney=document
+        user=user, enterprise=enterprise, relation=relation, power_of_attorney=power_of_attorney
     )
     notify(user, "enterprise.bound", {"enterprise": enterprise.name, "relation": membership.get_relation_display()})
     return membership
+
+
+def approvers_of(enterprise: Enterprise):
+    """Who may approve an agent for the enterprise: its members, each with a verified identity."""
+    return User.objects.filter(
+        memberships__enterprise=enterprise, is_active=True, real_name_verified_at__isnull=False
+    ).distinct()
+
+
+def _request_membership(*, user, enterprise: Enterprise, power_of_attorney) -> MembershipRequest:
+    from portal.documents.services import store_upload
+
+    # A refused file raises here and rolls back the caller's transaction with it.
+    document = store_upload(
+        upload=power_of_attorney, doc_type="power_of_attorney", owner_enterprise=enterprise,
+        uploaded_by=user, field="power_of_attorney",
+    )
+    request = MembershipRequest.objects.create(user=user, enterprise=enterprise, power_of_attorney=document)
+    record(actor=user, action=gettext_noop("申请绑定企业"), obj=enterprise, subject=user,
+           changes={"relation": ["", str(EnterpriseRelation.AGENT.label)], "status": ["", "待审核"]})
+    context = {"enterprise": enterprise.name, "requester": mask_name(user.name), "pk": enterprise.pk}
+    for approver in approvers_of(enterprise):
+        notify(approver, "enterprise.membership_requested", context)
+    return request
+
+
+def can_decide_membership(*, user, membership_request: MembershipRequest) -> bool:
+    """Staff allowed to review requests in the admin, or a verified member of the enterprise
+    (never the requester)."""
+    if not user.is_authenticated or user.pk == membership_request.user_id:
+        return False
+    if user.is_staff and user.has_perm("accounts.change_membershiprequest"):
+        return True
+    return approvers_of(membership_request.enterprise).filter(pk=user.pk).exists()
+
+
+def decide_membership_request(
+    *, membership_request: MembershipRequest, by, approve: bool, reason: str = ""
+) -> MembershipRequest:
+    """Approve (the agent becomes a member) or refuse a pending request; audited, and the
+    requester is told."""
+    if not can_decide_membership(user=by, membership_request=membership_request):
+        raise DomainError(_("您无权审核该企业的绑定申请"), code="not_allowed")
+    reason = (reason or "").strip()[:200]
+    if not approve and not reason:
+        raise DomainError(_("请填写拒绝的原因"), code="reason_required", field="reason")
+    with transaction.atomic():
+        locked = MembershipRequest.objects.select_for_update().select_related("enterprise", "user").get(
+            pk=membership_request.pk
+        )
+        if locked.status != MembershipRequestStatus.PENDING:
+            raise DomainError(_("该申请已审核"), code="already_decided")
+        locked.status = MembershipRequestStatus.APPROVED if approve else MembershipRequestStatus.REFUSED
+        locked.decided_by, locked.decided_at, locked.reason = by, timezone.now(), reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        enterprise = locked.enterprise
+        if approve:
+            EnterpriseMembership.objects.get_or_create(
+                user=locked.user, enterprise=enterprise,
+                defaults={"relation": EnterpriseRelation.AGENT, "power_of_attorney": locked.power_of_attorney},
+            )
+        record(
+            actor=by, action=gettext_noop("批准企业绑定") if approve else gettext_noop("拒绝企业绑定"),
+            obj=enterprise, subject=locked.user,
+            changes={"status": ["待审核", "已批准" if approve else "已拒绝"], **({"reason": ["", reason]} if reason else {})},
+        )
+        notify(locked.user, "enterprise.membership_decided", {
+            "enterprise": enterprise.name,
+            "result": "已批准" if approve else "未获批准",
+            "reason": f"原因：{reason}" if reason and not approve else "",
+        })
+    return locked

@@ -5,7 +5,9 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render, resolve_url
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,8 +28,13 @@ from portal.accounts.forms import (
     SmsLoginForm,
     add_domain_error,
 )
-from portal.accounts.models import IdType
-from portal.accounts.selectors import memberships_of
+from portal.accounts.models import IdType, MembershipRequest
+from portal.accounts.selectors import (
+    membership_of,
+    membership_requests_visible_to,
+    memberships_of,
+    pending_requests_of,
+)
 from portal.core.errors import DomainError
 from portal.verification.models import Purpose
 from portal.verification.views import send_code_fallback
@@ -176,7 +183,21 @@ def me(request):
         else:
             messages.success(request, _("电子邮箱已保存"))
             return redirect("accounts:me")
-    return render(request, "accounts/me.html", {"email_form": form})
+    devices = request.user.api_tokens.filter(expires_at__gt=timezone.now())[:20]
+    return render(request, "accounts/me.html", {"email_form": form, "devices": devices})
+
+
+@require_POST
+@login_required
+def device_revoke(request, pk: int):
+    """退出设备登录: end one app sign-in from the list in account settings."""
+    try:
+        services.revoke_device(user=request.user, token_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已退出该设备的登录"))
+    return redirect("accounts:me")
 
 
 @never_cache
@@ -203,7 +224,50 @@ def real_name(request):
 @login_required
 def enterprises(request):
     page = Paginator(memberships_of(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "accounts/enterprises.html", {"page_obj": page, "memberships": page.object_list})
+    return render(request, "accounts/enterprises.html", {
+        "page_obj": page, "memberships": page.object_list, "my_requests": pending_requests_of(user=request.user)[:20],
+    })
+
+
+def _bound_message(result) -> str:
+    if isinstance(result, MembershipRequest):
+        return _("已提交绑定企业“%(name)s”的申请。企业法定代表人或已绑定人员（新登记的企业由供电公司）审核授权委托书并批准后，"
+                 "您才能以经办人身份办理该企业的业务。") % {"name": result.enterprise.name}
+    return _("已绑定企业“%(name)s”，您的身份：%(relation)s") % {
+        "name": result.enterprise.name, "relation": result.get_relation_display()}
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    """One enterprise for its members: who acts for it, and every request to do so with its decision."""
+    membership = membership_of(user=request.user, enterprise_id=pk)
+    if membership is None:
+        raise Http404
+    enterprise = membership.enterprise
+    requests = membership_requests_visible_to(user=request.user).filter(enterprise=enterprise)
+    members = enterprise.memberships.select_related("user").order_by("pk")
+    return render(request, "accounts/enterprise_detail.html", {
+        "enterprise": enterprise, "membership": membership, "members": members,
+        "pending": [r for r in requests if r.status == "pending"],
+        "decided": [r for r in requests if r.status != "pending"][:50],
+    })
+
+
+@require_POST
+@login_required
+def enterprise_request_decide(request, pk: int):
+    membership_request = get_object_or_404(membership_requests_visible_to(user=request.user), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_membership_request(
+            membership_request=membership_request, by=request.user, approve=approve,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已批准该绑定申请") if approve else _("已拒绝该绑定申请"))
+    return redirect("accounts:enterprise_detail", pk=membership_request.enterprise_id)
 
 
 @never_cache
@@ -228,8 +292,7 @@ def enterprise_register(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("企业“%(name)s”已登记，您的身份：%(relation)s") % {
-                "name": membership.enterprise.name, "relation": membership.get_relation_display()})
+            messages.success(request, _bound_message(membership))
             return redirect("accounts:enterprises")
     return render(request, "accounts/enterprise_register.html", {"form": form})
 
@@ -248,7 +311,6 @@ def enterprise_bind(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("已绑定企业“%(name)s”，您的身份：%(relation)s") % {
-                "name": membership.enterprise.name, "relation": membership.get_relation_display()})
+            messages.success(request, _bound_message(membership))
             return redirect("accounts:enterprises")
     return render(request, "accounts/enterprise_bind.html", {"form": form})

@@ -265,5 +265,7 @@ def people(ctx: DemoContext) -> None:
     ctx.objects["enterprise"] = enterprise
     # The licensing app registers the firm itself; its contact person is ctx.users["contractor"].
     ctx.objects["contractor_firm_name"] = CONTRACTOR_FIRM
-    ctx.notes.append(f"企业法人代表{legal_rep.name}和经办人{ctx.users['agent'].name}已绑定{enterprise.name}。")
+    # Both are approved members: the agent's binding counts as reviewed (an agent who binds through
+    # the portal waits for the legal representative, a member or staff to approve).
+    ctx.notes.append(f"企业法人代表{legal_rep.name}和经办人{ctx.users['agent'].name}已绑定{enterprise.name}（经办人已获批准）。")
     ctx.notes.append(f"承装（修、试）企业联系人{ctx.users['contractor'].name}代表{CONTRACTOR_FIRM}。")

@@ -1,7 +1,8 @@
 """Who may read a stored file (SPEC 8: every object is reachable only by the people it belongs to).
 
 The platform knows the owner (a person, or an enterprise through its members) and staff who
-hold ``documents.view_document``. Business apps know more — an order's chat members may read
+hold ``documents.view_any_document``; other staff read what a rule lets them (the files of the
+matters their role handles: issue 7). Business apps know more — an order's chat members may read
 the files posted in that chat, the account manager of a work order may read its documents —
 and tell the platform at start-up, from their ``AppConfig.ready()``::
 
@@ -66,9 +67,20 @@ def can_view(user, document: Document) -> bool:
         return True
     if owns(user, document):
         return True
-    if user.is_staff and user.has_perm("documents.view_document"):
+    if user.is_staff and user.has_perm("documents.view_any_document"):
+        return True
+    if user.is_staff and _reviews_power_of_attorney(user, document):
         return True
     return any(rule(user, document) for rule in _rules)
+
+
+def _reviews_power_of_attorney(user, document: Document) -> bool:
+    """Staff who review enterprise binding requests read the letters of attorney they review."""
+    if document.owner_enterprise_id is None or not user.has_perm("accounts.change_membershiprequest"):
+        return False
+    from portal.accounts.models import MembershipRequest
+
+    return MembershipRequest.objects.filter(power_of_attorney=document).exists()
 
 
 def owned_by_q(user) -> Q:

@@ -94,6 +94,9 @@ class Document(models.Model):
         verbose_name = _("证照文件")
         verbose_name_plural = _("证照文件")
         ordering = ["-created_at"]
+        # view_document lists documents in the admin; reading any customer's file needs this one.
+        # Other staff read only the files of the matters their role handles (access rules).
+        permissions = [("view_any_document", _("可以查看所有客户的证照文件"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(owner_user__isnull=False) | Q(owner_enterprise__isnull=False),
@@ -176,6 +179,9 @@ class PdfRender(models.Model):
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="render", verbose_name=_("生成的文件")
     )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    # When the broker took the render task; empty while it could not (a broker outage): the
+    # sweeper sends those within seconds of the broker's return.
+    dispatched_at = models.DateTimeField(_("送达队列时间"), null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -108,6 +108,64 @@ def _check_pdf(data: bytes, field: str) -> None:
         raise DomainError(_("PDF 文件已损坏，无法打开，请重新导出后上传"), code="bad_pdf", field=field) from None
 
 
+# Actions that run something or reach out when a PDF is opened or clicked; links (URI, GoTo) stay.
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE",
+                   "/Rendition", "/Movie", "/Sound", "/RichMediaExecute", "/SetOCGState", "/Hide", "/Named"}
+# Annotations that carry files or media.
+_ACTIVE_ANNOTATIONS = {"/FileAttachment", "/Screen", "/Movie", "/Sound", "/RichMedia", "/3D"}
+# What must not be left anywhere in the rewritten file (checked on the bytes written).
+_ACTIVE_MARKERS = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction", b"/AA", b"/RichMedia",
+                   b"/XFA", b"/SubmitForm", b"/ImportData")
+
+
+def sanitize_pdf(data: bytes, field: str = "file") -> bytes:
+    """Rewrite an uploaded PDF with its pages only: no document-level open action, scripts,
+    embedded files or form (they are not copied), no page or annotation actions that run or
+    launch anything, no file or media annotations. A file in which something active survives
+    the rewrite is refused with the reason."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        writer = PdfWriter()
+        for source in reader.pages:
+            page = writer.add_page(source)
+            for key in ("/AA", "/PieceInfo"):
+                if key in page:
+                    del page[NameObject(key)]
+            annotations = page.get("/Annots")
+            if annotations is None:
+                continue
+            kept = ArrayObject()
+            for ref in annotations.get_object():
+                annotation = ref.get_object()
+                if annotation.get("/Subtype") in _ACTIVE_ANNOTATIONS:
+                    continue
+                for key in ("/AA",):
+                    if key in annotation:
+                        del annotation[NameObject(key)]
+                action = annotation.get("/A")
+                if action is not None and action.get_object().get("/S") in _ACTIVE_ACTIONS:
+                    del annotation[NameObject("/A")]
+                kept.append(ref)
+            page[NameObject("/Annots")] = kept
+        out = io.BytesIO()
+        writer.write(out)
+    except DomainError:
+        raise
+    except Exception:  # pypdf's errors on hostile structure vary; all mean "cannot be cleaned"
+        raise DomainError(_("PDF 文件结构异常，无法安全处理，请重新导出（打印为 PDF）后上传"),
+                          code="bad_pdf", field=field) from None
+    cleaned = out.getvalue()
+    if any(marker in cleaned for marker in _ACTIVE_MARKERS):
+        raise DomainError(
+            _("PDF 文件含有脚本、附件或自动执行的操作，无法安全处理；请重新导出（打印为 PDF）后上传"),
+            code="pdf_active_content", field=field,
+        )
+    return cleaned
+
+
 def validated_content(upload, *, field: str = "file") -> tuple[bytes, str]:
     """Read an uploaded file and return (bytes to store, content type), or refuse it."""
     size = getattr(upload, "size", None)
@@ -131,7 +189,7 @@ def validated_content(upload, *, field: str = "file") -> tuple[bytes, str]:
         )
     if content_type == PDF:
         _check_pdf(data, field)
-        return data, content_type
+        return sanitize_pdf(data, field), content_type
     return _reencode_image(data, content_type, field), content_type
 
 
@@ -267,9 +325,9 @@ def request_pdf(
 
 def enqueue_render(render_id: int) -> None:
     """Send the render to a worker once the current transaction commits."""
-    from portal.documents.tasks import render_pdf_document
+    from portal.documents.tasks import dispatch_render
 
-    transaction.on_commit(lambda: render_pdf_document.delay(render_id), robust=True)
+    transaction.on_commit(lambda: dispatch_render(render_id), robust=True)
 
 
 def complete_render(*, render_id: int) -> Document | None:

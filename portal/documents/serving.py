@@ -69,6 +69,9 @@ def file_response(document: Document, *, inline: bool = False) -> FileResponse:
         safe_filename(document), inline=inline, fallback=f"document-{document.pk}.{document.extension}"
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # A file shown in the browser runs in a sandbox: no scripts, no forms, no same-origin access,
+    # whatever it carries (uploaded PDFs are also cleaned of active content when stored).
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
     # Personal files must not stay in a shared proxy or on a public computer's disk cache.
     response["Cache-Control"] = "private, no-store"
     return response

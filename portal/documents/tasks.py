@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.documents.models import PdfRender, PdfRenderStatus
@@ -11,9 +12,26 @@ from portal.documents.models import PdfRender, PdfRenderStatus
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
-# A render still pending after this long was lost on the way (broker down at commit time,
-# worker killed mid-task): the sweeper sends it again. Renders are idempotent.
+# A render the broker took but that is still pending after this long was lost in a worker (killed
+# mid-task): the sweeper sends it again. Renders are idempotent.
 STALE_AFTER = timedelta(minutes=10)
+# A render the broker never took (down at commit time) is sent by the next sweep after this
+# long; with a sweep every 20 s it is rendered within a minute of the broker's return.
+UNSENT_AFTER = timedelta(seconds=15)
+
+
+def dispatch_render(render_id: int) -> bool:
+    """Publish the render now and note it; False (logged) when the broker is down."""
+    from portal.notifications.queue import publish
+
+    try:
+        publish(render_pdf_document, render_id)
+    except Exception as exc:  # the broker's errors vary by transport; all mean "later"
+        logger.warning("Broker unavailable (%s); PDF render %s waits for the sweeper",
+                       exc.__class__.__name__, render_id)
+        return False
+    PdfRender.objects.filter(pk=render_id).update(dispatched_at=timezone.now())
+    return True
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
@@ -36,14 +54,20 @@ def render_pdf_document(self, render_id: int) -> int | None:
 
 @shared_task
 def sweep_pending_pdfs() -> int:
-    """Send again the renders that were requested but never done (run by beat)."""
-    cutoff = timezone.now() - STALE_AFTER
+    """Send the renders the broker never took, and again those lost in a worker (run by beat
+    every 20 s). Stops at the first publish that fails: the broker is still down."""
+    now = timezone.now()
+    pending = PdfRender.objects.filter(status=PdfRenderStatus.PENDING)
     ids = list(
-        PdfRender.objects.filter(status=PdfRenderStatus.PENDING, created_at__lt=cutoff)
-        .order_by("created_at").values_list("pk", flat=True)[:500]
+        pending.filter(
+            Q(dispatched_at__isnull=True, created_at__lt=now - UNSENT_AFTER) | Q(dispatched_at__lt=now - STALE_AFTER)
+        ).order_by("created_at").values_list("pk", flat=True)[:500]
     )
+    sent = 0
     for render_id in ids:
-        render_pdf_document.delay(render_id)
-    if ids:
-        logger.info("Re-sent %s pending PDF renders", len(ids))
-    return len(ids)
+        if not dispatch_render(render_id):
+            break
+        sent += 1
+    if sent:
+        logger.info("Sent %s pending PDF renders", sent)
+    return sent

@@ -4,27 +4,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from portal.core.masking import mask_phone
 from portal.core.middleware import client_ip
+from portal.core.throttling import ScopedIpThrottle
 from portal.verification.models import Purpose
 from portal.verification.services import request_code_for
+from portal.verification.views import sent_message
 
 
-class IpRateThrottle(SimpleRateThrottle):
-    """Per client IP (behind our trusted proxies), for endpoints anyone may call. The rate comes
-    from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]`` when set, else ``default_rate``."""
-
-    default_rate = "20/min"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope, self.default_rate)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or self.get_ident(request)}
+class IpRateThrottle(ScopedIpThrottle):
+    """Per client IP (behind our trusted proxies), for endpoints anyone may call; fails open to a
+    local count when Redis is down (portal.core.throttling)."""
 
 
 class SmsCodeThrottle(IpRateThrottle):
@@ -50,6 +42,8 @@ class SmsCodeRequestView(APIView):
         phone = serializers.CharField(help_text=_("接收手机号（已脱敏）"))
         expires_in = serializers.IntegerField(help_text=_("验证码有效秒数"))
         resend_after = serializers.IntegerField(help_text=_("多少秒后可以重新获取"))
+        delayed = serializers.BooleanField(help_text=_("短信通道暂时不可用：验证码已保存，恢复后自动发送"))
+        message = serializers.CharField(help_text=_("给用户看的说明"))
 
     @extend_schema(
         tags=["sms"],
@@ -69,5 +63,7 @@ class SmsCodeRequestView(APIView):
             "phone": mask_phone(sms.phone),
             "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
             "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+            "delayed": getattr(sms, "queued", None) is False,
+            "message": sent_message(sms),
         }
         return Response(self.SmsCodeOutput(body).data, status=status.HTTP_202_ACCEPTED)

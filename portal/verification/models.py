@@ -30,6 +30,10 @@ class SmsCode(models.Model):
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
     requester_ip = models.GenericIPAddressField(_("请求IP"), null=True, blank=True)
+    # The plain code sealed (Fernet, key derived from SECRET_KEY) until the SMS gateway took it:
+    # the outbox that lets a code requested during a broker outage still go out once it is back.
+    # Erased when sent, used or voided; checking always uses ``code_hash``.
+    code_sealed = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("短信验证码")

@@ -27,12 +27,17 @@ def send_code_for_request(request: HttpRequest, *, purpose: str, phone: str | No
         # caps last until tomorrow and their message says so.
         wait = exc.retry_after if exc.code == "resend_too_soon" else None
         return SendStatus(ok=False, message=str(exc.message), retry_after=wait)
+    wait = int(settings.SMS_CODE_RESEND_AFTER.total_seconds())
+    return SendStatus(ok=True, message=sent_message(sms), retry_after=wait)
+
+
+def sent_message(sms) -> str:
+    """What to tell the user: sent, or (the broker was down) waiting to be sent — never a false "sent"."""
     minutes = int(settings.SMS_CODE_TTL.total_seconds() // 60)
-    return SendStatus(
-        ok=True,
-        message=_("验证码已发送至%(phone)s，%(minutes)s分钟内有效") % {"phone": mask_phone(sms.phone), "minutes": minutes},
-        retry_after=int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
-    )
+    if getattr(sms, "queued", None) is False:
+        return _("短信通道暂时繁忙，验证码将在恢复后自动发送至%(phone)s，%(minutes)s分钟内有效；如未收到，请稍后重新获取") % {
+            "phone": mask_phone(sms.phone), "minutes": minutes}
+    return _("验证码已发送至%(phone)s，%(minutes)s分钟内有效") % {"phone": mask_phone(sms.phone), "minutes": minutes}
 
 
 def send_code_fallback(request: HttpRequest, form, *, purpose: str, field: str = "sms_code") -> SendStatus:

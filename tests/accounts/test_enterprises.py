@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from portal.accounts.models import Enterprise, EnterpriseMembership, EnterpriseRelation, IdType
+from portal.accounts.models import Enterprise, EnterpriseMembership, EnterpriseRelation, IdType, MembershipRequest
 from portal.audit.models import AuditEvent
 from portal.documents.models import Document
 from tests.factories import EnterpriseFactory, UserFactory, VerifiedUserFactory, credit_code, resident_id
@@ -63,11 +63,13 @@ class TestRegisterEnterprise:
 
         response = client.post(reverse("accounts:enterprise_register"), register_form(power_of_attorney=attorney_letter()))
         assert response.status_code == 302
-        membership = EnterpriseMembership.objects.get(user=agent)
-        assert membership.relation == EnterpriseRelation.AGENT
-        document = membership.power_of_attorney
+        # Nobody is bound to a new enterprise yet: staff review the power of attorney first.
+        assert not EnterpriseMembership.objects.filter(user=agent).exists()
+        request = MembershipRequest.objects.get(user=agent)
+        assert request.status == "pending"
+        document = request.power_of_attorney
         assert document.doc_type.code == "power_of_attorney"
-        assert document.owner_enterprise == membership.enterprise and document.uploaded_by == agent
+        assert document.owner_enterprise == request.enterprise and document.uploaded_by == agent
 
     def test_a_file_that_is_not_an_image_or_pdf_is_refused_on_the_file_input(self, client):
         client.force_login(VerifiedUserFactory())
@@ -143,9 +145,18 @@ class TestBindEnterprise:
         client.force_login(agent)
         enterprise = EnterpriseFactory()
         client.post(reverse("accounts:enterprise_bind"), {"credit_code": enterprise.credit_code, "power_of_attorney": attorney_letter()})
-        membership = EnterpriseMembership.objects.get(user=agent)
-        assert membership.relation == EnterpriseRelation.AGENT
-        assert membership.power_of_attorney.owner_enterprise == enterprise
+        request = MembershipRequest.objects.get(user=agent)
+        assert request.status == "pending" and not EnterpriseMembership.objects.filter(user=agent).exists()
+        assert request.power_of_attorney.owner_enterprise == enterprise
+
+    def test_asking_twice_while_pending_is_refused(self, client):
+        client.force_login(VerifiedUserFactory())
+        enterprise = EnterpriseFactory()
+        data = {"credit_code": enterprise.credit_code}
+        client.post(reverse("accounts:enterprise_bind"), {**data, "power_of_attorney": attorney_letter()})
+        html = client.post(reverse("accounts:enterprise_bind"), {**data, "power_of_attorney": attorney_letter()}).content.decode()
+        assert "您已申请绑定该企业，请等待企业或供电公司审核" in html
+        assert MembershipRequest.objects.count() == 1
 
     def test_an_unknown_credit_code_says_so(self, client, legal_rep):
         html = client.post(reverse("accounts:enterprise_bind"), {"credit_code": credit_code(999)}).content.decode()
@@ -173,7 +184,8 @@ class TestEnterpriseList:
     def test_the_list_runs_a_fixed_number_of_queries(self, client, legal_rep, rows, django_assert_max_num_queries):
         for enterprise in EnterpriseFactory.create_batch(rows):
             EnterpriseMembership.objects.create(user=legal_rep, enterprise=enterprise, relation=EnterpriseRelation.AGENT)
-        # The page, its pagination count and the header (session, user, unread count).
-        with django_assert_max_num_queries(8):
+        # The page, its pagination count, the user's own binding requests and the header
+        # (session, user, unread count).
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("accounts:enterprises"))
         assert response.content.decode().count("统一社会信用代码") == min(rows, 20)

@@ -141,9 +141,16 @@ class TestLogIn:
         assert 'aria-current="page">验证码登录' in html
         assert not LoginAttempt.objects.get().succeeded
 
-    def test_sms_log_in_for_an_unknown_phone_says_so(self, client):
-        html = client.post(reverse("accounts:login"), {"method": "sms", "phone": "13812341234", "sms_code": "123456"}).content.decode()
-        assert "该手机号码尚未注册" in field_html(html, "phone")
+    def test_sms_log_in_for_an_unknown_phone_answers_like_a_wrong_code(self, client, send_code):
+        from portal.verification.services import request_code_for
+
+        UserFactory(phone="13812341234")
+        for phone in ("13812341234", "13812345678"):
+            request_code_for(purpose=Purpose.LOGIN, phone=phone, user=None, ip="127.0.0.1")
+        answers = [field_html(client.post(reverse("accounts:login"), {"method": "sms", "phone": phone,
+                                                                      "sms_code": "123456"}).content.decode(), "sms_code")
+                   for phone in ("13812341234", "13812345678")]
+        assert answers[0] == answers[1] and "验证码错误，还可以尝试4次" in answers[0]
 
     def test_the_two_tabs_are_links_that_work_without_javascript(self, client):
         html = client.get(reverse("accounts:login") + "?tab=sms").content.decode()
@@ -169,12 +176,43 @@ class TestLogInRateLimit:
         messages = [self.fail(client, "13812341234").content.decode() for _ in range(5)]
         assert "再错误3次将暂时锁定登录" in messages[1]
         assert "再错误1次将暂时锁定登录" in messages[3]
-        assert "该账号登录失败次数过多，请15分钟后再试" in messages[4]
-        # Even the right password is refused now, from any network.
-        html = client.post(reverse("accounts:login"), {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD},
-                           REMOTE_ADDR="10.1.1.1").content.decode()
+        assert "该账号登录失败次数过多，请15分钟后再试，或使用短信验证码登录" in messages[4]
+        # Even the right password is refused now from that network...
+        form = {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD}
+        html = client.post(reverse("accounts:login"), form).content.decode()
         assert "该账号登录失败次数过多，请15分钟后再试" in html
         assert not logged_in(client)
+        # ...but the owner elsewhere is not locked out by someone else's guesses (issue 7).
+        assert client.post(reverse("accounts:login"), form, REMOTE_ADDR="10.1.1.1").status_code == 302
+
+    def test_each_further_failure_doubles_the_wait(self, client):
+        UserFactory(phone="13812341234")
+        for _ in range(5):
+            self.fail(client, "13812341234")
+        LoginAttempt.objects.update(at=timezone.now() - timedelta(minutes=16))  # the first lock passed
+        html = self.fail(client, "13812341234").content.decode()
+        assert "请30分钟后再试" in html
+
+    def test_while_the_password_is_locked_the_owner_logs_in_by_sms_code(self, client, send_code):
+        UserFactory(phone="13812341234")
+        for _ in range(5):
+            self.fail(client, "13812341234")
+        code = send_code("13812341234", Purpose.LOGIN, ip="127.0.0.1")
+        response = client.post(reverse("accounts:login"), {"method": "sms", "phone": "13812341234", "sms_code": code})
+        assert response.status_code == 302 and logged_in(client)
+
+    def test_guesses_spread_over_many_networks_stop_passwords_but_not_sms_codes(self, client, settings, send_code):
+        settings.LOGIN_FAILURE_LIMIT_PER_PHONE_ALL_SOURCES = 6
+        UserFactory(phone="13812341234")
+        for n in range(6):
+            self.fail(client, "13812341234", ip=f"10.7.0.{n}")
+        form = {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD}
+        html = client.post(reverse("accounts:login"), form, REMOTE_ADDR="10.8.8.8").content.decode()
+        assert "暂停密码登录" in html and "请使用短信验证码登录" in html
+        code = send_code("13812341234", Purpose.LOGIN, ip="10.8.8.8")
+        response = client.post(reverse("accounts:login"), {"method": "sms", "phone": "13812341234", "sms_code": code},
+                               REMOTE_ADDR="10.8.8.8")
+        assert response.status_code == 302
 
     def test_the_lock_ends_when_the_failures_leave_the_window(self, client):
         UserFactory(phone="13812341234")

@@ -40,6 +40,9 @@ def api_schema(keep_test_connection, api_token):
         # Same cases on every run and no .hypothesis/ folder: a failure reproduces.
         deterministic=True,
         database="none",
+        # Generated strings may carry NUL bytes (refused with 400 in one middleware; issue 7);
+        # test_hostile_strings.py sends a NUL and a long string to every string parameter.
+        allow_x00=True,
     )
     schema.config.phases.update(phases=["examples", "fuzzing"])
     return schema

@@ -1,6 +1,7 @@
 """Binding accounts (我的户号): by ID match, by enterprise, or by the code sent to the account's
 registered phone; through the services, the pages and what the customer sees."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.accounts import services
-from applications.models import AccountBinding, AccountChange
+from applications.models import AccountBinding, AccountChange, ServiceAccount
 from portal.accounts.models import EnterpriseMembership
 from portal.audit.models import AuditEvent
 from portal.core.errors import DomainError
@@ -27,8 +28,8 @@ def accounts_url() -> str:
 
 def send_bind_code(django_capture_on_commit_callbacks, user, number) -> str:
     with django_capture_on_commit_callbacks(execute=True):
-        account = services.request_bind_code(user=user, number=number, ip="10.0.0.9")
-    return latest_sms_code(account.registered_phone)
+        services.request_bind_code(user=user, number=number, ip="10.0.0.9")
+    return latest_sms_code(ServiceAccount.objects.get(number=number).registered_phone)
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -75,12 +76,12 @@ def test_someone_elses_account_takes_the_code_sent_to_its_registered_phone_not_m
     assert SmsCode.objects.get().used_at is not None
 
 
-def test_binding_without_the_code_says_which_masked_phone_it_goes_to(alice, mothers_account):
+def test_binding_without_the_code_asks_for_it_without_showing_the_holders_phone(alice, mothers_account):
     with pytest.raises(DomainError) as refused:
         services.bind_account(user=alice, number=mothers_account.number)
 
     assert refused.value.field == "sms_code"
-    assert "136****1234" in refused.value.message
+    assert refused.value.message == "请输入发送至户号预留手机的验证码"
     assert not AccountBinding.objects.exists()
 
 
@@ -91,7 +92,7 @@ def test_a_wrong_code_is_refused_on_the_code_field_and_counts(alice, mothers_acc
     with pytest.raises(DomainError) as refused:
         services.bind_account(user=alice, number=mothers_account.number, sms_code=wrong)
 
-    assert refused.value.field == "sms_code" and "验证码错误，还可以尝试4次" in refused.value.message
+    assert refused.value.field == "sms_code" and refused.value.code == "bind_refused"
     assert not AccountBinding.objects.exists()
     assert SmsCode.objects.get().failed_attempts == 1
 
@@ -100,7 +101,7 @@ def test_an_expired_code_is_refused(alice, mothers_account, django_capture_on_co
     code = send_bind_code(django_capture_on_commit_callbacks, alice, mothers_account.number)
     SmsCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    with pytest.raises(DomainError, match="验证码已过期，请重新获取"):
+    with pytest.raises(DomainError, match="户号或验证码不正确"):
         services.bind_account(user=alice, number=mothers_account.number, sms_code=code)
     assert not AccountBinding.objects.exists()
 
@@ -117,7 +118,6 @@ def test_a_code_sent_for_another_purpose_does_not_bind(alice, mothers_account, s
     [
         ("", "请输入用电户号"),
         ("63010", "户号为10位数字"),
-        ("6399999999", "户号不存在，请核对电费单上的10位户号"),
     ],
 )
 def test_a_number_that_is_wrong_or_unknown_is_refused_on_the_number_field(alice, number, message):
@@ -183,18 +183,18 @@ def test_binding_by_code_on_the_page(alice, mothers_account, logged_in, django_c
     client = logged_in(alice)
 
     first = client.post(accounts_url(), {"number": mothers_account.number, "action": "bind"}).content.decode()
-    assert "验证码将发送至户号预留手机 136****1234" in first
+    assert "请获取发送至该户号预留手机的验证码" in first and "136****1234" not in first
     assert not SmsCode.objects.exists()  # nothing is sent before the customer asks
 
     with django_capture_on_commit_callbacks(execute=True):
         fragment = client.post(reverse("applications:account_bind_code"), {"number": mothers_account.number})
-    assert "验证码已发送至 136****1234" in fragment.content.decode()
+    assert "验证码已发送至户号预留手机" in fragment.content.decode() and "136****" not in fragment.content.decode()
     assert 'data-retry-after="60"' in fragment.content.decode()
     code = latest_sms_code("13698761234")
 
     wrong = client.post(accounts_url(), {"number": mothers_account.number, "sms_code": "000000" if code != "000000" else "111111",
                                    "code_step": "1", "action": "bind"}).content.decode()
-    assert "验证码错误" in wrong
+    assert "户号或验证码不正确" in wrong
     assert f'value="{mothers_account.number}"' in wrong  # what was typed is kept
 
     done = client.post(accounts_url(), {"number": mothers_account.number, "sms_code": code, "code_step": "1", "action": "bind"})
@@ -208,7 +208,7 @@ def test_sending_the_code_without_javascript_also_works(alice, mothers_account, 
     client = logged_in(alice)
     with django_capture_on_commit_callbacks(execute=True):
         html = client.post(accounts_url(), {"number": mothers_account.number, "action": "send_code"}).content.decode()
-    assert "验证码已发送至 136****1234" in html
+    assert "验证码已发送至户号预留手机" in html
     assert SmsMessage.objects.get().phone == "13698761234"
 
 
@@ -224,10 +224,33 @@ def test_a_second_code_within_sixty_seconds_is_refused_with_the_wait(
     assert SmsMessage.objects.count() == 1
 
 
-def test_an_unknown_number_on_the_page_is_an_error_on_the_field(alice, logged_in):
-    html = logged_in(alice).post(accounts_url(), {"number": "6399999999", "action": "bind"}).content.decode()
-    assert "户号不存在，请核对电费单上的10位户号" in html
-    assert 'value="6399999999"' in html
+def test_an_unknown_number_on_the_page_answers_like_someone_elses(alice, mothers_account, logged_in):
+    """Issue 7: the page told whether a number exists, and whose masked phone it has."""
+    client = logged_in(alice)
+    unknown = client.post(accounts_url(), {"number": "6399999999", "action": "bind"}).content.decode()
+    known = client.post(accounts_url(), {"number": mothers_account.number, "action": "bind"}).content.decode()
+    def plain(html: str, number: str) -> str:
+        return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", html).replace(number, "N")
+
+    assert plain(unknown, "6399999999") == plain(known, mothers_account.number)
+    assert 'value="6399999999"' in unknown
+
+
+def test_the_code_route_answers_alike_for_unknown_closed_and_real_numbers(alice, mothers_account, street, logged_in,
+                                                                         django_capture_on_commit_callbacks):
+    closed = ServiceAccountFactory(region=street, status="closed")
+    client = logged_in(alice)
+    url = reverse("applications:account_bind_code")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = [client.post(url, {"number": n}).content.decode()
+                for n in ("6399999999", closed.number, mothers_account.number)]
+    assert sent[0] == sent[1] == sent[2]
+    refused = []
+    for n in ("6399999999", closed.number, mothers_account.number):
+        with pytest.raises(DomainError) as exc:
+            services.bind_account(user=alice, number=n, sms_code="000000")
+        refused.append((exc.value.code, exc.value.message))
+    assert len(set(refused)) == 1 and SmsMessage.objects.count() == 1
 
 
 def test_binding_by_id_match_on_the_page_goes_straight_to_the_account(alice, logged_in, street):

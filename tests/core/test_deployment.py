@@ -115,7 +115,7 @@ def test_compose_file_runs_web_worker_beat_db_and_redis():
     assert "manage.py migrate" in _command(web)
     assert "gunicorn portal.wsgi" in _command(web)
     # migrate must finish before gunicorn takes traffic
-    assert _command(web).index("migrate") < _command(web).index("gunicorn")
+    assert _command(web).index("migrate") < _command(web).index("grant_app_role") < _command(web).index("gunicorn")
     assert "celery -A portal worker" in _command(worker)
     assert "celery -A portal beat" in _command(beat)
     assert "django_celery_beat.schedulers:DatabaseScheduler" in _command(beat)
@@ -160,3 +160,19 @@ def test_dockerfile_builds_a_non_root_gunicorn_image_with_the_debian_packages_of
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
     assert users and users[-1] not in ("root", "0")
     assert "gunicorn" in dockerfile
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", [
+    "change-me-to-a-long-random-string-of-at-least-fifty-characters",  # .env.example's placeholder
+    "django-insecure-" + "k" * 50,  # startproject's development key
+    "dev-only-insecure-key-never-use-in-production",  # the portal's own development default
+    "tooshort",
+    "ab" * 40,  # long but plain
+])
+def test_a_placeholder_or_weak_secret_key_is_refused_at_start_up(key):
+    """Issue 7: the .env.example placeholder SECRET_KEY was accepted in production."""
+    assert _env_example()["SECRET_KEY"] == "change-me-to-a-long-random-string-of-at-least-fifty-characters"
+    result = _manage("check", env=_production_env(SECRET_KEY=key))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "ImproperlyConfigured" in result.stderr

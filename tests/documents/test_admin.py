@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def staff(client):
     user = StaffFactory()
     user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="documents", codename__in=["view_document", "view_documenttype", "change_documenttype"]
+        content_type__app_label="documents",
+        codename__in=["view_document", "view_any_document", "view_documenttype", "change_documenttype"],
     ))
     client.force_login(user)
     return user

@@ -2,6 +2,7 @@
 including a broker outage at the moment the business transaction commits."""
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -88,7 +89,7 @@ def celery_worker_process(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "SECRET_KEY": "worker-test-only",
+        "SECRET_KEY": secrets.token_urlsafe(64),  # production settings refuse placeholder keys
         "DATABASE_URL": _database_url(),
         "DATABASE_POOL": "false",
         "REDIS_URL": settings.REDIS_URL,

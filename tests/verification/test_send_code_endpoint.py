@@ -54,17 +54,32 @@ def test_the_daily_cap_is_refused_without_a_countdown(press_send, settings):
     assert "data-retry-after" not in html
 
 
-def test_register_code_for_a_registered_phone_is_refused(press_send):
+def _strip_timing(html: str) -> str:
+    return re.sub(r'data-retry-after="\d+"', "", html)
+
+
+def test_registered_or_not_the_answer_and_the_counting_are_the_same(press_send, settings):
+    """Issue 7: /sms/send-code/ told whether a phone is registered before counting anything."""
     UserFactory(phone="13812341234")
-    html = press_send(Purpose.REGISTER, "13812341234").content.decode()
-    assert "该手机号码已注册，请直接登录" in html
-    assert not SmsCode.objects.exists()
+    registered = press_send(Purpose.REGISTER, "13812341234").content.decode()
+    unknown = press_send(Purpose.REGISTER, "13812345678").content.decode()
+    assert _strip_timing(registered).replace("1234", "5678") == _strip_timing(unknown)
+    assert "已注册" not in registered
+    # Both counted: the 60-second rule answers alike too.
+    again = [press_send(Purpose.REGISTER, phone).content.decode() for phone in ("13812341234", "13812345678")]
+    assert all("秒后再重新获取" in html for html in again)
+    assert SmsCode.objects.count() == 2
+    # The registered phone's owner is told by text why no code came; no code of it can match.
+    assert "该手机号已注册网上供电营业厅" in SmsMessage.objects.get(phone="13812341234").text
 
 
-def test_login_code_for_an_unknown_phone_is_refused(press_send):
-    html = press_send(Purpose.LOGIN, "13812341234").content.decode()
-    assert "该手机号码尚未注册" in html
-    assert not SmsCode.objects.exists()
+def test_a_login_code_for_an_unknown_phone_answers_like_a_registered_one(press_send):
+    UserFactory(phone="13812341234")
+    known = press_send(Purpose.LOGIN, "13812341234").content.decode()
+    unknown = press_send(Purpose.LOGIN, "13812345678").content.decode()
+    assert _strip_timing(known).replace("1234", "5678") == _strip_timing(unknown)
+    assert "尚未注册" not in unknown
+    assert "该手机号尚未注册网上供电营业厅" in SmsMessage.objects.get(phone="13812345678").text
 
 
 def test_an_invalid_phone_is_refused(press_send):
@@ -126,10 +141,9 @@ def test_without_javascript_the_password_reset_page_sends_a_reset_code(client, d
 
 
 def test_without_javascript_a_refusal_is_shown_on_the_page(client):
-    UserFactory(phone="13812341234")
-    html = client.post(reverse("accounts:register"), {"phone": "13812341234", "send_code": "register"}).content.decode()
-    assert "该手机号码已注册，请直接登录" in html
-    assert 'value="13812341234"' in html
+    html = client.post(reverse("accounts:register"), {"phone": "1381234", "send_code": "register"}).content.decode()
+    assert "请输入正确的11位手机号码" in html
+    assert 'value="1381234"' in html
 
 
 def test_a_plain_post_to_the_endpoint_answers_a_page_with_a_way_back(client, django_capture_on_commit_callbacks):

@@ -132,10 +132,10 @@ class TestOneCode:
 @pytest.mark.django_db
 class TestSendingLimits:
     def test_resend_within_sixty_seconds_is_refused_with_the_wait(self, send_code):
-        send_code(PHONE, Purpose.LOGIN)
+        send_code(PHONE, Purpose.LOGIN, ip="10.0.0.1")
         age_codes(PHONE, 15)
         with pytest.raises(RateLimited) as refused:
-            request_code(phone=PHONE, purpose=Purpose.REGISTER, ip="10.0.0.1")
+            request_code(phone=PHONE, purpose=Purpose.LOGIN, ip="10.0.0.1")
         wait = int(re.search(r"请(\d+)秒后再重新获取", refused.value.message).group(1))
         assert 44 <= wait <= 46
         assert refused.value.retry_after == wait
@@ -153,11 +153,14 @@ class TestSendingLimits:
             send_code(PHONE, Purpose.LOGIN, ip="10.0.0.9")
             age_codes(PHONE, 61)
         with pytest.raises(RateLimited) as refused:
-            request_code(phone=PHONE, purpose=Purpose.LOGIN, ip="10.0.0.10")
+            request_code(phone=PHONE, purpose=Purpose.LOGIN, ip="10.0.0.9")
         assert refused.value.message == "该手机号今日获取验证码次数已达上限（3次），请明天再试"
         assert refused.value.retry_after > 0
-        # Another phone on the same network is not affected.
+        # Another phone on the same network is not affected, nor this phone from another network
+        # or for another purpose: a stranger's requests never use up the owner's allowance.
         send_code("13900002222", Purpose.LOGIN, ip="10.0.0.9")
+        send_code(PHONE, Purpose.LOGIN, ip="10.0.0.10")
+        send_code(PHONE, Purpose.SUBMIT, ip="10.0.0.9")
 
     def test_codes_of_yesterday_do_not_count_towards_today(self, send_code, settings):
         settings.SMS_DAILY_LIMIT_PER_PHONE = 1
@@ -209,3 +212,43 @@ def test_one_code_used_by_two_requests_at_once_succeeds_once(send_code):
         t.join(15)
     assert sorted(outcomes) == ["ok", "验证码已使用或已失效，请重新获取"]
     assert SmsCode.objects.get(phone=PHONE).used_at is not None
+
+
+@pytest.mark.django_db
+class TestStrangersCannotCrowdOutTheOwner:
+    """Issue 7: ten networks used up a victim's daily codes, so the victim got no log-in code."""
+
+    def test_strangers_from_many_networks_leave_the_owners_log_in_and_submit_codes_room(self, send_code, settings):
+        from portal.accounts.models import LoginAttempt
+
+        settings.SMS_DAILY_LIMIT_PER_PHONE = 3
+        settings.SMS_DAILY_LIMIT_PER_PHONE_ALL_REQUESTERS = 6
+        LoginAttempt.objects.create(phone=PHONE, ip="10.1.1.1", succeeded=True, method="password")  # the owner's home
+        refused = 0
+        for n in range(10):
+            for _round in range(4):
+                try:
+                    request_code(phone=PHONE, purpose=Purpose.LOGIN, ip=f"10.66.0.{n}")
+                except RateLimited:
+                    refused += 1
+                age_codes(PHONE, 61)
+        assert refused and SmsCode.objects.filter(phone=PHONE).count() == 6
+        # The owner, from home, still gets a log-in code that works, and a submit code.
+        code = send_code(PHONE, Purpose.LOGIN, ip="10.1.1.1")
+        assert check_code(phone=PHONE, purpose=Purpose.LOGIN, code=code)
+        send_code(PHONE, Purpose.SUBMIT, ip="10.1.1.1")
+
+    def test_a_strangers_request_does_not_void_the_code_the_owner_is_typing(self, send_code):
+        code = send_code(PHONE, Purpose.LOGIN, ip="10.1.1.1")
+        request_code(phone=PHONE, purpose=Purpose.LOGIN, ip="10.66.0.1")
+        assert check_code(phone=PHONE, purpose=Purpose.LOGIN, code=code)
+
+    def test_wrong_guesses_count_against_every_live_code_of_the_phone(self, send_code):
+        code = send_code(PHONE, Purpose.LOGIN, ip="10.1.1.1")
+        request_code(phone=PHONE, purpose=Purpose.LOGIN, ip="10.66.0.1")
+        for _n in range(5):
+            with pytest.raises(DomainError):
+                check_code(phone=PHONE, purpose=Purpose.LOGIN, code=wrong(code))
+        with pytest.raises(DomainError) as refused:
+            check_code(phone=PHONE, purpose=Purpose.LOGIN, code=code)
+        assert refused.value.code == "code_void"
