@@ -90,7 +90,7 @@ def check_bindable(*, user, number: str | None) -> tuple[ServiceAccount | None, 
     return (account, route) if route is not None else (None, None)
 
 
-def _code_wait_key(user, number: str) -> str:
+def _code_wait_key(user, number: str | None) -> str:
     return f"bind-code:{user.pk}:{_clean_number(number)}"
 
 
@@ -152,6 +152,7 @@ def bind_account(*, user, number: str | None, sms_code: str = "") -> AccountBind
         with transaction.atomic():
             if sms is not None:
                 consume_code(sms)
+            assert account is not None  # every route above has found the account
             binding = AccountBinding.objects.create(user=user, account=account, via=route)
             record(actor=user, action=gettext_noop("绑定户号"), obj=account, subject=user,
                    changes={"binding": ["", binding.get_via_display()]})

@@ -144,7 +144,7 @@ def issue_api_token(*, user, request: HttpRequest | None = None) -> IssuedToken:
         user=user, key_hash=hash_key(key), label=label, ip=client_ip(request), created_at=now, last_used_at=now,
         expires_at=now + min(settings.API_TOKEN_IDLE, settings.API_TOKEN_MAX_AGE),
     )
-    update_last_login(None, user)
+    update_last_login(User, user)
     return IssuedToken(key, token)
 
 

@@ -120,10 +120,10 @@ def request_code(*, phone: str, purpose: str, ip: str | None, notice: str = "") 
         # ``queued`` tells the caller whether the gateway's task is on its way (None: the
         # publish waits for an outer transaction). When the broker is down the code stays
         # sealed in its row and the sweeper sends it once the broker is back.
-        sms.queued = None
+        sms.queued = None  # type: ignore[attr-defined]
 
         def _publish() -> None:
-            sms.queued = publish_code(sms.pk)
+            sms.queued = publish_code(sms.pk)  # type: ignore[attr-defined]
 
         transaction.on_commit(_publish, robust=True)
     return sms
