@@ -40,7 +40,7 @@ def test_the_app_role_works_with_rows_but_cannot_touch_the_audit_tables_structur
     # Rows: read and append.
     assert app_role.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] == 1
     app_role.execute("INSERT INTO audit_auditevent (kind, actor_label, action, object_type, object_id, object_label,"
-                     " changes, at) VALUES ('change', '', 'x', '', '', '', '{}', now())")
+                     " changes, params, at) VALUES ('change', '', 'x', '', '', '', '{}', '{}', now())")
     app_role.execute("SELECT count(*) FROM accounts_user").fetchone()
     # The trail itself: no rewriting, no emptying.
     refused(app_role, "UPDATE audit_auditevent SET action = 'forged'")
