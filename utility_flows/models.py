@@ -90,6 +90,11 @@ def _is_lv_or_change(order: WorkOrder) -> bool:
     return order.flow in (Flow.LV_CONNECTION, Flow.CHANGE)
 
 
+def _hv_archived(order: WorkOrder) -> bool:
+    hv = getattr(order, "hv", None)
+    return order.flow == Flow.HV_EASSISTANT and hv is not None and hv.stage == "archived"
+
+
 class WorkOrder(ConcurrentTransitionMixin, models.Model):
     """A work order (工单). Its state may only change through the transitions below."""
 
@@ -195,8 +200,12 @@ class WorkOrder(ConcurrentTransitionMixin, models.Model):
     def archive(self):
         self.closed_at = timezone.now()
 
-    # HV orders: created in MANAGER_ASSIGNED by acceptance and left there on purpose (see the
-    # module docstring). The e-assistant issue adds its own transitions out of that state.
+    # HV orders: created in MANAGER_ASSIGNED by acceptance; their 20 stages run on
+    # ``utility_flows.hv.models.HVProcess``. The order is archived with its process's stage 20.
+    @transition(field=state, source=OrderState.MANAGER_ASSIGNED, target=OrderState.ARCHIVED,
+                conditions=[_hv_archived], permission=_can_handle, custom={"label": _("归档")})
+    def archive_hv(self):
+        self.closed_at = timezone.now()
 
 
 # Names of log entries that are not state changes (from == to).
@@ -287,3 +296,14 @@ class TimeLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_flow_display()} {self.get_state_display()} {self.working_days}"
+
+
+# The HV e-assistant's models live in their own module (SPEC 4.2); imported here for Django.
+from utility_flows.hv.models import (  # noqa: E402,F401
+    HVLog,
+    HVProcess,
+    PushedDocument,
+    Submission,
+    SubmissionFile,
+    SurveyBooking,
+)

@@ -170,6 +170,10 @@ def accept_application(*, application: Application, by, assignee=None) -> WorkOr
         record(actor=by, action=_("受理申请并生成工单"), obj=order, subject=application.applicant,
                changes={"assignee": ["", assignee.name]})
         notify_customer(order, "accepted")
+        if business.flow == Flow.HV_EASSISTANT:
+            from utility_flows.hv.services import start_process  # the e-assistant's stage 2
+
+            start_process(order=order, by=by)
     return order
 
 
