@@ -138,6 +138,10 @@ def advance(*, process: HVProcess, transition: str, by, reason: str = "", expect
     except ConcurrentTransition:
         process.refresh_from_db()
         raise _stale() from None
+    except Exception:
+        # The transaction rolled back; the object in memory must not keep the new stage.
+        process.refresh_from_db()
+        raise
     return process
 
 
@@ -462,3 +466,14 @@ def review_contract_scan(*, process: HVProcess, by, accept: bool, reason: str = 
             reason=reason, expected_stage=expected_stage, after_save=after)
     pushed.refresh_from_db()
     return pushed
+
+
+REWORK_OF = {"design": "rework_design", "mid": "rework_mid", "completion": "rework_completion"}
+
+
+def last_rework_reason(process: HVProcess, kind: str) -> str:
+    """What the utility asked to rework, shown above the resubmission form."""
+    if not process.stage.endswith("_rework") or not process.stage.startswith(kind):
+        return ""
+    entry = process.log.filter(name=REWORK_OF[kind]).order_by("-at", "-id").first()
+    return entry.reason if entry else ""
