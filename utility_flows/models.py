@@ -303,6 +303,7 @@ from utility_flows.hv.models import (  # noqa: E402,F401
     HVLog,
     HVProcess,
     PushedDocument,
+    SealPreview,
     Submission,
     SubmissionFile,
     SurveyBooking,

@@ -114,7 +114,7 @@ def make_signed_copy(*, pushed_id: int, seal_id: int | None = None) -> int | Non
             "image").order_by("-created_at", "-id").first() if pushed.signed_how != PushedDocument.SignedBy.SCAN else None
         seal_png = None
         if seal_id:
-            from utility_flows.hv.seals import Seal
+            from portal.signing.models import Seal
 
             seal_png = Seal.objects.select_related("image").get(pk=seal_id).image.file.read()
         with pushed.unsigned.file.open("rb") as f:

@@ -129,3 +129,18 @@ class SignForm(forms.Form):
 
 class ScanForm(forms.Form):
     scan = file_field(_("盖章合同扫描件或照片"))
+
+
+class SealForm(forms.Form):
+    """合同签章: choose one of my active seals and sign."""
+
+    seal = forms.ModelChoiceField(label=_("选择印章"), queryset=None, empty_label=None,
+                                  error_messages={"required": _("请选择印章")})
+    signature = SignatureField()
+
+    def __init__(self, *args, user, **kwargs):
+        from portal.signing.seals import my_seals
+
+        super().__init__(*args, **kwargs)
+        self.fields["seal"].queryset = my_seals(user=user).filter(status="active")
+        self.fields["seal"].label_from_instance = lambda s: f"{s.enterprise.name} · {s.name}"

@@ -482,3 +482,22 @@ class PushedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process} {self.get_kind_display()}"
+
+
+class SealPreview(models.Model):
+    """合同签章 step one: the chosen seal and the signature placed on the contract's signing
+    page as a preview. Not binding until ``confirmed_at`` (确认并盖章)."""
+
+    document = models.ForeignKey(PushedDocument, on_delete=models.CASCADE, related_name="seal_previews",
+                                 verbose_name=_("合同"))
+    seal = models.ForeignKey("signing.Seal", on_delete=models.PROTECT, related_name="+", verbose_name=_("印章"))
+    signature = models.ForeignKey("signing.Signature", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("签名"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签章人"))
+    at = models.DateTimeField(_("预览时间"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("确认盖章时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("签章预览")
+        verbose_name_plural = _("签章预览")
+        ordering = ["-at", "-id"]

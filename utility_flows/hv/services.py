@@ -396,8 +396,8 @@ SIGN_TRANSITIONS = {
 }
 
 
-def sign_document(*, process: HVProcess, kind: str, by, signature: str, ip: str | None = None,
-                  expected_stage: str | None = None, seal=None) -> PushedDocument:
+def sign_document(*, process: HVProcess, kind: str, by, signature: str = "", ip: str | None = None,
+                  expected_stage: str | None = None, seal=None, saved_signature=None) -> PushedDocument:
     """The customer signs a pushed document with the signing pad (and, for the contract, may
     add an electronic seal). The stage moves on at once; the worker writes the signed PDF."""
     from portal.signing.services import save_signature
@@ -411,7 +411,7 @@ def sign_document(*, process: HVProcess, kind: str, by, signature: str, ip: str 
     box = {}
 
     def after(p):
-        sig = save_signature(user=by, data_url=signature)
+        sig = saved_signature or save_signature(user=by, data_url=signature)
         now = timezone.now()
         how = PushedDocument.SignedBy.SEAL if seal is not None else PushedDocument.SignedBy.HANDWRITTEN
         updated = PushedDocument.objects.filter(pk=pushed.pk, signed_at=None).update(
@@ -477,3 +477,46 @@ def last_rework_reason(process: HVProcess, kind: str) -> str:
         return ""
     entry = process.log.filter(name=REWORK_OF[kind]).order_by("-at", "-id").first()
     return entry.reason if entry else ""
+
+
+# --- electronic seal (SPEC 4.3 合同签章) -----------------------------------------------------------------
+
+
+def preview_seal(*, process: HVProcess, by, seal_id: int, signature: str):
+    """Place the chosen seal and the signature on the contract's signing page: a preview, NOT
+    binding. Refused for a cancelled seal or one of another enterprise."""
+    from portal.signing.seals import usable_seal
+    from portal.signing.services import save_signature
+    from utility_flows.hv.documents import ready_to_sign
+    from utility_flows.hv.models import SealPreview, is_customer
+
+    if not is_customer(process, by):
+        raise DomainError(_("此环节须由客户本人办理"), code="forbidden")
+    if process.stage != HVStage.CONTRACT_PUSHED:
+        raise DomainError(_("当前环节不能合同签章"), code="not_allowed")
+    pushed = ready_to_sign(process, PushedDocument.Kind.CONTRACT)
+    seal = usable_seal(user=by, pk=seal_id)
+    enterprise_id = process.order.application.enterprise_id
+    if enterprise_id is not None and seal.enterprise_id != enterprise_id:
+        raise DomainError(_("请使用申请企业的印章"), code="wrong_enterprise", field="seal")
+    with transaction.atomic():
+        sig = save_signature(user=by, data_url=signature)
+        return SealPreview.objects.create(document=pushed, seal=seal, signature=sig, by=by)
+
+
+def confirm_seal(*, process: HVProcess, by, preview_id: int, ip: str | None = None,
+                 expected_stage: str | None = None) -> PushedDocument:
+    """确认并盖章: the preview becomes binding; the worker writes the sealed PDF."""
+    from portal.signing.seals import usable_seal
+    from utility_flows.hv.models import SealPreview
+
+    preview = SealPreview.objects.select_related("seal", "signature", "document").filter(
+        pk=preview_id, by=by, document__process=process, confirmed_at=None).first()
+    if preview is None:
+        raise DomainError(_("请先选择印章并签名预览"), code="no_preview")
+    usable_seal(user=by, pk=preview.seal_id)  # cancelled since the preview? refused
+    with transaction.atomic():
+        pushed = sign_document(process=process, kind=PushedDocument.Kind.CONTRACT, by=by, ip=ip,
+                               expected_stage=expected_stage, seal=preview.seal, saved_signature=preview.signature)
+        SealPreview.objects.filter(pk=preview.pk).update(confirmed_at=timezone.now())
+    return pushed

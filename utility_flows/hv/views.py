@@ -14,7 +14,7 @@ from portal.core.licences import LicenceStatus
 from portal.core.middleware import client_ip
 from utility_flows.hv import selectors
 from utility_flows.hv import services as hv
-from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SignForm, SurveyForm
+from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SealForm, SignForm, SurveyForm
 from utility_flows.hv.models import PushedDocument, Side
 
 SIGN_KINDS = {k.value for k in PushedDocument.Kind}
@@ -141,9 +141,10 @@ def sign(request, pk: int, kind: str):
     pushed = selectors.latest_documents(order).get(kind)
     if pushed is None:
         raise Http404
-    form, scan_form = SignForm(), ScanForm()
+    form, scan_form, seal_form, preview = SignForm(), ScanForm(), SealForm(user=request.user), None
     status = 200
     if request.method == "POST":
+        status = 400
         if request.POST.get("how") == "scan":
             scan_form = ScanForm(request.POST, request.FILES)
             if scan_form.is_valid():
@@ -155,6 +156,21 @@ def sign(request, pk: int, kind: str):
                 else:
                     messages.success(request, _("盖章件已上传，等待客户经理审核"))
                     return redirect("utility_flows:hv_order", pk=pk)
+        elif request.POST.get("how") in ("seal_preview", "seal_confirm"):
+            seal_form = SealForm(request.POST, user=request.user)
+            try:
+                if request.POST["how"] == "seal_confirm":
+                    hv.confirm_seal(process=process, by=request.user, preview_id=int(request.POST.get("preview") or 0),
+                                    ip=client_ip(request), expected_stage=request.POST.get("stage"))
+                    messages.success(request, _("合同已盖章，盖章文件正在生成"))
+                    return redirect("utility_flows:hv_order", pk=pk)
+                if seal_form.is_valid():
+                    preview = hv.preview_seal(process=process, by=request.user,
+                                              seal_id=seal_form.cleaned_data["seal"].pk,
+                                              signature=seal_form.cleaned_data["signature"])
+                    status = 200
+            except DomainError as exc:
+                _error_to(seal_form, exc)
         else:
             form = SignForm(request.POST)
             if form.is_valid():
@@ -167,10 +183,9 @@ def sign(request, pk: int, kind: str):
                 else:
                     messages.success(request, _("签署成功，已签署文件正在生成"))
                     return redirect("utility_flows:hv_order", pk=pk)
-        status = 400
     can_sign = hv.SIGN_TRANSITIONS[kind] in {n for n, _l, _r in hv.available(process, request.user, side=Side.CUSTOMER)}
     return render(request, "utility_flows/hv/sign.html", {
         "order": order, "process": process, "pushed": pushed, "form": form, "scan_form": scan_form,
         "can_sign": can_sign and pushed.unsigned_id is not None and pushed.signed_at is None,
-        "is_contract": kind == PushedDocument.Kind.CONTRACT,
+        "is_contract": kind == PushedDocument.Kind.CONTRACT, "seal_form": seal_form, "preview": preview,
     }, status=status)
