@@ -6,9 +6,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.core.append_only import AppendOnlyModel
 from portal.core.masking import mask_id_number, mask_name, mask_phone
 
 
@@ -418,22 +420,34 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class ApplicationEvent(models.Model):
-    """The application's history: every state change, who made it, when and why. Never edited."""
+class ApplicationEvent(AppendOnlyModel):
+    """The application's history: every state change, who made it, when and why. Append-only
+    (``portal.core.append_only``).
+
+    ``note`` is a code: the untranslated source string of what happened (``gettext_noop``),
+    shown in the reader's language; ``reason`` is what the person typed (a return or rejection
+    reason), kept as typed."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("申请"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("操作人")
     )
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20)
+    from_state = models.CharField(_("原状态"), max_length=50, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=50)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    reason = models.CharField(_("原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("申请记录")
         verbose_name_plural = _("申请记录")
         ordering = ["at", "id"]
+
+    @property
+    def text(self) -> str:
+        """说明 in the reader's language: what happened, and the typed reason."""
+        note = gettext(self.note) if self.note else ""
+        return "：".join(p for p in (note, self.reason) if p)
 
 
 class ApplicationDocument(models.Model):

@@ -26,10 +26,10 @@ from applications.models import (
 from applications.pdf import request_application_pdfs
 from applications.policy import policy_flags
 from applications.requirements import document_owner, merged_answers, requirements_for
+from portal.audit.history import Notice, write_history
 from portal.audit.services import record
 from portal.core.errors import DomainError
 from portal.documents.services import store_upload
-from portal.notifications.services import notify
 from portal.signing.services import save_signature, signature_png
 from portal.verification.models import Purpose
 from portal.verification.services import check_code, consume_code
@@ -37,10 +37,19 @@ from portal.verification.services import check_code, consume_code
 MAX_DEFERRAL_DAYS = 60
 
 
-def _log(application: Application, *, actor, from_state: str, note: str = "") -> ApplicationEvent:
-    return ApplicationEvent.objects.create(
-        application=application, actor=actor, from_state=from_state, to_state=application.state, note=note
+def _entry(application: Application, *, actor, from_state: str, note: str = "", reason: str = "") -> ApplicationEvent:
+    """An (unsaved) entry of the application's history: ``note`` is a code (``gettext_noop``),
+    ``reason`` what a person typed."""
+    return ApplicationEvent(
+        application=application, actor=actor, from_state=from_state, to_state=application.state, note=note,
+        reason=reason[:500],
     )
+
+
+def _log(application: Application, *, actor, from_state: str, note: str = "") -> ApplicationEvent:
+    entry = _entry(application, actor=actor, from_state=from_state, note=note)
+    entry.save()
+    return entry
 
 
 def _ensure_editable(application: Application, user) -> None:
@@ -283,15 +292,20 @@ def submit_application(
         _attach_reused_documents(locked)
         for kind, detail in policy_flags(locked, answers):
             AbnormalFlag.objects.get_or_create(application=locked, kind=kind, defaults={"detail": detail})
-        _log(locked, actor=user, from_state=from_state, note=gettext_noop("客户提交申请") if from_state == "draft" else gettext_noop("客户补正后重新提交"))
-        record(actor=user, action=_("提交申请"), obj=locked, subject=user)
+        note = gettext_noop("客户提交申请") if from_state == "draft" else gettext_noop("客户补正后重新提交")
+        write_history(
+            actor=user, action=gettext_noop("提交申请"), obj=locked, subject=user,
+            entry=_entry(locked, actor=user, from_state=from_state, note=note),
+            notices=[Notice(user, "application.submitted", _event_context(locked))],
+        )
         request_application_pdfs(locked)
-        notify(user, "application.submitted", _event_context(locked))
     return locked
 
 
 def _event_context(application: Application, **extra) -> dict:
-    return {"pk": application.pk, "business": str(application.business.name), "number": application.number, **extra}
+    # The business name stays lazy: notifications are rendered in the site's language, not the
+    # language of whoever pressed the button.
+    return {"pk": application.pk, "business": application.business.name, "number": application.number, **extra}
 
 
 def _attach_reused_documents(application: Application) -> None:
@@ -339,8 +353,10 @@ def sign_smart_payment_agreement(*, application: Application, user) -> Applicati
             "agreed_at": timezone.now().isoformat(), "version": SMART_PAYMENT_AGREEMENT_VERSION, "by": user.pk,
         }
         locked.save(update_fields=["data", "updated_at"])
-        _log(locked, actor=user, from_state=locked.state, note=_("签订智能交费协议"))
-        record(actor=user, action=_("签订智能交费协议"), obj=locked, subject=user)
+        write_history(
+            actor=user, action=gettext_noop("签订智能交费协议"), obj=locked, subject=user,
+            entry=_entry(locked, actor=user, from_state=locked.state, note=gettext_noop("签订智能交费协议")),
+        )
     application.data = locked.data
     return locked
 
@@ -359,11 +375,14 @@ def _decide(application: Application, *, by, transition: str, reason: str = "", 
         method = getattr(locked, transition)
         method(reason) if reason else method()
         locked.save()
-        _log(locked, actor=by, from_state=from_state, note=f"{note}{'：' + reason if reason else ''}")
-        record(actor=by, action=note, obj=locked, subject=locked.applicant)
         # Acceptance is told by utility_flows, which knows the assigned account manager.
-        if locked.state in (ApplicationState.RETURNED, ApplicationState.REJECTED):
-            notify(locked.applicant, f"application.{locked.state}", _event_context(locked, reason=reason))
+        told = locked.state in (ApplicationState.RETURNED, ApplicationState.REJECTED)
+        write_history(
+            actor=by, action=note, obj=locked, subject=locked.applicant,
+            entry=_entry(locked, actor=by, from_state=from_state, note=note, reason=reason),
+            notices=[Notice(locked.applicant, f"application.{locked.state}", _event_context(locked, reason=reason))]
+            if told else [],
+        )
     return locked
 
 
@@ -371,19 +390,20 @@ def return_application(*, application: Application, by, reason: str) -> Applicat
     """Return for supplement (退回补正): the customer fixes and resubmits."""
     if not reason.strip():
         raise DomainError(_("请填写退回原因，告诉客户需要补正什么"), field="reason")
-    return _decide(application, by=by, transition="return_for_supplement", reason=reason.strip(), note=_("退回补正"))
+    return _decide(application, by=by, transition="return_for_supplement", reason=reason.strip(),
+                   note=gettext_noop("退回补正"))
 
 
 def reject_application(*, application: Application, by, reason: str) -> Application:
     if not reason.strip():
         raise DomainError(_("请填写不予受理的原因"), field="reason")
-    return _decide(application, by=by, transition="reject", reason=reason.strip(), note=_("不予受理"))
+    return _decide(application, by=by, transition="reject", reason=reason.strip(), note=gettext_noop("不予受理"))
 
 
 def mark_accepted(*, application: Application, by) -> Application:
     """The application half of acceptance; utility_flows creates the work order in the same
     transaction (see utility_flows.services.accept_application)."""
-    return _decide(application, by=by, transition="accept", note=_("受理申请"))
+    return _decide(application, by=by, transition="accept", note=gettext_noop("受理申请"))
 
 
 # --- the account changes a completed change order makes ------------------------------------------
@@ -438,7 +458,7 @@ def _apply(account: ServiceAccount, changes: list[AccountChange]) -> None:
     AccountChange.objects.filter(pk__in=[c.pk for c in changes]).update(applied_at=now)
     for change in changes:
         record(
-            actor=change.changed_by, action=_("户号信息变更"), obj=account,
+            actor=change.changed_by, action=gettext_noop("户号信息变更"), obj=account,
             changes={change.field: [change.old_value, change.new_value]},
         )
 

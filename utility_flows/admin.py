@@ -31,7 +31,8 @@ from portal.core.errors import DomainError
 from portal.core.masking import mask_name, mask_phone
 from portal.core.workdays import WorkCalendar
 from utility_flows import selectors, services
-from utility_flows.clock import DUE_STEPS, PATHS, LimitTable, clock_for, step_name
+from utility_flows import flows
+from utility_flows.clock import LimitTable, clock_for, step_name
 from utility_flows.models import (
     OPEN_STATES,
     OrderState,
@@ -370,7 +371,11 @@ class OrderQueueFilter(admin.SimpleListFilter):
             return queryset.filter(state=OrderState.ARCHIVED)
         queryset = queryset.filter(state__in=OPEN_STATES)
         if value == "new":
-            return queryset.filter(state__in=[OrderState.ACCEPTED, OrderState.MANAGER_ASSIGNED])
+            # Orders still in the state their flow starts in.
+            starts = Q()
+            for flow in flows.all_flows():
+                starts |= Q(flow=flow.code, state=flow.initial)
+            return queryset.filter(starts)
         if value == "mine":
             return queryset.filter(assignee=request.user)
         if value == "due_soon":
@@ -498,10 +503,10 @@ class WorkOrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         # The main path's step first and marked default; detours (grid works) after it.
         transitions = sorted(services.available_transitions(order, request.user) if can_act else [],
                              key=lambda t: t[2])
-        path_states = list(PATHS.get(order.flow, []))
-        if order.state == OrderState.GRID_WORKS:
-            path_states.insert(path_states.index(OrderState.CONNECTED), OrderState.GRID_WORKS)
+        declaration = order.declaration
+        path_states = declaration.path_with(order.state)
         position = path_states.index(order.state) if order.state in path_states else len(path_states)
+        state = declaration.state(order.state)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -511,7 +516,7 @@ class WorkOrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "application": application,
             "business": business,
             "clock": clock_for(order.step_due_on, calendar, today) if order.is_open else None,
-            "step_due": DUE_STEPS.get((order.flow, order.state)),
+            "step_due": state.due if state else None,
             "path": [
                 (step_name(order.flow, s), limits.days(order.flow, s, business),
                  "current" if i == position else "done" if i < position else "")
@@ -532,7 +537,7 @@ class WorkOrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "flags": list(application.flags.select_related("evidence")),
             "log": order.transitions.select_related("by__staff_profile").order_by("at", "id"),
             "today": today,
-            "is_hv": order.flow == "hv_eassistant",
+            "state_note": state.note if state else None,
             "has_view_permission": True,
             "action_errors": [e for f in forms_.values() for e in f.non_field_errors()],
         }
@@ -728,7 +733,7 @@ class TimeLimitForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         flow, state, code = data.get("flow"), data.get("state"), data.get("business_code")
-        if flow and state and state not in PATHS.get(flow, []) and state != OrderState.GRID_WORKS:
+        if flow and state and state not in [s.code for s in flows.get(flow).limited_states]:
             self.add_error("state", _("该流程没有这个环节"))
         if flow and code and registry.exists(code) and registry.get(code).flow != flow:
             self.add_error("business_code", _("该业务不走这个流程"))

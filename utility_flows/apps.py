@@ -3,22 +3,11 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def sync_declared_contact_limits(sender, using="default", **kwargs) -> None:
-    """Give every business that declares its own contact limit (``Business.contact_days``, e.g.
-    capacity / demand changes: 3 working days, seed 003) a time-limit row staff can see and edit.
-    Existing rows are never overwritten: what staff set in the admin stays."""
-    from applications.catalog import registry
-    from utility_flows.clock import DEFAULT_DAYS, contact_state
-    from utility_flows.models import TimeLimit
+def sync_declared_contact_limits(sender=None, using="default", **kwargs) -> None:
+    """Seed the time-limit rows from the declarations (see ``utility_flows.limits``)."""
+    from utility_flows.limits import sync_time_limits
 
-    for business in registry.all_businesses():
-        state = contact_state(business.flow)
-        if state is None or business.contact_days == DEFAULT_DAYS.get((business.flow, state)):
-            continue
-        TimeLimit.objects.using(using).get_or_create(
-            flow=business.flow, state=state, business_code=business.code,
-            defaults={"working_days": business.contact_days, "note": f"业务声明：{business.name}"},
-        )
+    sync_time_limits(sender=sender, using=using)
 
 
 class UtilityFlowsConfig(AppConfig):

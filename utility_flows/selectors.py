@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext, gettext as _
+from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationDocument, ApplicationEvent, ApplicationState
 from portal.core.masking import mask_name
@@ -79,7 +79,7 @@ def _actor(user, *, for_customer: bool) -> str:
 def history(application: Application, *, for_customer: bool = True) -> list[HistoryEntry]:
     """The application's events and its order's log, merged in time order (two queries)."""
     entries = [
-        HistoryEntry(at=e.at, label=_state_label(e), note=gettext(e.note) if e.note else "", actor=_actor(e.actor, for_customer=for_customer),
+        HistoryEntry(at=e.at, label=_state_label(e), note=e.text, actor=_actor(e.actor, for_customer=for_customer),
                      source="application")
         for e in ApplicationEvent.objects.filter(application=application).select_related("actor__staff_profile")
     ]

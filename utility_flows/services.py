@@ -1,7 +1,9 @@
 """Writes on work orders: acceptance, transitions, reassignment, deferred documents, flags.
 
-The admin backoffice, the customer pages and the API all call these. Each is one transaction;
-notifications are left to ``notify_customer`` on commit.
+The admin backoffice, the customer pages and the API all call these. Each is one transaction,
+and each writes its history through ``portal.audit.history.write_history``: the order log
+entry, the audit row and the customer's notification together. What a transition means
+(permission, hooks, notification) is read from the flow's declaration (``utility_flows.flows``).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from applications import services as application_services
-from applications.catalog.base import Flow
 from applications.models import (
     AbnormalFlag,
     AccountBinding,
@@ -34,49 +36,62 @@ from applications.models import (
     Voltage,
 )
 from applications.requirements import document_owner, merged_answers, rule_context
-from portal.audit.services import record
+from portal.audit.history import Notice, write_history
+from portal.audit.services import action_code
 from portal.core.errors import DomainError
 from portal.core.signals import matter_completed
 from portal.core.workdays import WorkCalendar
 from portal.notifications.services import notify
+from utility_flows import flows
 from utility_flows.clock import LimitTable, due_date
+from utility_flows.flows import Side, StepContext
 from utility_flows.models import OPEN_STATES, OrderState, WorkOrder, WorkOrderTransition, may_handle, role_names
 
-# Every transition a person may ask for by name (the admin buttons, the API).
-TRANSITIONS = (
-    "contact", "survey", "reply_plan", "start_grid_works", "connect", "sign_contract",
-    "check_on_site", "check_at_desk", "execute", "archive",
-)
+# Every transition name some flow declares (derived from the declarations, for the API's choices).
+TRANSITIONS = tuple(dict.fromkeys(t.name for flow in flows.all_flows() for t in flow.transitions))
 
 
-def notify_customer(order: WorkOrder, event: str, *, reason: str = "", document: str = "") -> None:
-    """Tell the customer about an order event (SPEC 7), inside the caller's transaction: the
-    inbox row and the SMS outbox row commit with the change or not at all."""
+def _context(order: WorkOrder) -> dict:
+    """What every order notification says. Labels stay lazy: notifications are rendered in the
+    site's language, whoever pressed the button."""
     application = order.application
-    context = {
+    return {
         "pk": application.pk,
-        "business": str(order.business.name),
+        "business": order.business.name,
         "number": application.number or order.number,
         "manager": order.assignee.name if order.assignee else "",
         "manager_phone": order.assignee.phone if order.assignee else "",
     }
-    if event == "accepted":
-        due = order.step_due_on.strftime("%Y-%m-%d") if order.step_due_on else ""
-        notify(order.customer, "order.accepted", {**context, "due": due})
-    elif event == "reassigned":
-        notify(order.customer, "order.reassigned", context)
-    elif event == "document_collected":
-        notify(order.customer, "order.document_received", {**context, "document": document})
-    elif event == "archive":
-        notify(order.customer, "order.completed", context)
-    elif event in TRANSITIONS:
-        note = _("说明：%(reason)s") % {"reason": reason} if reason else ""
-        notify(order.customer, "order.progress", {**context, "step": str(order.get_state_display()), "reason": note})
 
 
-def _log(order: WorkOrder, *, name: str, from_state: str, by, reason: str = "") -> WorkOrderTransition:
-    return WorkOrderTransition.objects.create(
-        order=order, name=name, from_state=from_state, to_state=order.state, by=by, reason=reason[:500]
+def _progress_notice(order: WorkOrder, event: str, reason: str) -> Notice:
+    context = _context(order)
+    if event == "order.progress":
+        state = order.declaration.state(order.state)
+        context["step"] = state.label if state else order.state
+        context["reason"] = _lazy_reason(reason)
+    return Notice(order.customer, event, context)
+
+
+class _lazy_reason:
+    """说明：<reason>, rendered when the notification is (in the site's language)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return _("说明：%(reason)s") % {"reason": self.reason} if self.reason else ""
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _entry(order: WorkOrder, *, name: str, from_state: str, by, comment: str = "",
+           data: dict | None = None) -> WorkOrderTransition:
+    """An (unsaved) entry of the order log."""
+    return WorkOrderTransition(
+        order=order, name=name, from_state=from_state, to_state=order.state, by=by, comment=comment[:500],
+        data=data or {},
     )
 
 
@@ -155,7 +170,7 @@ def accept_application(*, application: Application, by, assignee=None) -> WorkOr
         if assignee is None:
             assignee = pick_assignee(business=business, by=by)
         now = timezone.now()
-        initial = OrderState.MANAGER_ASSIGNED if business.flow == Flow.HV_EASSISTANT else OrderState.ACCEPTED
+        initial = flows.get(business.flow).initial
         order = WorkOrder(
             application=application, business_code=application.business_code, flow=business.flow, state=initial,
             assignee=assignee, region=_district(application), customer=application.applicant,
@@ -165,12 +180,15 @@ def accept_application(*, application: Application, by, assignee=None) -> WorkOr
         order.save()
         order.number = f"GD{timezone.localdate(now):%Y%m%d}{order.pk:06d}"
         order.save(update_fields=["number"])
-        _log(order, name="accept", from_state="", by=by,
-             reason=_("分派给%(role)s %(name)s") % {"role": business.handler_role, "name": assignee.name})
-        record(actor=by, action=_("受理申请并生成工单"), obj=order, subject=application.applicant,
-               changes={"assignee": ["", assignee.name]})
-        notify_customer(order, "accepted")
-        if business.flow == Flow.HV_EASSISTANT:
+        due = order.step_due_on.strftime("%Y-%m-%d") if order.step_due_on else ""
+        write_history(
+            actor=by, action=gettext_noop("受理申请并生成工单"), obj=order, subject=application.applicant,
+            changes={"assignee": ["", assignee.name]},
+            entry=_entry(order, name="accept", from_state="", by=by, data={"notes": [
+                {"code": "assigned", "role": str(business.handler_role), "name": assignee.name}]}),
+            notices=[Notice(order.customer, "order.accepted", {**_context(order), "due": due})],
+        )
+        if business.flow == "hv_eassistant":
             from utility_flows.hv.services import start_process  # the e-assistant's stage 2
 
             start_process(order=order, by=by)
@@ -193,35 +211,37 @@ def reject_application(*, application: Application, by, reason: str) -> Applicat
 
 
 def available_transitions(order: WorkOrder, user) -> list[tuple[str, str, bool]]:
-    """[(name, label, reason required)] the user may run on the order now."""
-    result = []
-    for t in order.get_available_user_state_transitions(user):
-        result.append((t.name, str(t.custom.get("label", t.name)), bool(t.custom.get("reason_required"))))
-    return result
+    """[(name, label, reason required)] the user may run on the order now, in the order the
+    flow declares them (the main path's step first, detours after)."""
+    declaration = order.declaration
+    names = {t.name for t in order.get_available_user_state_transitions(user)}
+    return [(t.name, str(t.label), t.reason_required) for t in declaration.transitions if t.name in names]
 
 
 def advance(*, order: WorkOrder, transition: str, by, reason: str = "", expected_state: str | None = None) -> WorkOrder:
-    """Run one transition of the order's machine: log it, move the clock, and do what the step
-    means (account changes on ``execute``; a new or larger account and the application's
-    completion on ``archive``). Of two people acting at once, the second gets a clear error.
+    """Run one transition of the order's flow: check who may, move the state and the clock,
+    run the hooks the declaration names, and write the log entry, the audit row and the
+    customer's notification (``portal.audit.history``) — all in one transaction. Of two people
+    acting at once, the second gets a clear error.
 
     ``expected_state`` is the state the person saw when they chose the transition."""
     reason = (reason or "").strip()
     if transition not in TRANSITIONS:
         raise DomainError(_("没有这个操作"), code="unknown_transition", field="transition")
-    _require_handler(by, order.business)
+    declared = order.declaration.transition(transition)
+    if declared is None or declared.side == Side.UTILITY:
+        _require_handler(by, order.business)
     if expected_state is not None and order.state != expected_state:
         raise _stale()
     method = getattr(order, transition)
-    if not can_proceed(method):
+    if declared is None or not can_proceed(method):
         raise DomainError(
             _("工单当前环节为“%(state)s”，不能执行此操作") % {"state": order.get_state_display()},
             code="not_allowed", field="transition",
         )
     if not has_transition_perm(method, by):
         raise DomainError(_("您没有执行此操作的权限"), code="forbidden")
-    meta = method._django_fsm.get_transition(order.state)
-    if meta.custom.get("reason_required") and not reason:
+    if declared.reason_required and not reason:
         raise DomainError(_("请填写原因"), code="reason_required", field="reason")
     from_state = order.state
     try:
@@ -233,142 +253,17 @@ def advance(*, order: WorkOrder, transition: str, by, reason: str = "", expected
             # ConcurrentTransitionMixin: UPDATE ... WHERE state = <the state this object was
             # loaded in>; if someone moved the order meanwhile, no row matches and it raises.
             order.save()
-            note = _do_step(order, transition, by)
-            _log(order, name=transition, from_state=from_state, by=by, reason="；".join(p for p in (reason, note) if p))
-            record(actor=by, action=str(meta.custom.get("label", transition)), obj=order,
-                   subject=order.customer, changes={"state": [from_state, order.state]})
-            notify_customer(order, transition, reason=reason)
+            data = declared.run_hooks(StepContext(order=order, transition=declared, by=by, reason=reason))
+            write_history(
+                actor=by, action=declared.label, obj=order, subject=order.customer,
+                changes={"state": [from_state, order.state]},
+                entry=_entry(order, name=transition, from_state=from_state, by=by, comment=reason, data=data),
+                notices=[_progress_notice(order, declared.notify, reason)] if declared.notify else [],
+            )
     except ConcurrentTransition:
         order.refresh_from_db()
         raise _stale() from None
     return order
-
-
-def _do_step(order: WorkOrder, transition: str, by) -> str:
-    """The business meaning of a transition; returns a note for the log."""
-    application = order.application
-    business = order.business
-    if transition == "execute":
-        changes = application_services.apply_account_changes(application=application, by=by)
-        if not changes:
-            return ""
-        effective_on = changes[0].effective_on
-        if effective_on <= timezone.localdate():
-            return _("户号信息已变更，%(date)s 起生效") % {"date": effective_on.isoformat()}
-        return _("户号信息变更已登记，%(date)s 起生效") % {"date": effective_on.isoformat()}
-    if transition != "archive":
-        return ""
-    note = ""
-    if order.flow == Flow.LV_CONNECTION:
-        if business.is_new_connection:
-            account = _open_account(order, by)
-            note = _("新户号 %(number)s 已立户并绑定到客户") % {"number": account.number}
-        elif business.account_changes is not None:
-            application_services.apply_account_changes(application=application, by=by)
-        elif business.capacity_is_increase and application.service_account_id:
-            account = _raise_capacity(order, by)
-            note = _("户号 %(number)s 合同容量已变更为 %(cap)s") % {"number": account.number, "cap": account.capacity}
-    _complete_application(application, by=by)
-    return note
-
-
-def _complete_application(application: Application, *, by) -> None:
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    from_state = locked.state
-    locked.complete()
-    locked.save()
-    ApplicationEvent.objects.create(
-        application=locked, actor=by, from_state=from_state, to_state=locked.state, note=_("工单归档，业务办结")
-    )
-    order = getattr(locked, "work_order", None)
-    assignee = getattr(order, "assignee", None) if order is not None else None
-    profile = getattr(assignee, "staff_profile", None) if assignee is not None else None
-    matter_completed.send(
-        sender=Application,
-        matter=locked,
-        user=locked.applicant,
-        kind="application",
-        title=f"{locked.business.name} {locked.number}",
-        business=locked.business_code,
-        staff=assignee,
-        unit=profile.organization if profile is not None else "",
-    )
-
-
-def _new_account_number(order: WorkOrder) -> str:
-    # Accounts opened here take numbers from their own block (639 + 7 digits from the order id)
-    # so they never collide with the marketing system's imported numbers; a number already
-    # taken is stepped over.
-    candidate = 6390000000 + order.pk % 10_000_000
-    while ServiceAccount.objects.filter(number=str(candidate)).exists():
-        candidate = 6390000000 + (candidate + 1 - 6390000000) % 10_000_000
-    return str(candidate)
-
-
-def _open_account(order: WorkOrder, by) -> ServiceAccount:
-    """立户: the new connection's account, held by the applicant (or their enterprise, or the
-    owner an agent acted for), bound to the applicant."""
-    application = order.application
-    business = order.business
-    answers = merged_answers(application)
-    applicant = application.applicant
-    enterprise = application.enterprise
-    if enterprise is not None:
-        holder = {"holder_name": enterprise.name, "holder_id_type": "credit_code",
-                  "holder_id_number": enterprise.credit_code, "holder_enterprise": enterprise}
-    elif application.identity == Identity.AGENT and answers.get("owner_name"):
-        holder = {"holder_name": answers["owner_name"], "holder_id_type": answers.get("owner_id_type", ""),
-                  "holder_id_number": answers.get("owner_id_number", "")}
-    else:
-        holder = {"holder_name": applicant.name, "holder_id_type": applicant.id_type,
-                  "holder_id_number": applicant.id_number}
-    kind = business.customer_kind or (CustomerKind.ENTERPRISE if enterprise else CustomerKind.RESIDENT)
-    capacity = application.capacity or Decimal(str(answers.get(business.capacity_answer or "capacity") or "0"))
-    residential = kind == CustomerKind.RESIDENT
-    account = ServiceAccount.objects.create(
-        number=_new_account_number(order),
-        customer_kind=kind,
-        region=application.region,
-        address=application.address,
-        # A household up to 10 kW is served single-phase; anything larger three-phase.
-        voltage=Voltage.V220 if residential and capacity <= 10 else Voltage.V380,
-        capacity=capacity,
-        usage_nature=UsageNature.RESIDENTIAL if residential else UsageNature.COMMERCIAL,
-        tariff_category=_("居民生活用电（一户一表）") if residential else _("一般工商业用电"),
-        # The EV charger's completion page leads to the smart-payment agreement (智能交费签约).
-        smart_payment=bool(application.data.get("smart_payment")),
-        registered_phone=application.contact_phone or applicant.phone,
-        opened_on=timezone.localdate(),
-        **holder,
-    )
-    AccountBinding.objects.get_or_create(user=applicant, account=account, defaults={"via": AccountBinding.Via.CONNECTION})
-    application.service_account = account
-    application.save(update_fields=["service_account", "updated_at"])
-    record(actor=by, action=_("新装立户"), obj=account, subject=applicant,
-           changes={"number": ["", account.number], "capacity": ["", str(account.capacity)]})
-    return account
-
-
-def _raise_capacity(order: WorkOrder, by) -> ServiceAccount:
-    application = order.application
-    business = order.business
-    account = ServiceAccount.objects.select_for_update().get(pk=application.service_account_id)
-    new = business.capacity_requested(merged_answers(application), account)
-    if new is None and application.capacity:
-        new = account.capacity + application.capacity
-    if new is None:
-        return account
-    old = account.capacity
-    now = timezone.now()
-    AccountChange.objects.create(
-        account=account, field="capacity", old_value=str(old), new_value=str(new), effective_on=timezone.localdate(now),
-        applied_at=now, application=application, changed_by=by, reason=str(business.name),
-    )
-    account.capacity = new
-    account.save(update_fields=["capacity"])
-    record(actor=by, action=_("户号信息变更"), obj=account, subject=application.applicant,
-           changes={"capacity": [str(old), str(new)]})
-    return account
 
 
 # --- reassignment ----------------------------------------------------------------------------------
@@ -391,10 +286,13 @@ def reassign(*, order: WorkOrder, to, by, reason: str) -> WorkOrder:
         before = locked.assignee.name if locked.assignee else ""
         locked.assignee = to
         locked.save(update_fields=["assignee"])
-        _log(locked, name="reassign", from_state=locked.state, by=by,
-             reason=_("%(old)s → %(new)s：%(reason)s") % {"old": before or "—", "new": to.name, "reason": reason})
-        record(actor=by, action=_("改派工单"), obj=locked, subject=locked.customer, changes={"assignee": [before, to.name]})
-        notify_customer(locked, "reassigned")
+        write_history(
+            actor=by, action=gettext_noop("改派工单"), obj=locked, subject=locked.customer,
+            changes={"assignee": [before, to.name]},
+            entry=_entry(locked, name="reassign", from_state=locked.state, by=by, comment=reason,
+                         data={"notes": [{"code": "reassigned", "old": before or "—", "new": to.name}]}),
+            notices=[Notice(locked.customer, "order.reassigned", _context(locked))],
+        )
     order.refresh_from_db()
     return order
 
@@ -416,6 +314,12 @@ def deferred_documents(application: Application) -> list[ApplicationDocument]:
 def document_label(application: Application, requirement: str) -> str:
     rule = _rule(application, requirement)
     return str(rule.label) if rule else requirement
+
+
+def _rule_label(application: Application, requirement: str):
+    """The requirement's label, lazy (for notifications, rendered in the site's language)."""
+    rule = _rule(application, requirement)
+    return rule.label if rule else requirement
 
 
 def _settle_overdue_flag(application: Application, by) -> None:
@@ -441,11 +345,15 @@ def collect_deferred_document(*, order: WorkOrder, document: ApplicationDocument
         updated = ApplicationDocument.objects.filter(pk=document.pk, fulfilled_at=None).update(fulfilled_at=timezone.now())
         if not updated:
             raise DomainError(_("该材料已补交"), code="already_fulfilled")
-        label = document_label(order.application, document.requirement)
-        _log(order, name="collect_document", from_state=order.state, by=by, reason=f"{label}：{note}")
-        record(actor=by, action=_("现场补收材料"), obj=order, subject=order.customer, changes={"document": ["", label]})
+        rule_label = _rule_label(order.application, document.requirement)
+        write_history(
+            actor=by, action=gettext_noop("现场补收材料"), obj=order, subject=order.customer,
+            changes={"document": ["", action_code(rule_label)]},
+            entry=_entry(order, name="collect_document", from_state=order.state, by=by, comment=note,
+                         data={"notes": [{"code": "document", "document": action_code(rule_label)}]}),
+            notices=[Notice(order.customer, "order.document_received", {**_context(order), "document": rule_label})],
+        )
         _settle_overdue_flag(order.application, by)
-        notify_customer(order, "document_collected", document=label)
     document.refresh_from_db()
     return document
 
@@ -480,7 +388,12 @@ def upload_deferred_document(*, document: ApplicationDocument, user, upload) -> 
             raise DomainError(_("该材料已补交"), code="already_fulfilled", field="file")
         order = WorkOrder.objects.filter(application=application).first()
         if order is not None:
-            _log(order, name="upload_document", from_state=order.state, by=user, reason=str(rule.label))
+            write_history(
+                actor=user, action=gettext_noop("客户补交材料"), obj=order, subject=user,
+                changes={"document": ["", action_code(rule.label)]},
+                entry=_entry(order, name="upload_document", from_state=order.state, by=user,
+                             data={"notes": [{"code": "document", "document": action_code(rule.label)}]}),
+            )
         _settle_overdue_flag(application, user)
     document.refresh_from_db()
     return document
@@ -528,7 +441,7 @@ def resolve_flag(*, flag: AbnormalFlag, by, note: str) -> AbnormalFlag:
         )
         if not updated:
             raise DomainError(_("该异常已处理"), code="already_resolved")
-        record(actor=by, action=_("处理异常工单"), obj=flag.application, subject=flag.application.applicant,
-               changes={flag.kind: ["", note[:300]]})
+        write_history(actor=by, action=gettext_noop("处理异常工单"), obj=flag.application,
+                      subject=flag.application.applicant, changes={flag.kind: ["", note[:300]]})
     flag.refresh_from_db()
     return flag

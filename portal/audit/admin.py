@@ -10,17 +10,21 @@ class AuditEventAdmin(admin.ModelAdmin):
     """The trail is evidence: staff may read and search it, nobody (not even a superuser) may
     add, edit or delete a row through the backoffice."""
 
-    list_display = ("at", "kind", "actor_label", "action", "object_display", "ip")
+    list_display = ("at", "kind", "actor_label", "action_label", "object_display", "ip")
     list_filter = ("kind", "at")
     search_fields = ("=object_id",)
     search_help_text = _("按对象编号精确查找")
     # No bulk actions at all: "delete selected" must not even be offered.
     actions = None
     fields = (
-        "at", "kind", "actor_label", "action", "object_type", "object_id", "object_label",
+        "at", "kind", "actor_label", "action_label", "object_type", "object_id", "object_label",
         "subject_display", "ip", "changes_display",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_label(self, event: AuditEvent) -> str:
+        return event.label
 
     @admin.display(description=_("对象"))
     def object_display(self, event: AuditEvent) -> str:

@@ -21,10 +21,12 @@ class MyAccessLogApi(generics.ListAPIView):
         kind_label = serializers.CharField(source="get_kind_display", help_text=_("类别名称"))
         by_me = serializers.SerializerMethodField(help_text=_("是否本人操作"))
         ip = serializers.CharField(source="masked_ip", help_text=_("IP地址（隐去最后一段）"))
+        action = serializers.CharField(source="label", help_text=_("操作（按请求的语言显示）"))
+        action_code = serializers.CharField(source="action", help_text=_("操作代码（不随语言变化）"))
 
         class Meta:
             model = AuditEvent
-            fields = ["id", "at", "kind", "kind_label", "actor_label", "by_me", "action", "object_label", "ip"]
+            fields = ["id", "at", "kind", "kind_label", "actor_label", "by_me", "action", "action_code", "object_label", "ip"]
 
         def get_by_me(self, event: AuditEvent) -> bool:
             return event.actor_id == self.context["request"].user.pk

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.append_only import AppendOnlyModel
 
 
 def mask_ip(ip: str | None) -> str:
@@ -27,18 +30,12 @@ class AuditKind(models.TextChoices):
     SECURITY = "security", _("安全事件")
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The audit trail is append-only")
-
-    def delete(self):
-        raise TypeError("The audit trail is append-only")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what to which object, when, from where; and who read whose personal data.
 
-    Append-only: rows are never updated or deleted (on PostgreSQL a trigger enforces it)."""
+    Append-only (``portal.core.append_only``): rows are never updated, deleted or truncated.
+    ``action`` is a code (the untranslated source string of its label), shown through ``label``
+    in the reader's language."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("类别"), max_length=10, choices=AuditKind.choices, default=AuditKind.CHANGE)
@@ -59,8 +56,6 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     changes = models.JSONField(_("变更前后"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
@@ -71,17 +66,14 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_label} {self.label} {self.object_label}"
 
     @property
     def masked_ip(self) -> str:
         """The address with its last part hidden: enough to tell office from home, not to trace."""
         return mask_ip(self.ip)
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The audit trail is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only")
+    @property
+    def label(self) -> str:
+        """The action in the reader's language."""
+        return gettext(self.action) if self.action else ""

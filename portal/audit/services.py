@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils.functional import Promise
 
 from portal.audit.models import AuditEvent, AuditKind
 from portal.core.masking import mask_text
@@ -37,25 +38,36 @@ def _masked(value: Any) -> Any:
     return value
 
 
+def action_code(action: Any) -> str:
+    """The stable code of an action: the source string of a lazy label (``gettext_lazy``), or
+    the string itself (pass ``gettext_noop("…")``, never ``gettext("…")``: that is already
+    translated into the writer's language)."""
+    args = getattr(action, "_args", None)
+    if isinstance(action, Promise) and args:
+        return str(args[0])
+    return str(action)
+
+
 def record(
     *,
     actor,
-    action: str,
+    action: Any,
     obj: models.Model | None = None,
     subject=None,
     kind: str = AuditKind.CHANGE,
     changes: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> AuditEvent:
-    """Append one event. ``changes`` is ``{"field": [before, after]}``; phones and ID numbers in
-    it are masked, because the trail itself is read by many."""
+    """Append one event. ``action`` is a code (see ``action_code``), rendered in the reader's
+    language by ``AuditEvent.label``. ``changes`` is ``{"field": [before, after]}`` (data, not
+    sentences); phones and ID numbers in it are masked, because the trail itself is read by many."""
     if actor is not None and not getattr(actor, "pk", None):
         actor = None
     return AuditEvent.objects.create(
         kind=kind,
         actor=actor,
         actor_label=actor_label(actor),
-        action=action,
+        action=action_code(action)[:100],
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_label=mask_text(str(obj))[:200] if obj is not None else "",

@@ -16,6 +16,7 @@ from portal.accounts.roles import Role
 from portal.core.errors import DomainError
 from portal.core.workdays import WorkCalendar, add_working_days
 from utility_flows import services
+from utility_flows.limits import sync_time_limits
 from utility_flows.models import OrderState, WorkOrder, WorkOrderTransition
 from tests.factories import ApplicationFactory, ServiceAccountFactory, StaffFactory, VerifiedUserFactory
 
@@ -38,6 +39,8 @@ def declare():
         defaults.update(kwargs)
         business = registry.register(Business(**defaults))
         declared.append(business.code)
+        # As after a migrate: the time-limit rows are seeded from the declarations.
+        sync_time_limits()
         return business
 
     yield _declare

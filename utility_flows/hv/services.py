@@ -146,13 +146,13 @@ def advance(*, process: HVProcess, transition: str, by, reason: str = "", expect
 
 
 def _archive_order(process: HVProcess, by) -> None:
-    from utility_flows.services import _complete_application
+    """Stage 20 closes the work order through its declared flow (utility_flows.flows.hv_eassistant):
+    the order log, the application's completion and the customer's notice."""
+    from utility_flows.services import advance as advance_order
 
     order = process.order
     order.hv = process
-    order.archive_hv()
-    order.save()
-    _complete_application(order.application, by=by)
+    advance_order(order=order, transition="archive", by=by)
 
 
 # --- utility side -------------------------------------------------------------------------------------

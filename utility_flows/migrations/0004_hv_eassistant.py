@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0004_signature_type'),
-        ('utility_flows', '0002_defaults_and_grants'),
+        ('utility_flows', '0003_declared_flows_and_log_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

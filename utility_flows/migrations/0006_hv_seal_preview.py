@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('signing', '0002_seals'),
-        ('utility_flows', '0004_hv_document_types'),
+        ('utility_flows', '0005_hv_document_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -20,7 +20,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("utility_flows", "0003_hv_eassistant"),
+        ("utility_flows", "0004_hv_eassistant"),
         ("documents", "0004_signature_type"),
     ]
     operations = [migrations.RunPython(seed, unseed)]

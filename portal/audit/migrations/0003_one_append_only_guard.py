@@ -1,0 +1,38 @@
+"""The audit trail gets the platform's append-only guard (also refusing TRUNCATE), and actions
+stored as codes: rows written in English by staff using the English interface are mapped back
+to the source string of their label (where the translation is unambiguous), so every reader
+sees them in their own language."""
+
+from django.db import migrations
+
+from portal.core.append_only import AppendOnlyTrigger, rewriting_history
+
+OLD_TRIGGER = """
+DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
+DROP FUNCTION IF EXISTS audit_event_append_only();
+"""
+
+
+def drop_old_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(OLD_TRIGGER)
+
+
+def actions_to_codes(apps, schema_editor):
+    from portal.core.msgids import english_to_source
+
+    sources = english_to_source()
+    AuditEvent = apps.get_model("audit", "AuditEvent")
+    with rewriting_history(schema_editor, AuditEvent):
+        for english, source in sources.items():
+            if len(source) <= 100:
+                AuditEvent.objects.filter(action=english).update(action=source)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0002_append_only_trigger")]
+    operations = [
+        migrations.RunPython(drop_old_trigger, migrations.RunPython.noop),
+        AppendOnlyTrigger("auditevent"),
+        migrations.RunPython(actions_to_codes, migrations.RunPython.noop),
+    ]
