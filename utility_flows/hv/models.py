@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.core.append_only import AppendOnlyModel
+
 
 class Side(models.TextChoices):
     CUSTOMER = "customer", _("客户")
@@ -346,15 +348,7 @@ def log_label(name: str) -> str:
     return str(meta.custom["label"]) if meta else name
 
 
-class HVLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The HV log is append-only")
-
-    def delete(self):
-        raise TypeError("The HV log is append-only")
-
-
-class HVLog(models.Model):
+class HVLog(AppendOnlyModel):
     """Every stage change of the e-assistant (and its non-stage events): who, when, from, to,
     why. Append-only."""
 
@@ -368,8 +362,6 @@ class HVLog(models.Model):
     at = models.DateTimeField(_("时间"), default=timezone.now)
     reason = models.CharField(_("说明"), max_length=1000, blank=True)
 
-    objects = HVLogQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("高压办电记录")
         verbose_name_plural = _("高压办电记录")
@@ -381,11 +373,6 @@ class HVLog(models.Model):
     @property
     def label(self) -> str:
         return log_label(self.name)
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The HV log is append-only")
-        super().save(*args, **kwargs)
 
 
 class SurveyBooking(models.Model):

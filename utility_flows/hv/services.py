@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from portal.audit.history import Notice, write_history
 from portal.audit.services import record
 from portal.core.errors import DomainError
 from portal.core.licences import LicenceStatus, check_contractor_licence
@@ -57,14 +58,17 @@ def stage_label(process: HVProcess) -> str:
     return str(process.get_stage_display())
 
 
-def _notify(process: HVProcess, step: str, reason: str = "") -> None:
+def _notice(process: HVProcess, step: str, reason: str = "") -> Notice:
     order = process.order
-    application = order.application
-    notify(order.customer, "hv.progress", {
+    return Notice(order.customer, "hv.progress", {
         "pk": order.pk, "business": str(order.business.name), "number": order.number or "",
         "step": step, "reason": (_("说明：%(reason)s") % {"reason": reason}) if reason else "",
-        "application": application.number or "",
     })
+
+
+def _notify(process: HVProcess, step: str, reason: str = "") -> None:
+    notice = _notice(process, step, reason)
+    notify(notice.user, notice.event, dict(notice.context))
 
 
 def start_process(*, order: WorkOrder, by) -> HVProcess:
@@ -131,10 +135,15 @@ def advance(*, process: HVProcess, transition: str, by, reason: str = "", expect
                               passed=not meta.custom.get("reason_required"))
             if process.stage == HVStage.ARCHIVED:
                 _archive_order(process, by)
-            _log(process, name=transition, side=meta.custom["side"], from_stage=from_stage, by=by, reason=reason)
-            record(actor=by, action=str(meta.custom["label"]), obj=process.order, subject=process.order.customer,
-                   changes={"stage": [from_stage, process.stage]})
-            _notify(process, str(meta.custom["label"]), reason)
+            # One history (portal.audit.history): the HV log entry, the audit row and the
+            # customer's notice (inbox + SMS outbox) commit together or not at all.
+            write_history(
+                actor=by, action=meta.custom["label"], obj=process.order, subject=process.order.customer,
+                changes={"stage": [from_stage, process.stage]},
+                entry=HVLog(process=process, name=transition, side=meta.custom["side"], from_stage=from_stage,
+                            to_stage=process.stage, by=by, reason=reason[:1000]),
+                notices=[_notice(process, str(meta.custom["label"]), reason)],
+            )
     except ConcurrentTransition:
         process.refresh_from_db()
         raise _stale() from None

@@ -6,6 +6,8 @@ import django_fsm
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.core.append_only import AppendOnlyTrigger
+
 
 class Migration(migrations.Migration):
 
@@ -136,4 +138,6 @@ class Migration(migrations.Migration):
                 'ordering': ['at', 'id'],
             },
         ),
+        # The HV log is history: PostgreSQL refuses UPDATE, DELETE and TRUNCATE on it.
+        AppendOnlyTrigger("hvlog"),
     ]
