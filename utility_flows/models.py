@@ -236,6 +236,9 @@ class TimeLimit(models.Model):
 
 # The HV e-assistant's models live in their own module (SPEC 4.2); imported here for Django.
 from utility_flows.hv.models import (  # noqa: E402,F401
+    ChatInvite,
+    ChatMember,
+    ChatMessage,
     HVLog,
     HVProcess,
     PushedDocument,

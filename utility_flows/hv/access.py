@@ -26,3 +26,11 @@ def handlers_see_hv_files(user, document) -> bool:
         or PushedDocument.objects.filter(Q(unsigned=document) | Q(signed=document),
                                          process__order__assignee=user).exists()
     )
+
+
+@register_access_rule
+def chat_members_read_chat_files(user, document) -> bool:
+    from utility_flows.hv.models import ChatMember, ChatMessage
+
+    return ChatMessage.objects.filter(
+        document=document, process__in=ChatMember.objects.filter(user=user).values("process")).exists()

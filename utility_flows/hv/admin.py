@@ -18,6 +18,7 @@ from portal.core.admin import ReadOnlyAdminMixin
 from portal.core.errors import DomainError
 from portal.core.workdays import WorkCalendar
 from utility_flows.hv import selectors
+from utility_flows.hv.chat import chat_open
 from utility_flows.hv import services as hv
 from utility_flows.hv.clock import due_on
 from utility_flows.hv.models import STAGES, HVProcess, HVStage, Side
@@ -116,6 +117,7 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "bookings": list(full.hv.bookings.all()),
             "log": list(full.hv.log.all()),
             "can_mark": process.number < 11,
+            "chat_open": chat_open(process),
             "needs_fees": process.stage == HVStage.CONTRACT_SIGNED and not process.fees_settled,
             "has_view_permission": True,
         }

@@ -21,3 +21,20 @@ def register_hv_events() -> None:
         title=_("工单 {number} 勘察时间变更"),
         body=_("客户将工单 {number} 的意向勘察时间由 {old} 改为 {new}。"),
     )
+    register_event(
+        "hv.chat_message",
+        label=_("群聊新消息"),
+        title=_("工单 {number} 群聊有新消息"),
+        body=_("{author}：{text}"),
+        link="utility_flows:hv_chat",
+        link_kwargs=("pk",),
+    )
+    register_event(
+        "hv.chat_invite",
+        label=_("群聊邀请"),
+        title=_("{inviter}邀请您加入工单 {number} 的群聊"),
+        body=_("{inviter}邀请您加入高压办电工单 {number} 的即时沟通群聊，打开链接并输入短信验证码即可加入。"),
+        link="utility_flows:hv_chat_join",
+        link_kwargs=("token",),
+        channels=[Channel.SMS],
+    )

@@ -488,3 +488,67 @@ class SealPreview(models.Model):
         verbose_name = _("签章预览")
         verbose_name_plural = _("签章预览")
         ordering = ["-at", "-id"]
+
+
+# --- order chat (即时沟通, SPEC 4.4) ----------------------------------------------------------------
+
+
+class ChatMember(models.Model):
+    """A member of an HV order's chat: the customer, the account manager, design / construction
+    contacts who joined by an invitation verified with an SMS code."""
+
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("客户")
+        MANAGER = "manager", _("客户经理")
+        DESIGN = "design", _("设计单位联系人")
+        CONSTRUCTION = "construction", _("施工单位联系人")
+        OTHER = "other", _("其他联系人")
+
+    process = models.ForeignKey(HVProcess, on_delete=models.CASCADE, related_name="members", verbose_name=_("高压办电"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hv_chats",
+                             verbose_name=_("成员"))
+    role = models.CharField(_("身份"), max_length=20, choices=Role.choices)
+    joined_at = models.DateTimeField(_("加入时间"), default=timezone.now)
+    last_read_id = models.PositiveBigIntegerField(_("已读到"), default=0)
+    last_seen_at = models.DateTimeField(_("最近查看"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("最近提醒"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群聊成员")
+        verbose_name_plural = _("群聊成员")
+        ordering = ["joined_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["process", "user"], name="one_membership_per_hv_chat")]
+
+
+class ChatInvite(models.Model):
+    """An invitation to the chat for one phone: a share link, opened by the person holding that
+    phone, who confirms with an SMS code."""
+
+    process = models.ForeignKey(HVProcess, on_delete=models.CASCADE, related_name="invites", verbose_name=_("高压办电"))
+    phone = models.CharField(_("手机号码"), max_length=11)
+    role = models.CharField(_("身份"), max_length=20, choices=ChatMember.Role.choices, default=ChatMember.Role.OTHER)
+    token = models.CharField(_("邀请码"), max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("邀请人"))
+    created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("加入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群聊邀请")
+        verbose_name_plural = _("群聊邀请")
+
+
+class ChatMessage(models.Model):
+    process = models.ForeignKey(HVProcess, on_delete=models.CASCADE, related_name="messages", verbose_name=_("高压办电"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("发送人"))
+    text = models.TextField(_("内容"), max_length=2000, blank=True)
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("附件"))
+    at = models.DateTimeField(_("发送时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("群聊消息")
+        verbose_name_plural = _("群聊消息")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["process", "id"])]

@@ -13,6 +13,7 @@ from portal.core.errors import DomainError
 from portal.core.licences import LicenceStatus
 from portal.core.middleware import client_ip
 from utility_flows.hv import selectors
+from utility_flows.hv.chat import chat_open
 from utility_flows.hv import services as hv
 from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SealForm, SignForm, SurveyForm
 from utility_flows.hv.models import PushedDocument, Side
@@ -36,6 +37,7 @@ def _context(request, order, **extra):
         "documents": selectors.latest_documents(order), "all_documents": list(process.documents.all()),
         "submissions": list(process.submissions.all()), "log": list(process.log.all()),
         "manager": order.assignee, "profile": getattr(order.assignee, "staff_profile", None),
+        "chat_open": chat_open(process),
         "survey_form": extra.pop("survey_form", None) or SurveyForm(
             initial={"survey_at": bookings[-1].survey_at if bookings else None}),
         **extra,

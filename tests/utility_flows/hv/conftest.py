@@ -33,7 +33,7 @@ def hv_order(manager):
     """An accepted 高压新装 of 400 kVA (large industry), its process at stage 2."""
     from utility_flows import services
 
-    application = ApplicationFactory(business_code="hv_new", capacity=400)
+    application = ApplicationFactory(business_code="hv_new", capacity=400, extra_answers={"transformer": "yes"})
     return services.accept_application(application=application, by=manager)
 
 
