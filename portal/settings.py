@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
     "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 300.0, "options": {"expire_seconds": 290},
 }
+# HV e-assistant: due-soon warnings to account managers, late notices to supervisors (SPEC 4.5).
+CELERY_BEAT_SCHEDULE["utility-flows-warn-hv-limits"] = {
+    "task": "utility_flows.hv.tasks.warn_hv_limits", "schedule": crontab(hour=8, minute=0),
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -241,9 +241,11 @@ from utility_flows.hv.models import (  # noqa: E402,F401
     ChatMessage,
     HVLog,
     HVProcess,
+    HVTimeLimit,
     PushedDocument,
     SealPreview,
     Submission,
     SubmissionFile,
     SurveyBooking,
+    Suspension,
 )

@@ -11,6 +11,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +23,7 @@ from portal.core.workdays import WorkCalendar
 from utility_flows.hv import selectors
 from utility_flows.hv.chat import chat_open
 from utility_flows.hv import services as hv
-from utility_flows.hv.clock import due_on
-from utility_flows.hv.models import STAGES, HVProcess, HVStage, Side
+from utility_flows.hv.models import STAGES, HVProcess, HVStage, HVTimeLimit, Side, Suspension
 from utility_flows.models import may_handle
 
 
@@ -36,16 +38,75 @@ class TransitionForm(forms.Form):
                                             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500, required=False)
+    approver = forms.ModelChoiceField(label=_("批准人（营销主管）"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from portal.accounts.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["approver"].queryset = get_user_model().objects.filter(
+            groups__name=Role.SUPERVISOR, is_active=True, is_staff=True).order_by("name")
+        self.fields["approver"].label_from_instance = lambda u: u.name
+
+
+class ClockFilter(admin.SimpleListFilter):
+    """Due soon, late, suspended, abnormal (over the limit or suspended and restarted)."""
+
+    title = _("时限")
+    parameter_name = "clock"
+
+    def lookups(self, request, model_admin):
+        return [("soon", _("即将到期（1个工作日内）")), ("late", _("已超期")), ("suspended", _("暂停中")),
+                ("restarted", _("暂停后恢复")), ("abnormal", _("异常工单"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "soon":
+            return queryset.filter(due_on__gte=today, due_on__lte=WorkCalendar.around(today).add_working_days(today, 1))
+        if self.value() == "late":
+            return queryset.filter(due_on__lt=today)
+        if self.value() == "suspended":
+            return queryset.filter(suspended_at__isnull=False)
+        if self.value() == "restarted":
+            return queryset.filter(suspensions__resumed_at__isnull=False).distinct()
+        if self.value() == "abnormal":
+            return queryset.filter(Q(due_on__lt=today) | Q(suspensions__isnull=False)).distinct()
+        return queryset
+
+
 class NotNeededForm(forms.Form):
     design = forms.BooleanField(label=_("无需设计文件审查（第8–10环节）"), required=False)
     mid = forms.BooleanField(label=_("无需中间检查（第11–13环节）"), required=False)
     reason = forms.CharField(label=_("原因"), max_length=500, required=False)
 
 
+def _roles(request) -> frozenset:
+    from utility_flows.models import role_names
+
+    return role_names(request.user)
+
+
+class HVStaffMixin:
+    """The HV pages are for account managers and supervisors (and superusers)."""
+
+    def has_view_permission(self, request, obj=None):
+        from portal.accounts.roles import Role
+
+        return request.user.is_active and request.user.is_staff and (
+            request.user.is_superuser or bool({Role.ACCOUNT_MANAGER, Role.SUPERVISOR} & _roles(request)))
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+
 @admin.register(HVProcess)
-class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("order", "customer", "stage_label", "next_stage", "due", "assignee")
-    list_filter = ("stage",)
+    list_filter = (ClockFilter, "stage")
     list_select_related = ("order__customer", "order__assignee")
     search_fields = ("=order__number",)
 
@@ -65,17 +126,18 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         number, _code, side, label = STAGES[n - 1]
         return f"{number}. {label}（{Side(side).label}）"
 
-    @admin.display(description=_("时限"))
+    @admin.display(description=_("时限"), ordering="due_on")
     def due(self, obj):
-        return due_on(obj, getattr(self, "_calendar", None)) or "—"
+        if obj.suspended_at:
+            return gettext("暂停中")
+        if obj.due_on and obj.due_on < timezone.localdate():
+            return format_html('<span class="flows-badge danger">{} {}</span>', obj.due_on, gettext("已超期"))
+        return obj.due_on or "—"
 
     @admin.display(description=_("客户经理"))
     def assignee(self, obj):
         return obj.order.assignee.name if obj.order.assignee else "—"
 
-    def get_queryset(self, request):
-        self._calendar = WorkCalendar.around()
-        return super().get_queryset(request)
 
     def get_urls(self):
         return [
@@ -84,6 +146,8 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("<int:pk>/not-needed/", self.admin_site.admin_view(self.not_needed_view),
                  name="utility_flows_hvprocess_not_needed"),
             path("<int:pk>/fees/", self.admin_site.admin_view(self.fees_view), name="utility_flows_hvprocess_fees"),
+            path("<int:pk>/suspend/", self.admin_site.admin_view(self.suspend_view),
+                 name="utility_flows_hvprocess_suspend"),
         ] + super().get_urls()
 
     def _process(self, request, pk) -> HVProcess:
@@ -101,7 +165,7 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise Http404 from None
         return self._render(request, self._process(request, pk))
 
-    def _render(self, request, process, *, form=None, not_needed=None, status=200):
+    def _render(self, request, process, *, form=None, not_needed=None, suspend=None, status=200):
         order = process.order
         full = selectors.hv_order_for(user=order.customer, pk=order.pk)
         rows = selectors.timeline(full, table=selectors.table())
@@ -118,6 +182,9 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "log": list(full.hv.log.all()),
             "can_mark": process.number < 11,
             "chat_open": chat_open(process),
+            "suspend_form": suspend or SuspendForm(),
+            "suspensions": list(process.suspensions.select_related("suspended_by", "approver", "resumed_by",
+                                                                   "resume_approver")),
             "needs_fees": process.stage == HVStage.CONTRACT_SIGNED and not process.fees_settled,
             "has_view_permission": True,
         }
@@ -165,6 +232,21 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 return self._back(process)
         return self._render(request, self._process(request, pk), not_needed=form, status=400)
 
+    def suspend_view(self, request, pk):
+        process = self._process(request, pk)
+        form = SuspendForm(request.POST)
+        if request.method == "POST" and form.is_valid():
+            action = hv.resume if process.suspended_at else hv.suspend
+            try:
+                action(process=process, by=request.user, reason=form.cleaned_data["reason"],
+                       approver=form.cleaned_data["approver"])
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, gettext("工单已恢复") if process.suspended_at else gettext("工单已暂停"))
+                return self._back(process)
+        return self._render(request, self._process(request, pk), suspend=form, status=400)
+
     def fees_view(self, request, pk):
         process = self._process(request, pk)
         if request.method == "POST":
@@ -177,3 +259,32 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return self._back(process)
 
 
+
+
+@admin.register(HVTimeLimit)
+class HVTimeLimitAdmin(HVStaffMixin, admin.ModelAdmin):
+    """SPEC 4.5: the HV stages' limits in working days, editable by supervisors."""
+
+    def has_change_permission(self, request, obj=None):
+        from portal.accounts.roles import Role
+
+        return request.user.is_superuser or Role.SUPERVISOR in _roles(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    list_display = ("stage", "working_days", "dual_supply_days", "note")
+    list_editable = ("working_days", "dual_supply_days")
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The suspended-and-restarted orders, for supervisors: reasons and approvers."""
+
+    list_display = ("process", "stage", "reason", "suspended_by", "approver", "suspended_at", "resumed_at",
+                    "resume_approver", "resume_reason")
+    list_filter = ("resumed_at",)
+    list_select_related = ("process__order", "suspended_by", "approver", "resume_approver")

@@ -1,7 +1,7 @@
 """Time limits of the HV stages (SPEC 4.5), in Chinese working days.
 
-The defaults below apply unless staff set a row in ``utility_flows.TimeLimit`` (flow
-``hv_eassistant``, state = the HV stage the clock starts in)."""
+``HVTimeLimit`` rows (seeded with the defaults below, editable in the admin) are the source;
+the defaults only stand in when a row is missing."""
 
 from __future__ import annotations
 
@@ -14,36 +14,40 @@ S = HVStage
 # The clock of the step that starts when the process reaches a stage (SPEC 4.5): contact /
 # survey 3 days; supply plan 15 (single) or 30 (dual supply); design review 10; mid 5;
 # completion 5; connection 5 after contract and fees. Customer steps have no limit.
-DEFAULT_DAYS = {
-    S.CONFIRMED: 3,
-    S.SURVEY_BOOKED: 3,
-    S.SURVEYED: 15,
-    S.DESIGN_SUBMITTED: 10,
-    S.MID_REQUESTED: 5,
-    S.COMPLETION_REQUESTED: 5,
-    S.COMPLETION_SIGNED: 5,
-    S.CONTRACT_UPLOADED: 3,
-    S.CONTRACT_SIGNED: 5,
-    S.CONNECTED: 5,
-}
-DUAL_SUPPLY_PLAN_DAYS = 30
+DEFAULTS = [
+    (S.CONFIRMED, 3, None, "SPEC 4.5：高压联系客户 3 个工作日"),
+    (S.SURVEY_BOOKED, 3, None, "SPEC 4.5：高压勘察 3 个工作日"),
+    (S.SURVEYED, 15, 30, "SPEC 4.5：供电方案答复 单电源 15、双电源 30 个工作日"),
+    (S.DESIGN_SUBMITTED, 10, None, "SPEC 4.5：设计文件审查 10 个工作日"),
+    (S.MID_REQUESTED, 5, None, "SPEC 4.5：中间检查 5 个工作日"),
+    (S.COMPLETION_REQUESTED, 5, None, "SPEC 4.5：竣工检验 5 个工作日"),
+    (S.CONTRACT_UPLOADED, 3, None, "合同盖章件审核"),
+    (S.CONTRACT_SIGNED, 5, None, "SPEC 4.5：合同签订及费用结清后 5 个工作日装表接电"),
+]
+DEFAULT_DAYS = {stage: (days, dual) for stage, days, dual, _note in DEFAULTS}
 
 
-def limit_days(process: HVProcess, overrides: dict[str, int] | None = None) -> int | None:
-    if overrides and process.stage in overrides:
-        return overrides[process.stage]
-    if process.stage == S.SURVEYED and process.dual_supply:
-        return DUAL_SUPPLY_PLAN_DAYS
-    return DEFAULT_DAYS.get(process.stage)
+def overrides() -> dict[str, tuple[int, int | None]]:
+    """The table of limits (one query)."""
+    from utility_flows.hv.models import HVTimeLimit
+
+    table = dict(DEFAULT_DAYS)
+    for row in HVTimeLimit.objects.all():
+        table[row.stage] = (row.working_days, row.dual_supply_days)
+    return table
 
 
-def overrides() -> dict[str, int]:
-    from utility_flows.models import TimeLimit
-
-    return dict(TimeLimit.objects.filter(flow="hv_eassistant", business_code="").values_list("state", "working_days"))
+def limit_days(process: HVProcess, table: dict | None = None) -> int | None:
+    entry = (table if table is not None else DEFAULT_DAYS).get(process.stage)
+    if entry is None:
+        return None
+    days, dual = entry
+    return dual if process.dual_supply and dual else days
 
 
 def due_on(process: HVProcess, calendar: WorkCalendar | None = None, table: dict | None = None) -> date | None:
+    if process.suspended_at is not None:
+        return None
     days = limit_days(process, table)
     if days is None:
         return None

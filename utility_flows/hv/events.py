@@ -38,3 +38,15 @@ def register_hv_events() -> None:
         link_kwargs=("token",),
         channels=[Channel.SMS],
     )
+    register_event(
+        "hv.due_soon",
+        label=_("高压环节即将超期"),
+        title=_("工单 {number} 本环节将于 {due} 到期"),
+        body=_("高压办电工单 {number} 当前环节的办理时限为 {due}，请及时办理。"),
+    )
+    register_event(
+        "hv.late",
+        label=_("高压环节已超期"),
+        title=_("工单 {number} 已超期"),
+        body=_("高压办电工单 {number} 当前环节已超过时限 {due}（客户经理：{manager}），请督办。"),
+    )

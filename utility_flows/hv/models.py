@@ -155,6 +155,10 @@ class HVProcess(ConcurrentTransitionMixin, models.Model):
     basic_charge = models.CharField(_("基本电费计收方式"), max_length=20, choices=BasicCharge.choices, blank=True)
     demand_kw = models.DecimalField(_("合同最大需量（千瓦）"), max_digits=10, decimal_places=1, null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("整改次数"), default=0)
+    due_on = models.DateField(_("本环节时限"), null=True, blank=True, db_index=True)
+    suspended_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    warned_stage = models.CharField(_("已提醒环节"), max_length=30, blank=True)
+    late_stage = models.CharField(_("已报超期环节"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("高压办电进度")
@@ -338,6 +342,8 @@ EVENT_LABELS = {
     "fees_settled": _("确认业务费用已结清"),
     "set_visit": _("约定上门服务时间"),
     "reassign": _("改派客户经理"),
+    "suspend": _("暂停工单"),
+    "resume": _("恢复工单"),
 }
 
 
@@ -552,3 +558,46 @@ class ChatMessage(models.Model):
         verbose_name_plural = _("群聊消息")
         ordering = ["id"]
         indexes = [models.Index(fields=["process", "id"])]
+
+
+class HVTimeLimit(models.Model):
+    """The time limit of the step that starts when an HV order reaches ``stage`` (SPEC 4.5), in
+    Chinese working days. Seeded with the defaults; editable in the admin."""
+
+    stage = models.CharField(_("所处环节"), max_length=30, choices=HVStage.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
+    dual_supply_days = models.PositiveSmallIntegerField(_("双电源时限（工作日）"), null=True, blank=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("高压环节时限")
+        verbose_name_plural = _("高压环节时限")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.working_days}"
+
+
+class Suspension(models.Model):
+    """暂停 / 恢复 of an HV order: only with a reason and an approving supervisor (SPEC 4.5)."""
+
+    process = models.ForeignKey(HVProcess, on_delete=models.PROTECT, related_name="suspensions",
+                                verbose_name=_("高压办电"))
+    stage = models.CharField(_("暂停时环节"), max_length=30, choices=HVStage.choices)
+    reason = models.CharField(_("暂停原因"), max_length=500)
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("申请人"))
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("批准人"))
+    suspended_at = models.DateTimeField(_("暂停时间"), default=timezone.now)
+    resumed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("恢复人"))
+    resume_approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("恢复批准人"))
+    resume_reason = models.CharField(_("恢复说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("暂停记录")
+        verbose_name_plural = _("暂停记录")
+        ordering = ["-suspended_at", "-id"]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from portal.audit.history import Notice, write_history
@@ -36,6 +37,7 @@ from utility_flows.hv.models import (
     log_label,
     transition_meta,
 )
+from utility_flows.hv.clock import due_on, overrides
 from utility_flows.models import WorkOrder
 
 # Large-industry tariff (大工业用电) applies from 315 kVA: those customers choose the basic charge.
@@ -74,7 +76,9 @@ def _notify(process: HVProcess, step: str, reason: str = "") -> None:
 def start_process(*, order: WorkOrder, by) -> HVProcess:
     """Stage 2: the accepted HV application's formal order gets its e-assistant process
     (called by ``accept_application`` in its transaction)."""
-    process = HVProcess.objects.create(order=order, stage=HVStage.CONFIRMED, stage_at=timezone.now())
+    process = HVProcess(order=order, stage=HVStage.CONFIRMED, stage_at=timezone.now())
+    process.due_on = due_on(process, table=overrides())
+    process.save()
     _log(process, name="accept", side=Side.UTILITY, from_stage="", by=by)
     return process
 
@@ -117,6 +121,8 @@ def advance(*, process: HVProcess, transition: str, by, reason: str = "", expect
         raise DomainError(_("您没有办理此工单的权限（需客户经理或营销主管）"), code="forbidden")
     if meta.custom.get("reason_required") and not reason:
         raise DomainError(_("请填写原因或整改意见"), code="reason_required", field="reason")
+    if process.suspended_at is not None:
+        raise DomainError(_("工单已暂停，恢复后才能继续办理"), code="suspended")
     from_stage = process.stage
     try:
         with transaction.atomic():
@@ -124,6 +130,7 @@ def advance(*, process: HVProcess, transition: str, by, reason: str = "", expect
             process.stage_at = timezone.now()
             if before_save is not None:
                 before_save(process)
+            process.due_on = due_on(process, table=overrides())
             # UPDATE ... WHERE stage = <the stage this object was loaded in>: if someone moved
             # the order meanwhile no row matches and ConcurrentTransition is raised.
             process.save()
@@ -529,3 +536,117 @@ def confirm_seal(*, process: HVProcess, by, preview_id: int, ip: str | None = No
                                expected_stage=expected_stage, seal=preview.seal, saved_signature=preview.signature)
         SealPreview.objects.filter(pk=preview.pk).update(confirmed_at=timezone.now())
     return pushed
+
+
+# --- suspend / resume (SPEC 4.5: never without a recorded reason and approver) --------------------------
+
+
+def _check_approver(approver, by) -> None:
+    from portal.accounts.roles import Role
+    from utility_flows.models import role_names
+
+    if approver is None:
+        raise DomainError(_("请选择批准人"), code="required", field="approver")
+    if approver.pk == getattr(by, "pk", None):
+        raise DomainError(_("批准人不能是申请人本人"), code="self_approval", field="approver")
+    if not (approver.is_active and approver.is_staff and (approver.is_superuser or Role.SUPERVISOR in role_names(approver))):
+        raise DomainError(_("批准人须为营销主管"), code="bad_approver", field="approver")
+
+
+def suspend(*, process: HVProcess, by, reason: str, approver) -> HVProcess:
+    """暂停: the clock stops; the order cannot move until resumed."""
+    from utility_flows.hv.models import Suspension, is_handler
+
+    reason = (reason or "").strip()
+    if not is_handler(process, by):
+        raise DomainError(_("您没有办理此工单的权限（需客户经理或营销主管）"), code="forbidden")
+    if not reason:
+        raise DomainError(_("请填写暂停原因"), code="reason_required", field="reason")
+    _check_approver(approver, by)
+    with transaction.atomic():
+        locked = HVProcess.objects.select_for_update().select_related("order").get(pk=process.pk)
+        if locked.suspended_at is not None:
+            raise DomainError(_("工单已暂停"), code="already_suspended")
+        if locked.stage == HVStage.ARCHIVED:
+            raise DomainError(_("工单已归档"), code="closed")
+        now = timezone.now()
+        Suspension.objects.create(process=locked, stage=locked.stage, reason=reason[:500], suspended_by=by,
+                                  approver=approver, suspended_at=now)
+        HVProcess.objects.filter(pk=locked.pk).update(suspended_at=now, due_on=None)
+        locked.suspended_at = now
+        write_history(
+            actor=by, action=gettext_noop("暂停工单"), obj=locked.order, subject=locked.order.customer,
+            changes={"suspended": ["", reason[:500]]},
+            entry=HVLog(process=locked, name="suspend", side=Side.UTILITY, from_stage=locked.stage,
+                        to_stage=locked.stage, by=by, reason=_("%(reason)s（批准人：%(name)s）") % {
+                            "reason": reason, "name": approver.name}),
+            notices=[_notice(locked, _("工单暂停"), reason)],
+        )
+    process.refresh_from_db()
+    return process
+
+
+def resume(*, process: HVProcess, by, reason: str, approver) -> HVProcess:
+    """恢复: the clock restarts where it stopped (the paused days do not count)."""
+    from utility_flows.hv.models import Suspension, is_handler
+
+    reason = (reason or "").strip()
+    if not is_handler(process, by):
+        raise DomainError(_("您没有办理此工单的权限（需客户经理或营销主管）"), code="forbidden")
+    if not reason:
+        raise DomainError(_("请填写恢复说明"), code="reason_required", field="reason")
+    _check_approver(approver, by)
+    with transaction.atomic():
+        locked = HVProcess.objects.select_for_update().select_related("order").get(pk=process.pk)
+        if locked.suspended_at is None:
+            raise DomainError(_("工单未暂停"), code="not_suspended")
+        now = timezone.now()
+        Suspension.objects.filter(process=locked, resumed_at=None).update(
+            resumed_at=now, resumed_by=by, resume_approver=approver, resume_reason=reason[:500])
+        locked.stage_at = locked.stage_at + (now - locked.suspended_at)
+        locked.suspended_at = None
+        locked.due_on = due_on(locked, table=overrides())
+        HVProcess.objects.filter(pk=locked.pk).update(stage_at=locked.stage_at, suspended_at=None, due_on=locked.due_on)
+        write_history(
+            actor=by, action=gettext_noop("恢复工单"), obj=locked.order, subject=locked.order.customer,
+            changes={"suspended": ["", ""]},
+            entry=HVLog(process=locked, name="resume", side=Side.UTILITY, from_stage=locked.stage,
+                        to_stage=locked.stage, by=by, reason=_("%(reason)s（批准人：%(name)s）") % {
+                            "reason": reason, "name": approver.name}),
+            notices=[_notice(locked, _("工单恢复办理"), reason)],
+        )
+    process.refresh_from_db()
+    return process
+
+
+def warn_limits(*, today=None) -> tuple[int, int]:
+    """Beat, daily: warn the account manager one working day before a stage's limit, and the
+    supervisors once it has passed. Each once per stage. Returns (warned, late)."""
+    from django.contrib.auth import get_user_model
+
+    from portal.accounts.roles import Role
+    from portal.core.workdays import WorkCalendar
+
+    today = today or timezone.localdate()
+    calendar = WorkCalendar.around(today)
+    tomorrow = calendar.add_working_days(today, 1)
+    warned = late = 0
+    soon = HVProcess.objects.filter(due_on__gte=today, due_on__lte=tomorrow, suspended_at=None).select_related(
+        "order__assignee")
+    for process in soon:
+        if process.warned_stage == process.stage or process.order.assignee is None:
+            continue
+        notify(process.order.assignee, "hv.due_soon", {"number": process.order.number or "",
+                                                       "due": process.due_on.isoformat()})
+        HVProcess.objects.filter(pk=process.pk).update(warned_stage=process.stage)
+        warned += 1
+    supervisors = list(get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True))
+    for process in HVProcess.objects.filter(due_on__lt=today, suspended_at=None).select_related("order__assignee"):
+        if process.late_stage == process.stage:
+            continue
+        for supervisor in supervisors:
+            notify(supervisor, "hv.late", {"number": process.order.number or "", "due": process.due_on.isoformat(),
+                                           "manager": process.order.assignee.name if process.order.assignee else ""})
+        HVProcess.objects.filter(pk=process.pk).update(late_stage=process.stage)
+        late += 1
+    return warned, late
