@@ -126,7 +126,7 @@ EVENT_LABELS = {
 NOTES = {
     "assigned": _("分派给%(role)s %(name)s"),
     "reassigned": _("%(old)s → %(new)s"),
-    "document": _("%(document)s"),
+    "document": "%(document)s",  # the document's label, translated as a value
     "account_opened": _("新户号 %(number)s 已立户并绑定到客户"),
     "capacity_changed": _("户号 %(number)s 合同容量已变更为 %(cap)s"),
     "changes_applied": _("户号信息已变更，%(date)s 起生效"),

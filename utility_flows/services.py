@@ -9,7 +9,6 @@ entry, the audit row and the customer's notification together. What a transition
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,30 +21,20 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from applications import services as application_services
 from applications.models import (
     AbnormalFlag,
-    AccountBinding,
-    AccountChange,
     Application,
     ApplicationDocument,
-    ApplicationEvent,
     ApplicationState,
-    CustomerKind,
-    Identity,
     Region,
-    ServiceAccount,
-    UsageNature,
-    Voltage,
 )
-from applications.requirements import document_owner, merged_answers, rule_context
+from applications.requirements import document_owner, rule_context
 from portal.audit.history import Notice, write_history
 from portal.audit.services import action_code
 from portal.core.errors import DomainError
-from portal.core.signals import matter_completed
 from portal.core.workdays import WorkCalendar
-from portal.notifications.services import notify
 from utility_flows import flows
 from utility_flows.clock import LimitTable, due_date
 from utility_flows.flows import Side, StepContext
-from utility_flows.models import OPEN_STATES, OrderState, WorkOrder, WorkOrderTransition, may_handle, role_names
+from utility_flows.models import OPEN_STATES, WorkOrder, WorkOrderTransition, may_handle, role_names
 
 # Every transition name some flow declares (derived from the declarations, for the API's choices).
 TRANSITIONS = tuple(dict.fromkeys(t.name for flow in flows.all_flows() for t in flow.transitions))

@@ -27,11 +27,16 @@ def convert_notes(apps, schema_editor):
 
     sources = english_to_source()
     Event = apps.get_model("applications", "ApplicationEvent")
+    changed = []
+    for pk, old, old_reason in Event.objects.exclude(note="").values_list("pk", "note", "reason"):
+        note, reason = _split(old, sources)
+        if (note, reason) != (old, old_reason):
+            changed.append((pk, note, reason))
+    if not changed:
+        return
     with rewriting_history(schema_editor, Event):
-        for event in Event.objects.exclude(note="").iterator():
-            note, reason = _split(event.note, sources)
-            if (note, reason) != (event.note, event.reason):
-                Event.objects.filter(pk=event.pk).update(note=note[:500], reason=reason[:500])
+        for pk, note, reason in changed:
+            models.QuerySet(model=Event).filter(pk=pk).update(note=note[:500], reason=reason[:500])
 
 
 class Migration(migrations.Migration):

@@ -26,7 +26,8 @@ class MyAccessLogApi(generics.ListAPIView):
 
         class Meta:
             model = AuditEvent
-            fields = ["id", "at", "kind", "kind_label", "actor_label", "by_me", "action", "action_code", "object_label", "ip"]
+            fields = ["id", "at", "kind", "kind_label", "actor_label", "by_me", "action", "action_code", "object_label",
+                      "ip"]
 
         def get_by_me(self, event: AuditEvent) -> bool:
             return event.actor_id == self.context["request"].user.pk

@@ -76,11 +76,14 @@ def convert_log(apps, schema_editor):
 
     sources = english_to_source()
     Entry = apps.get_model("utility_flows", "WorkOrderTransition")
+    rows = list(Entry.objects.exclude(comment="").values_list("pk", "name", "comment", "data"))
+    if not rows:
+        return
     with rewriting_history(schema_editor, Entry):
-        for entry in Entry.objects.exclude(comment="").iterator():
-            comment, data = _convert(entry.name, entry.comment, sources)
-            if (comment, data) != (entry.comment, entry.data):
-                Entry.objects.filter(pk=entry.pk).update(comment=comment[:500], data=data)
+        for pk, name, old, old_data in rows:
+            comment, data = _convert(name, old, sources)
+            if (comment, data) != (old, old_data):
+                models.QuerySet(model=Entry).filter(pk=pk).update(comment=comment[:500], data=data)
 
 
 def drop_old_trigger(apps, schema_editor):

@@ -3,7 +3,7 @@ stored as codes: rows written in English by staff using the English interface ar
 to the source string of their label (where the translation is unambiguous), so every reader
 sees them in their own language."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 from portal.core.append_only import AppendOnlyTrigger, rewriting_history
 
@@ -23,10 +23,14 @@ def actions_to_codes(apps, schema_editor):
 
     sources = english_to_source()
     AuditEvent = apps.get_model("audit", "AuditEvent")
+    present = set(AuditEvent.objects.values_list("action", flat=True).distinct())
+    found = {english: sources[english] for english in present if english in sources and len(sources[english]) <= 100}
+    if not found:
+        return
     with rewriting_history(schema_editor, AuditEvent):
-        for english, source in sources.items():
-            if len(source) <= 100:
-                AuditEvent.objects.filter(action=english).update(action=source)
+        for english, source in found.items():
+            # A plain QuerySet: this is the one place allowed to rewrite the trail.
+            models.QuerySet(model=AuditEvent).filter(action=english).update(action=source)
 
 
 class Migration(migrations.Migration):
