@@ -146,6 +146,7 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             path("<int:pk>/not-needed/", self.admin_site.admin_view(self.not_needed_view),
                  name="utility_flows_hvprocess_not_needed"),
             path("<int:pk>/fees/", self.admin_site.admin_view(self.fees_view), name="utility_flows_hvprocess_fees"),
+            path("report/", self.admin_site.admin_view(self.report_view), name="utility_flows_hvprocess_report"),
             path("<int:pk>/suspend/", self.admin_site.admin_view(self.suspend_view),
                  name="utility_flows_hvprocess_suspend"),
         ] + super().get_urls()
@@ -231,6 +232,39 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 messages.success(request, gettext("已标记无需办理的环节"))
                 return self._back(process)
         return self._render(request, self._process(request, pk), not_needed=form, status=400)
+
+    def report_view(self, request):
+        """阳光业扩 monthly quality report: page with charts, CSV, PDF by the worker."""
+        from datetime import datetime
+
+        from django.http import HttpResponse
+
+        from portal.documents.models import PdfRender
+        from portal.documents.services import request_pdf
+        from utility_flows.hv import report
+
+        if not self.has_view_permission(request):
+            raise Http404
+        raw = request.GET.get("month") or request.POST.get("month") or timezone.localdate().strftime("%Y-%m")
+        try:
+            month = datetime.strptime(raw, "%Y-%m").date()
+        except ValueError:
+            month = timezone.localdate().replace(day=1)
+        data = report.build(month)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse("\ufeff" + report.as_csv(data), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="quality-{data["month"]}.csv"'
+            return response
+        template = "utility_flows/hv/pdf/report.html"
+        if request.method == "POST":
+            request_pdf(template_name=template, context={"report": data, "title": gettext("阳光业扩服务质量月报")},
+                        doc_type="hv_pushed", name=f"阳光业扩服务质量月报-{data['month']}", owner_user=request.user)
+            messages.success(request, gettext("PDF 正在生成，稍后刷新本页下载"))
+            return HttpResponseRedirect(reverse("admin:utility_flows_hvprocess_report") + f"?month={data['month']}")
+        renders = PdfRender.objects.filter(template_name=template, owner_user=request.user).order_by("-created_at")[:5]
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "report": data,
+                   "title": gettext("阳光业扩服务质量月报"), "renders": list(renders)}
+        return TemplateResponse(request, "admin/utility_flows/hv_report.html", context)
 
     def suspend_view(self, request, pk):
         process = self._process(request, pk)
