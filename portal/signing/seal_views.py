@@ -15,19 +15,26 @@ from portal.signing import seals
 
 
 class ApplyForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=gettext_lazy("企业"), queryset=Enterprise.objects.none(),
-                                        empty_label=None)
-    name = forms.CharField(label=gettext_lazy("印章名称"), max_length=60, required=False,
-                           help_text=gettext_lazy("默认：合同专用章"))
+    enterprise = forms.ModelChoiceField(
+        label=gettext_lazy("企业"), queryset=Enterprise.objects.none(), empty_label=None
+    )
+    name = forms.CharField(
+        label=gettext_lazy("印章名称"), max_length=60, required=False, help_text=gettext_lazy("默认：合同专用章")
+    )
     image = forms.FileField(
-        label=gettext_lazy("印章图片（可选）"), required=False,
-        help_text=gettext_lazy("不上传则由系统自动生成印章；指定印章样式时上传 PNG 格式、透明背景、不超过 120 KB 的图片"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png"}))
+        label=gettext_lazy("印章图片（可选）"),
+        required=False,
+        help_text=gettext_lazy(
+            "不上传则由系统自动生成印章；指定印章样式时上传 PNG 格式、透明背景、不超过 120 KB 的图片"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.filter(
-            pk__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id"))
+            pk__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id")
+        )
 
 
 @login_required
@@ -39,18 +46,28 @@ def my_seals(request):
         form = ApplyForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
-                seals.apply_seal(enterprise=form.cleaned_data["enterprise"], by=request.user,
-                                 name=form.cleaned_data["name"], upload=form.cleaned_data["image"])
+                seals.apply_seal(
+                    enterprise=form.cleaned_data["enterprise"],
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    upload=form.cleaned_data["image"],
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, _("印章申请成功"))
                 return redirect("signing:seals")
         status = 400
-    return render(request, "signing/seals.html", {
-        "seals": list(seals.my_seals(user=request.user)), "form": form,
-        "can_apply": form.fields["enterprise"].queryset.exists(),
-    }, status=status)
+    return render(
+        request,
+        "signing/seals.html",
+        {
+            "seals": list(seals.my_seals(user=request.user)),
+            "form": form,
+            "can_apply": form.fields["enterprise"].queryset.exists(),
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -23,7 +23,10 @@ from portal.signing.models import Seal
 MAX_SEAL_BYTES = 120 * 1024
 SIZE = 400
 RED = (218, 30, 40, 255)
-FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
 
 
 def _font(size: int):
@@ -81,8 +84,11 @@ def draw_seal(name: str, *, caption: str = "") -> bytes:
 def check_uploaded_seal(data: bytes) -> bytes:
     """An uploaded seal must be a PNG with a transparent background of at most 120 KB."""
     if len(data) > MAX_SEAL_BYTES:
-        raise DomainError(_("印章图片不能超过 120 KB（当前 %(kb)s KB）") % {"kb": math.ceil(len(data) / 1024)},
-                          code="too_large", field="image")
+        raise DomainError(
+            _("印章图片不能超过 120 KB（当前 %(kb)s KB）") % {"kb": math.ceil(len(data) / 1024)},
+            code="too_large",
+            field="image",
+        )
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise DomainError(_("印章图片须为 PNG 格式"), code="not_png", field="image")
     strict_image_loading()
@@ -95,12 +101,16 @@ def check_uploaded_seal(data: bytes) -> bytes:
             has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
     except DomainError:
         raise
-    except Exception:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise DomainError(_("印章图片已损坏，无法读取"), code="bad_image", field="image") from None
     alpha = rgba.split()[3]
     w, h = rgba.size
-    corners = [alpha.getpixel((0, 0)), alpha.getpixel((w - 1, 0)), alpha.getpixel((0, h - 1)),
-               alpha.getpixel((w - 1, h - 1))]
+    corners = [
+        alpha.getpixel((0, 0)),
+        alpha.getpixel((w - 1, 0)),
+        alpha.getpixel((0, h - 1)),
+        alpha.getpixel((w - 1, h - 1)),
+    ]
     if not has_alpha or max(corners) > 10:
         raise DomainError(_("印章图片须为透明背景"), code="not_transparent", field="image")
     if alpha.getextrema()[1] < 128:
@@ -130,9 +140,15 @@ def apply_seal(*, enterprise, by, name: str = "", upload=None) -> Seal:
     else:
         png, kind = draw_seal(enterprise.name), Seal.Kind.GENERATED
     with transaction.atomic():
-        document = store_generated(data=png, doc_type="signature", owner_enterprise=enterprise,
-                                   name=f"{enterprise.name}-{name}.png", source="upload", created_by=by,
-                                   audit_action=_("申请电子印章"))
+        document = store_generated(
+            data=png,
+            doc_type="signature",
+            owner_enterprise=enterprise,
+            name=f"{enterprise.name}-{name}.png",
+            source="upload",
+            created_by=by,
+            audit_action=_("申请电子印章"),
+        )
         seal = Seal.objects.create(enterprise=enterprise, name=name[:60], kind=kind, image=document, applied_by=by)
         record(actor=by, action=_("申请电子印章"), obj=seal, subject=by)
     return seal
@@ -143,7 +159,8 @@ def cancel_seal(*, seal: Seal, by, reason: str = "") -> Seal:
     _require(by, seal.enterprise)
     with transaction.atomic():
         updated = Seal.objects.filter(pk=seal.pk, status=Seal.Status.ACTIVE).update(
-            status=Seal.Status.CANCELLED, cancelled_by=by, cancelled_at=timezone.now(), cancel_reason=reason[:200])
+            status=Seal.Status.CANCELLED, cancelled_by=by, cancelled_at=timezone.now(), cancel_reason=reason[:200]
+        )
         if not updated:
             raise DomainError(_("该印章已注销"), code="already_cancelled")
         record(actor=by, action=_("注销电子印章"), obj=seal, subject=by)
@@ -155,9 +172,11 @@ def my_seals(*, user):
     """我的印章: the seals of every enterprise the user acts for."""
     from portal.accounts.models import EnterpriseMembership
 
-    return Seal.objects.filter(
-        enterprise__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id")
-    ).select_related("enterprise", "image").order_by("-applied_at", "-id")
+    return (
+        Seal.objects.filter(enterprise__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id"))
+        .select_related("enterprise", "image")
+        .order_by("-applied_at", "-id")
+    )
 
 
 def usable_seal(*, user, pk: int) -> Seal:

@@ -20,7 +20,12 @@ from portal.accounts.models import EnterpriseMembership, EnterpriseRelation
 from portal.accounts.roles import Role
 from tests.applications.conftest import street  # noqa: F401  (fixture)
 from tests.browser.test_catalog_journeys import log_in, send_and_enter_code
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFactory, StaffFactory, VerifiedUserFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    EnterpriseFactory,
+    StaffFactory,
+    VerifiedUserFactory,
+)
 from utility_flows.hv.models import HVProcess, PushedDocument
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -84,10 +89,12 @@ def submit_stage(page: Page, base: str, order_pk: int, kind: str, files: list[st
 def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     base = live_server.url
     customer = VerifiedUserFactory(name="赵建国")
-    enterprise = EnterpriseFactory(name="青海高原新材料有限公司", legal_rep_name=customer.name,
-                                   legal_rep_id_number=customer.id_number)
-    EnterpriseMembership.objects.create(user=customer, enterprise=enterprise,
-                                        relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
+    enterprise = EnterpriseFactory(
+        name="青海高原新材料有限公司", legal_rep_name=customer.name, legal_rep_id_number=customer.id_number
+    )
+    EnterpriseMembership.objects.create(
+        user=customer, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE
+    )
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = phone.new_page()
@@ -137,8 +144,9 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     expect(card).to_contain_text("王芳")
     expect(card.get_by_test_id("call-manager")).to_have_attribute("href", f"tel:{manager.phone}")
     expect(page.locator('[data-stage="4"]')).to_have_attribute("data-status", "now")
-    page.get_by_label("意向勘察时间").fill(timezone.localtime(timezone.now() + timedelta(days=2)).strftime(
-        "%Y-%m-%dT09:30"))
+    page.get_by_label("意向勘察时间").fill(
+        timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT09:30")
+    )
     page.get_by_role("button", name="预约勘察时间").click()
     expect(page.get_by_text("已预约勘察时间")).to_be_visible()
 
@@ -150,8 +158,9 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
 
     # 8–10 with one rework loop.
     design_files = ["design_qualification", "design_drawings"]
-    submit_stage(page, base, order_pk, "design", design_files, scan,
-                 {"design_contact": "李工", "design_phone": "13800000002"})
+    submit_stage(
+        page, base, order_pk, "design", design_files, scan, {"design_contact": "李工", "design_phone": "13800000002"}
+    )
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("已提交，请等待供电公司审核")).to_be_visible()
     admin.reload()
@@ -169,8 +178,15 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     sign_on_page(page, base, order_pk, "design_review")
 
     # 11–13: the licence number is honestly "not checked".
-    submit_stage(page, base, order_pk, "mid", ["concealed_records", "grounding_records", "licence_file"], scan,
-                 {"licence_number": "1-2-00001-2021"})
+    submit_stage(
+        page,
+        base,
+        order_pk,
+        "mid",
+        ["concealed_records", "grounding_records", "licence_file"],
+        scan,
+        {"licence_number": "1-2-00001-2021"},
+    )
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("许可证编号暂未核验")).to_be_visible()
     admin.reload()
@@ -179,9 +195,15 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     sign_on_page(page, base, order_pk, "mid_inspection")
 
     # 14–16: completion with the basic charge (400 kVA: large industry) and a signature.
-    submit_stage(page, base, order_pk, "completion",
-                 ["as_built", "protection_records", "construction_qualification", "safety_licence"], scan,
-                 {"construction_contact": "杨工", "construction_phone": "13800000003"})
+    submit_stage(
+        page,
+        base,
+        order_pk,
+        "completion",
+        ["as_built", "protection_records", "construction_qualification", "safety_licence"],
+        scan,
+        {"construction_contact": "杨工", "construction_phone": "13800000003"},
+    )
     page.locator("#id_basic_charge").select_option("contract_demand")
     page.get_by_role("button", name="提交").click()
     expect(page.locator("#field-demand_kw")).to_contain_text("按合同最大需量计收时须填写需量值")

@@ -23,8 +23,9 @@ def handlers_see_hv_files(user, document) -> bool:
         return False
     return (
         SubmissionFile.objects.filter(document=document, submission__process__order__assignee=user).exists()
-        or PushedDocument.objects.filter(Q(unsigned=document) | Q(signed=document),
-                                         process__order__assignee=user).exists()
+        or PushedDocument.objects.filter(
+            Q(unsigned=document) | Q(signed=document), process__order__assignee=user
+        ).exists()
     )
 
 
@@ -33,4 +34,5 @@ def chat_members_read_chat_files(user, document) -> bool:
     from utility_flows.hv.models import ChatMember, ChatMessage
 
     return ChatMessage.objects.filter(
-        document=document, process__in=ChatMember.objects.filter(user=user).values("process")).exists()
+        document=document, process__in=ChatMember.objects.filter(user=user).values("process")
+    ).exists()

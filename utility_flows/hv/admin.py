@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -21,21 +20,31 @@ from portal.core.admin import ReadOnlyAdminMixin
 from portal.core.errors import DomainError
 from portal.core.workdays import WorkCalendar
 from utility_flows.hv import selectors
-from utility_flows.hv.chat import chat_open
 from utility_flows.hv import services as hv
-from utility_flows.hv.models import STAGES, HVProcess, HVStage, HVTimeLimit, Side, Suspension
+from utility_flows.hv.chat import chat_open
+from utility_flows.hv.models import (
+    STAGES,
+    HVProcess,
+    HVStage,
+    HVTimeLimit,
+    Side,
+    Suspension,
+)
 from utility_flows.models import may_handle
 
 
 class TransitionForm(forms.Form):
     transition = forms.CharField(widget=forms.HiddenInput)
     expected_stage = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("说明 / 整改意见"), required=False, max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
-    expected_visit_at = forms.DateTimeField(label=_("预计上门服务时间"), required=False,
-                                            widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                                       format="%Y-%m-%dT%H:%M"),
-                                            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    reason = forms.CharField(
+        label=_("说明 / 整改意见"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    expected_visit_at = forms.DateTimeField(
+        label=_("预计上门服务时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
 
 
 class SuspendForm(forms.Form):
@@ -48,8 +57,11 @@ class SuspendForm(forms.Form):
         from portal.accounts.roles import Role
 
         super().__init__(*args, **kwargs)
-        self.fields["approver"].queryset = get_user_model().objects.filter(
-            groups__name=Role.SUPERVISOR, is_active=True, is_staff=True).order_by("name")
+        self.fields["approver"].queryset = (
+            get_user_model()
+            .objects.filter(groups__name=Role.SUPERVISOR, is_active=True, is_staff=True)
+            .order_by("name")
+        )
         self.fields["approver"].label_from_instance = lambda u: u.name
 
 
@@ -60,8 +72,13 @@ class ClockFilter(admin.SimpleListFilter):
     parameter_name = "clock"
 
     def lookups(self, request, model_admin):
-        return [("soon", _("即将到期（1个工作日内）")), ("late", _("已超期")), ("suspended", _("暂停中")),
-                ("restarted", _("暂停后恢复")), ("abnormal", _("异常工单"))]
+        return [
+            ("soon", _("即将到期（1个工作日内）")),
+            ("late", _("已超期")),
+            ("suspended", _("暂停中")),
+            ("restarted", _("暂停后恢复")),
+            ("abnormal", _("异常工单")),
+        ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -96,8 +113,11 @@ class HVStaffMixin:
     def has_view_permission(self, request, obj=None):
         from portal.accounts.roles import Role
 
-        return request.user.is_active and request.user.is_staff and (
-            request.user.is_superuser or bool({Role.ACCOUNT_MANAGER, Role.SUPERVISOR} & _roles(request)))
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (request.user.is_superuser or bool({Role.ACCOUNT_MANAGER, Role.SUPERVISOR} & _roles(request)))
+        )
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
@@ -138,23 +158,37 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def assignee(self, obj):
         return obj.order.assignee.name if obj.order.assignee else "—"
 
-
     def get_urls(self):
         return [
-            path("<int:pk>/transition/", self.admin_site.admin_view(self.transition_view),
-                 name="utility_flows_hvprocess_transition"),
-            path("<int:pk>/not-needed/", self.admin_site.admin_view(self.not_needed_view),
-                 name="utility_flows_hvprocess_not_needed"),
+            path(
+                "<int:pk>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="utility_flows_hvprocess_transition",
+            ),
+            path(
+                "<int:pk>/not-needed/",
+                self.admin_site.admin_view(self.not_needed_view),
+                name="utility_flows_hvprocess_not_needed",
+            ),
             path("<int:pk>/fees/", self.admin_site.admin_view(self.fees_view), name="utility_flows_hvprocess_fees"),
             path("report/", self.admin_site.admin_view(self.report_view), name="utility_flows_hvprocess_report"),
-            path("<int:pk>/suspend/", self.admin_site.admin_view(self.suspend_view),
-                 name="utility_flows_hvprocess_suspend"),
+            path(
+                "<int:pk>/suspend/",
+                self.admin_site.admin_view(self.suspend_view),
+                name="utility_flows_hvprocess_suspend",
+            ),
         ] + super().get_urls()
 
     def _process(self, request, pk) -> HVProcess:
-        process = HVProcess.objects.select_related(
-            "order__application__enterprise", "order__customer", "order__assignee__staff_profile",
-        ).filter(pk=pk).first()
+        process = (
+            HVProcess.objects.select_related(
+                "order__application__enterprise",
+                "order__customer",
+                "order__assignee__staff_profile",
+            )
+            .filter(pk=pk)
+            .first()
+        )
         if process is None or not (may_handle(request.user, process.order.business) or request.user.is_superuser):
             raise Http404
         return process
@@ -173,9 +207,14 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         transitions = hv.available(process, request.user, side=Side.UTILITY)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"{order.number} {order.business.name}",
-            "process": process, "order": order, "rows": rows, "now": selectors.now_row(rows),
-            "transitions": transitions, "form": form or TransitionForm(initial={"expected_stage": process.stage}),
+            "opts": self.opts,
+            "title": f"{order.number} {order.business.name}",
+            "process": process,
+            "order": order,
+            "rows": rows,
+            "now": selectors.now_row(rows),
+            "transitions": transitions,
+            "form": form or TransitionForm(initial={"expected_stage": process.stage}),
             "not_needed": not_needed or NotNeededForm(),
             "documents": list(full.hv.documents.all()),
             "submissions": list(full.hv.submissions.all()),
@@ -184,8 +223,9 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "can_mark": process.number < 11,
             "chat_open": chat_open(process),
             "suspend_form": suspend or SuspendForm(),
-            "suspensions": list(process.suspensions.select_related("suspended_by", "approver", "resumed_by",
-                                                                   "resume_approver")),
+            "suspensions": list(
+                process.suspensions.select_related("suspended_by", "approver", "resumed_by", "resume_approver")
+            ),
             "needs_fees": process.stage == HVStage.CONTRACT_SIGNED and not process.fees_settled,
             "has_view_permission": True,
         }
@@ -201,21 +241,38 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             data = form.cleaned_data
             try:
                 if data["transition"] == "take":
-                    hv.take(process=process, by=request.user, expected_visit_at=data["expected_visit_at"],
-                            expected_stage=data["expected_stage"])
+                    hv.take(
+                        process=process,
+                        by=request.user,
+                        expected_visit_at=data["expected_visit_at"],
+                        expected_stage=data["expected_stage"],
+                    )
                 elif data["transition"] in ("accept_contract_scan", "refuse_contract_scan"):
-                    hv.review_contract_scan(process=process, by=request.user,
-                                            accept=data["transition"] == "accept_contract_scan",
-                                            reason=data["reason"], expected_stage=data["expected_stage"])
+                    hv.review_contract_scan(
+                        process=process,
+                        by=request.user,
+                        accept=data["transition"] == "accept_contract_scan",
+                        reason=data["reason"],
+                        expected_stage=data["expected_stage"],
+                    )
                 else:
-                    hv.advance(process=process, transition=data["transition"], by=request.user,
-                               reason=data["reason"], expected_stage=data["expected_stage"])
+                    hv.advance(
+                        process=process,
+                        transition=data["transition"],
+                        by=request.user,
+                        reason=data["reason"],
+                        expected_stage=data["expected_stage"],
+                    )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields and exc.field != "transition" else None,
-                               exc.message)
+                form.add_error(
+                    exc.field if exc.field in form.fields and exc.field != "transition" else None, exc.message
+                )
             else:
-                messages.success(request, gettext("工单 %(number)s：%(label)s") % {
-                    "number": process.order.number, "label": process.log.order_by("-id").first().label})
+                messages.success(
+                    request,
+                    gettext("工单 %(number)s：%(label)s")
+                    % {"number": process.order.number, "label": process.log.order_by("-id").first().label},
+                )
                 return self._back(process)
         return self._render(request, self._process(request, pk), form=form, status=400)
 
@@ -224,8 +281,13 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         form = NotNeededForm(request.POST)
         if request.method == "POST" and form.is_valid():
             try:
-                hv.mark_not_needed(process=process, by=request.user, design=form.cleaned_data["design"],
-                                   mid=form.cleaned_data["mid"], reason=form.cleaned_data["reason"])
+                hv.mark_not_needed(
+                    process=process,
+                    by=request.user,
+                    design=form.cleaned_data["design"],
+                    mid=form.cleaned_data["mid"],
+                    reason=form.cleaned_data["reason"],
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
@@ -257,13 +319,23 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             return response
         template = "utility_flows/hv/pdf/report.html"
         if request.method == "POST":
-            request_pdf(template_name=template, context={"report": data, "title": gettext("阳光业扩服务质量月报")},
-                        doc_type="hv_pushed", name=f"阳光业扩服务质量月报-{data['month']}", owner_user=request.user)
+            request_pdf(
+                template_name=template,
+                context={"report": data, "title": gettext("阳光业扩服务质量月报")},
+                doc_type="hv_pushed",
+                name=f"阳光业扩服务质量月报-{data['month']}",
+                owner_user=request.user,
+            )
             messages.success(request, gettext("PDF 正在生成，稍后刷新本页下载"))
             return HttpResponseRedirect(reverse("admin:utility_flows_hvprocess_report") + f"?month={data['month']}")
         renders = PdfRender.objects.filter(template_name=template, owner_user=request.user).order_by("-created_at")[:5]
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "report": data,
-                   "title": gettext("阳光业扩服务质量月报"), "renders": list(renders)}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "report": data,
+            "title": gettext("阳光业扩服务质量月报"),
+            "renders": list(renders),
+        }
         return TemplateResponse(request, "admin/utility_flows/hv_report.html", context)
 
     def suspend_view(self, request, pk):
@@ -272,8 +344,12 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             action = hv.resume if process.suspended_at else hv.suspend
             try:
-                action(process=process, by=request.user, reason=form.cleaned_data["reason"],
-                       approver=form.cleaned_data["approver"])
+                action(
+                    process=process,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    approver=form.cleaned_data["approver"],
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
@@ -291,8 +367,6 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             else:
                 messages.success(request, gettext("已确认业务费用结清"))
         return self._back(process)
-
-
 
 
 @admin.register(HVTimeLimit)
@@ -318,7 +392,16 @@ class HVTimeLimitAdmin(HVStaffMixin, admin.ModelAdmin):
 class SuspensionAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The suspended-and-restarted orders, for supervisors: reasons and approvers."""
 
-    list_display = ("process", "stage", "reason", "suspended_by", "approver", "suspended_at", "resumed_at",
-                    "resume_approver", "resume_reason")
+    list_display = (
+        "process",
+        "stage",
+        "reason",
+        "suspended_by",
+        "approver",
+        "suspended_at",
+        "resumed_at",
+        "resume_approver",
+        "resume_reason",
+    )
     list_filter = ("resumed_at",)
     list_select_related = ("process__order", "suspended_by", "approver", "resume_approver")

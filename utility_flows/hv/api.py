@@ -57,8 +57,9 @@ class HVDocumentOutput(serializers.Serializer):
     label = serializers.CharField(source="get_kind_display")
     passed = serializers.BooleanField()
     outcome = serializers.CharField()
-    unsigned_document_id = serializers.IntegerField(source="unsigned_id", allow_null=True,
-                                                    help_text=_("待签 PDF（/api/v1/documents/{id}/）；生成中为 null"))
+    unsigned_document_id = serializers.IntegerField(
+        source="unsigned_id", allow_null=True, help_text=_("待签 PDF（/api/v1/documents/{id}/）；生成中为 null")
+    )
     signed_document_id = serializers.IntegerField(source="signed_id", allow_null=True)
     signed_sha256 = serializers.CharField()
     signed_how = serializers.CharField()
@@ -119,8 +120,9 @@ class HVOrderListApi(APIView):
         return Response(HVOrderOutput(selectors.my_hv_orders(user=request.user)[:500], many=True).data)
 
 
-@extend_schema(tags=TAGS, summary="进度详情（20 个环节、客户经理、推送文件、办理记录）",
-               responses={200: HVOrderDetailOutput})
+@extend_schema(
+    tags=TAGS, summary="进度详情（20 个环节、客户经理、推送文件、办理记录）", responses={200: HVOrderDetailOutput}
+)
 class HVOrderDetailApi(APIView):
     def get(self, request, pk: int):
         return Response(_detail(request, _order(request, pk)))
@@ -131,7 +133,9 @@ class HVSurveyInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-@extend_schema(tags=TAGS, summary="预约勘察时间 / 勘察时间变更", request=HVSurveyInput, responses={200: HVOrderDetailOutput})
+@extend_schema(
+    tags=TAGS, summary="预约勘察时间 / 勘察时间变更", request=HVSurveyInput, responses={200: HVOrderDetailOutput}
+)
 class HVSurveyApi(APIView):
     def post(self, request, pk: int):
         order = _order(request, pk)
@@ -143,9 +147,13 @@ class HVSurveyApi(APIView):
         return Response(_detail(request, _order(request, pk)))
 
 
-@extend_schema(tags=TAGS, summary="环节提交：设计文件送审 / 中间检查 / 竣工报验",
-               description="multipart/form-data，字段与页面表单一致（kind = design / mid / completion）。",
-               request={"multipart/form-data": {"type": "object"}}, responses={200: HVOrderDetailOutput})
+@extend_schema(
+    tags=TAGS,
+    summary="环节提交：设计文件送审 / 中间检查 / 竣工报验",
+    description="multipart/form-data，字段与页面表单一致（kind = design / mid / completion）。",
+    request={"multipart/form-data": {"type": "object"}},
+    responses={200: HVOrderDetailOutput},
+)
 class HVSubmitApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -157,8 +165,14 @@ class HVSubmitApi(APIView):
         form = STAGE_FORMS[kind](request.data, request.FILES, **kwargs)
         _valid(form)
         data, files = form.data_and_files()
-        hv.submit_stage(process=order.hv, kind=kind, by=request.user, data=data, files=files,
-                        signature=form.cleaned_data.get("signature", ""))
+        hv.submit_stage(
+            process=order.hv,
+            kind=kind,
+            by=request.user,
+            data=data,
+            files=files,
+            signature=form.cleaned_data.get("signature", ""),
+        )
         return Response(_detail(request, _order(request, pk)))
 
 
@@ -171,21 +185,27 @@ class HVSignApi(APIView):
     def post(self, request, pk: int, kind: str):
         order = _order(request, pk)
         data = _valid(SignForm(request.data))
-        pushed = hv.sign_document(process=order.hv, kind=kind, by=request.user, signature=data["signature"],
-                                  ip=client_ip(request))
+        pushed = hv.sign_document(
+            process=order.hv, kind=kind, by=request.user, signature=data["signature"], ip=client_ip(request)
+        )
         return Response(HVDocumentOutput(pushed).data)
 
 
-@extend_schema(tags=TAGS, summary="上传盖章合同扫描件", request={"multipart/form-data": {"type": "object"}},
-               responses={200: HVDocumentOutput})
+@extend_schema(
+    tags=TAGS,
+    summary="上传盖章合同扫描件",
+    request={"multipart/form-data": {"type": "object"}},
+    responses={200: HVDocumentOutput},
+)
 class HVContractScanApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request, pk: int):
         order = _order(request, pk)
         data = _valid(ScanForm(request.data, request.FILES))
-        return Response(HVDocumentOutput(hv.upload_contract_scan(process=order.hv, by=request.user,
-                                                               upload=data["scan"])).data)
+        return Response(
+            HVDocumentOutput(hv.upload_contract_scan(process=order.hv, by=request.user, upload=data["scan"])).data
+        )
 
 
 class HVSealPreviewInput(serializers.Serializer):
@@ -200,13 +220,16 @@ class HVSealPreviewOutput(serializers.Serializer):
     binding = serializers.BooleanField(default=False, help_text=_("预览不具约束力，须确认并盖章"))
 
 
-@extend_schema(tags=TAGS, summary="合同签章预览（未生效）", request=HVSealPreviewInput, responses={201: HVSealPreviewOutput})
+@extend_schema(
+    tags=TAGS, summary="合同签章预览（未生效）", request=HVSealPreviewInput, responses={201: HVSealPreviewOutput}
+)
 class HVSealPreviewApi(APIView):
     def post(self, request, pk: int):
         order = _order(request, pk)
         data = _valid(SealForm(request.data, user=request.user))
-        preview = hv.preview_seal(process=order.hv, by=request.user, seal_id=data["seal"].pk,
-                                  signature=data["signature"])
+        preview = hv.preview_seal(
+            process=order.hv, by=request.user, seal_id=data["seal"].pk, signature=data["signature"]
+        )
         return Response(HVSealPreviewOutput(preview).data, status=status.HTTP_201_CREATED)
 
 
@@ -220,8 +243,9 @@ class HVSealConfirmApi(APIView):
         order = _order(request, pk)
         s = HVSealConfirmInput(data=request.data)
         s.is_valid(raise_exception=True)
-        pushed = hv.confirm_seal(process=order.hv, by=request.user, preview_id=s.validated_data["preview"],
-                                 ip=client_ip(request))
+        pushed = hv.confirm_seal(
+            process=order.hv, by=request.user, preview_id=s.validated_data["preview"], ip=client_ip(request)
+        )
         return Response(HVDocumentOutput(pushed).data)
 
 
@@ -239,8 +263,12 @@ class HVSealOutput(serializers.Serializer):
     cancelled_at = serializers.DateTimeField(allow_null=True)
 
 
-@extend_schema(tags=TAGS, summary="我的印章 / 印章申请", responses={200: HVSealOutput(many=True), 201: HVSealOutput},
-               request={"multipart/form-data": {"type": "object"}})
+@extend_schema(
+    tags=TAGS,
+    summary="我的印章 / 印章申请",
+    responses={200: HVSealOutput(many=True), 201: HVSealOutput},
+    request={"multipart/form-data": {"type": "object"}},
+)
 class SealListApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -251,8 +279,7 @@ class SealListApi(APIView):
         from portal.signing.seal_views import ApplyForm
 
         data = _valid(ApplyForm(request.data, request.FILES, user=request.user))
-        seal = seals.apply_seal(enterprise=data["enterprise"], by=request.user, name=data["name"],
-                                upload=data["image"])
+        seal = seals.apply_seal(enterprise=data["enterprise"], by=request.user, name=data["name"], upload=data["image"])
         return Response(HVSealOutput(seal).data, status=status.HTTP_201_CREATED)
 
 
@@ -264,8 +291,9 @@ class SealCancelApi(APIView):
         seal = seals.my_seals(user=request.user).filter(pk=pk).first()
         if seal is None:
             raise Http404
-        return Response(HVSealOutput(seals.cancel_seal(seal=seal, by=request.user,
-                                                     reason=str(request.data.get("reason", "")))).data)
+        return Response(
+            HVSealOutput(seals.cancel_seal(seal=seal, by=request.user, reason=str(request.data.get("reason", "")))).data
+        )
 
 
 # --- chat -----------------------------------------------------------------------------------------------
@@ -292,10 +320,13 @@ class ChatListApi(APIView):
         return Response(HVChatOutput(chat.my_chats(user=request.user)[:200], many=True).data)
 
 
-@extend_schema(tags=TAGS, summary="群聊消息：读取（after 之后的新消息）/ 发送",
-               parameters=[OpenApiParameter("after", int, required=False)],
-               request={"multipart/form-data": {"type": "object"}},
-               responses={200: HVMessageOutput(many=True), 201: HVMessageOutput})
+@extend_schema(
+    tags=TAGS,
+    summary="群聊消息：读取（after 之后的新消息）/ 发送",
+    parameters=[OpenApiParameter("after", int, required=False)],
+    request={"multipart/form-data": {"type": "object"}},
+    responses={200: HVMessageOutput(many=True), 201: HVMessageOutput},
+)
 class ChatMessagesApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 

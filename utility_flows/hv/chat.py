@@ -48,16 +48,20 @@ def why_closed(process: HVProcess) -> str:
 
 def _ensure_core_members(process: HVProcess) -> None:
     order = process.order
-    ChatMember.objects.get_or_create(process=process, user_id=order.customer_id,
-                                     defaults={"role": ChatMember.Role.CUSTOMER})
+    ChatMember.objects.get_or_create(
+        process=process, user_id=order.customer_id, defaults={"role": ChatMember.Role.CUSTOMER}
+    )
     if order.assignee_id:
-        ChatMember.objects.get_or_create(process=process, user_id=order.assignee_id,
-                                         defaults={"role": ChatMember.Role.MANAGER})
+        ChatMember.objects.get_or_create(
+            process=process, user_id=order.assignee_id, defaults={"role": ChatMember.Role.MANAGER}
+        )
 
 
 def member_of(*, user, order_pk: int) -> ChatMember:
     """The user's membership of the order's chat, or 404 (a non-member learns nothing)."""
-    process = HVProcess.objects.select_related("order__application", "order__customer").filter(order_id=order_pk).first()
+    process = (
+        HVProcess.objects.select_related("order__application", "order__customer").filter(order_id=order_pk).first()
+    )
     if process is None or not user.is_authenticated:
         raise Http404
     order = process.order
@@ -73,10 +77,20 @@ def member_of(*, user, order_pk: int) -> ChatMember:
 
 def my_chats(*, user):
     """消息列表: my chats with their unread counts, in one query."""
-    unread = ChatMessage.objects.filter(process=OuterRef("process"), id__gt=OuterRef("last_read_id")).exclude(
-        author=user).order_by().values("process").annotate(n=Count("id")).values("n")
-    return (ChatMember.objects.filter(user=user).select_related("process__order")
-            .annotate(unread=Subquery(unread)).order_by("-process__order__accepted_at"))
+    unread = (
+        ChatMessage.objects.filter(process=OuterRef("process"), id__gt=OuterRef("last_read_id"))
+        .exclude(author=user)
+        .order_by()
+        .values("process")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        ChatMember.objects.filter(user=user)
+        .select_related("process__order")
+        .annotate(unread=Subquery(unread))
+        .order_by("-process__order__accepted_at")
+    )
 
 
 def members(process: HVProcess):
@@ -90,7 +104,8 @@ def messages_after(process: HVProcess, after: int = 0, limit: int = 200):
 
 def mark_read(member: ChatMember, up_to: int) -> None:
     ChatMember.objects.filter(pk=member.pk).update(
-        last_read_id=max(member.last_read_id, up_to), last_seen_at=timezone.now())
+        last_read_id=max(member.last_read_id, up_to), last_seen_at=timezone.now()
+    )
 
 
 def unread_count(member: ChatMember) -> int:
@@ -110,26 +125,36 @@ def post_message(*, member: ChatMember, text: str = "", upload=None) -> ChatMess
     with transaction.atomic():
         document = None
         if upload is not None:
-            document = store_upload(upload=upload, doc_type="hv_submission", uploaded_by=member.user,
-                                    owner_user=member.user, field="file")
+            document = store_upload(
+                upload=upload, doc_type="hv_submission", uploaded_by=member.user, owner_user=member.user, field="file"
+            )
         message = ChatMessage.objects.create(process=process, author=member.user, text=text, document=document)
         mark_read(member, message.id)
         cutoff = timezone.now() - AWAY_AFTER
-        away = (ChatMember.objects.filter(process=process).exclude(pk=member.pk)
-                .filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=cutoff))
-                .filter(Q(notified_at__isnull=True) | Q(last_seen_at__isnull=False, notified_at__lt=F("last_seen_at")))
-                .select_related("user"))
+        away = (
+            ChatMember.objects.filter(process=process)
+            .exclude(pk=member.pk)
+            .filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=cutoff))
+            .filter(Q(notified_at__isnull=True) | Q(last_seen_at__isnull=False, notified_at__lt=F("last_seen_at")))
+            .select_related("user")
+        )
         for other in away:
-            notify(other.user, "hv.chat_message", {
-                "pk": process.order_id, "number": process.order.number or "", "author": member.user.name,
-                "text": (text or _("[文件]"))[:40],
-            })
+            notify(
+                other.user,
+                "hv.chat_message",
+                {
+                    "pk": process.order_id,
+                    "number": process.order.number or "",
+                    "author": member.user.name,
+                    "text": (text or _("[文件]"))[:40],
+                },
+            )
             ChatMember.objects.filter(pk=other.pk).update(notified_at=timezone.now())
     return message
 
 
 def invite(*, member: ChatMember, phone: str, role: str = ChatMember.Role.OTHER) -> ChatInvite:
-    """"+" in the member list: an invitation for one phone; the link is shared with that person."""
+    """ "+" in the member list: an invitation for one phone; the link is shared with that person."""
     from django.contrib.auth import get_user_model
 
     from portal.accounts.validators import MAINLAND_MOBILE
@@ -143,12 +168,16 @@ def invite(*, member: ChatMember, phone: str, role: str = ChatMember.Role.OTHER)
     if ChatMember.objects.filter(process=process, user__phone=phone).exists():
         raise DomainError(_("该手机号码已在群聊中"), code="already_member", field="phone")
     with transaction.atomic():
-        invitation = ChatInvite.objects.create(process=process, phone=phone, role=role,
-                                               token=secrets.token_urlsafe(24), created_by=member.user)
+        invitation = ChatInvite.objects.create(
+            process=process, phone=phone, role=role, token=secrets.token_urlsafe(24), created_by=member.user
+        )
         invitee = get_user_model().objects.filter(phone=phone, is_active=True).first()
         if invitee is not None:
-            notify(invitee, "hv.chat_invite", {"token": invitation.token, "number": process.order.number or "",
-                                                "inviter": member.user.name})
+            notify(
+                invitee,
+                "hv.chat_invite",
+                {"token": invitation.token, "number": process.order.number or "", "inviter": member.user.name},
+            )
     return invitation
 
 
@@ -168,14 +197,17 @@ def join(*, token: str, user, code: str) -> ChatMember:
     if invitation.accepted_at is not None:
         raise DomainError(_("该邀请已使用"), code="used")
     if user.phone != invitation.phone:
-        raise DomainError(_("该邀请发给 %(phone)s，请使用该手机号码登录后加入") % {"phone": mask_phone(invitation.phone)},
-                          code="wrong_phone")
+        raise DomainError(
+            _("该邀请发给 %(phone)s，请使用该手机号码登录后加入") % {"phone": mask_phone(invitation.phone)},
+            code="wrong_phone",
+        )
     sms = check_code(phone=user.phone, purpose=Purpose.CHAT_INVITE, code=code)
     with transaction.atomic():
         consume_code(sms)
         updated = ChatInvite.objects.filter(pk=invitation.pk, accepted_at=None).update(accepted_at=timezone.now())
         if not updated:
             raise DomainError(_("该邀请已使用"), code="used")
-        member, _created = ChatMember.objects.get_or_create(process=invitation.process, user=user,
-                                                            defaults={"role": invitation.role})
+        member, _created = ChatMember.objects.get_or_create(
+            process=invitation.process, user=user, defaults={"role": invitation.role}
+        )
     return member

@@ -18,23 +18,34 @@ from utility_flows.hv.models import ChatMember
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("消息"), max_length=chat.MAX_TEXT, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label=gettext_lazy("图片或文件"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+    text = forms.CharField(
+        label=gettext_lazy("消息"), max_length=chat.MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    file = forms.FileField(
+        label=gettext_lazy("图片或文件"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
 
 
 class InviteForm(forms.Form):
     phone = forms.CharField(label=gettext_lazy("手机号码"), max_length=11)
-    role = forms.ChoiceField(label=gettext_lazy("身份"), choices=[
-        (ChatMember.Role.DESIGN, ChatMember.Role.DESIGN.label),
-        (ChatMember.Role.CONSTRUCTION, ChatMember.Role.CONSTRUCTION.label),
-        (ChatMember.Role.OTHER, ChatMember.Role.OTHER.label)])
+    role = forms.ChoiceField(
+        label=gettext_lazy("身份"),
+        choices=[
+            (ChatMember.Role.DESIGN, ChatMember.Role.DESIGN.label),
+            (ChatMember.Role.CONSTRUCTION, ChatMember.Role.CONSTRUCTION.label),
+            (ChatMember.Role.OTHER, ChatMember.Role.OTHER.label),
+        ],
+    )
 
 
 class JoinForm(forms.Form):
-    code = forms.RegexField(label=gettext_lazy("短信验证码"), regex=r"^\d{6}$",
-                            error_messages={"invalid": gettext_lazy("请输入6位数字验证码")})
+    code = forms.RegexField(
+        label=gettext_lazy("短信验证码"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": gettext_lazy("请输入6位数字验证码")},
+    )
 
 
 def _member(request, pk):
@@ -60,11 +71,22 @@ def room(request, pk: int, form=None, invite_form=None, status=200, invitation=N
     rows = chat.messages_after(process)
     if rows:
         chat.mark_read(member, rows[-1].id)
-    return render(request, "utility_flows/hv/chat.html", {
-        "member": member, "process": process, "order": process.order, "messages_": rows,
-        "members": chat.members(process), "form": form or MessageForm(), "invite_form": invite_form or InviteForm(),
-        "invitation": invitation, "last_id": rows[-1].id if rows else 0,
-    }, status=status)
+    return render(
+        request,
+        "utility_flows/hv/chat.html",
+        {
+            "member": member,
+            "process": process,
+            "order": process.order,
+            "messages_": rows,
+            "members": chat.members(process),
+            "form": form or MessageForm(),
+            "invite_form": invite_form or InviteForm(),
+            "invitation": invitation,
+            "last_id": rows[-1].id if rows else 0,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -80,8 +102,9 @@ def poll(request, pk: int):
     rows = chat.messages_after(member.process, after)
     if rows:
         chat.mark_read(member, rows[-1].id)
-    response = render(request, "utility_flows/hv/_messages.html", {"messages_": rows, "member": member,
-                                                                    "order": member.process.order})
+    response = render(
+        request, "utility_flows/hv/_messages.html", {"messages_": rows, "member": member, "order": member.process.order}
+    )
     if rows:
         response["X-Last-Id"] = str(rows[-1].id)
     return response
@@ -157,6 +180,13 @@ def join(request, token: str):
             status = 400
     from portal.core.masking import mask_phone
 
-    return render(request, "utility_flows/hv/chat_join.html", {
-        "invitation": invitation, "form": form, "masked": mask_phone(invitation.phone),
-    }, status=status)
+    return render(
+        request,
+        "utility_flows/hv/chat_join.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "masked": mask_phone(invitation.phone),
+        },
+        status=status,
+    )

@@ -23,8 +23,10 @@ MM = 72 / 25.4
 def pdf_context(*, pushed_id: int) -> dict:
     """Template context of a pushed document (called in the worker)."""
     pushed = PushedDocument.objects.select_related(
-        "process__order__application__enterprise", "process__order__assignee__staff_profile",
-        "process__order__region", "pushed_by",
+        "process__order__application__enterprise",
+        "process__order__assignee__staff_profile",
+        "process__order__region",
+        "pushed_by",
     ).get(pk=pushed_id)
     process = pushed.process
     order = process.order
@@ -35,7 +37,10 @@ def pdf_context(*, pushed_id: int) -> dict:
         "title": pushed.get_kind_display(),
         "document_number": f"{order.number}-{pushed.pk}",
         "issued_on": timezone.localdate(pushed.pushed_at).isoformat(),
-        "pushed": pushed, "process": process, "order": order, "application": application,
+        "pushed": pushed,
+        "process": process,
+        "order": order,
+        "application": application,
         "customer_name": application.enterprise.name if application.enterprise else order.customer.name,
         "answers": answers,
         "submissions": last,
@@ -73,10 +78,10 @@ def stamp(pdf: bytes, *, signature_png: bytes | None, seal_png: bytes | None = N
     width = float(last.mediabox.width)
     bottom = 30 * MM
     if seal_png:
-        page, scale, height = _image_page(seal_png, 38)
+        page, scale, _height = _image_page(seal_png, 38)
         last.merge_transformed_page(page, Transformation().scale(scale).translate(width - 18 * MM - 38 * MM, bottom))
     if signature_png:
-        page, scale, height = _image_page(signature_png, 45)
+        page, scale, _height = _image_page(signature_png, 45)
         last.merge_transformed_page(page, Transformation().scale(scale).translate(width - 18 * MM - 70 * MM, bottom))
     if caption:
         writer.add_metadata({"/Subject": caption})
@@ -103,15 +108,26 @@ def make_signed_copy(*, pushed_id: int, seal_id: int | None = None) -> int | Non
     from portal.documents.services import store_generated
 
     with transaction.atomic():
-        pushed = PushedDocument.objects.select_for_update(of=("self",)).select_related(
-            "unsigned", "process__order__application__enterprise",
-        ).get(pk=pushed_id)
+        pushed = (
+            PushedDocument.objects.select_for_update(of=("self",))
+            .select_related(
+                "unsigned",
+                "process__order__application__enterprise",
+            )
+            .get(pk=pushed_id)
+        )
         if pushed.signed_id is not None:
             return pushed.signed_id
         from portal.signing.models import Signature
 
-        signature = Signature.objects.filter(user=pushed.signed_by, created_at__lte=pushed.signed_at).select_related(
-            "image").order_by("-created_at", "-id").first() if pushed.signed_how != PushedDocument.SignedBy.SCAN else None
+        signature = (
+            Signature.objects.filter(user=pushed.signed_by, created_at__lte=pushed.signed_at)
+            .select_related("image")
+            .order_by("-created_at", "-id")
+            .first()
+            if pushed.signed_how != PushedDocument.SignedBy.SCAN
+            else None
+        )
         seal_png = None
         if seal_id:
             from portal.signing.models import Seal
@@ -119,16 +135,23 @@ def make_signed_copy(*, pushed_id: int, seal_id: int | None = None) -> int | Non
             seal_png = Seal.objects.select_related("image").get(pk=seal_id).image.file.read()
         with pushed.unsigned.file.open("rb") as f:
             unsigned = f.read()
-        signed = stamp(unsigned, signature_png=signature.image.file.read() if signature else None, seal_png=seal_png,
-                       caption=_("%(name)s 于 %(at)s 签署") % {
-                           "name": pushed.signed_by.name,
-                           "at": timezone.localtime(pushed.signed_at).strftime("%Y-%m-%d %H:%M")})
+        signed = stamp(
+            unsigned,
+            signature_png=signature.image.file.read() if signature else None,
+            seal_png=seal_png,
+            caption=_("%(name)s 于 %(at)s 签署")
+            % {"name": pushed.signed_by.name, "at": timezone.localtime(pushed.signed_at).strftime("%Y-%m-%d %H:%M")},
+        )
         order = pushed.process.order
         enterprise = order.application.enterprise
         document = store_generated(
-            data=signed, doc_type="hv_pushed", owner_user=order.customer if enterprise is None else None,
-            owner_enterprise=enterprise, name=f"{pushed.get_kind_display()}-{order.number}-{_('已签署')}.pdf",
-            created_by=pushed.signed_by, audit_action=_("生成已签署文件"),
+            data=signed,
+            doc_type="hv_pushed",
+            owner_user=order.customer if enterprise is None else None,
+            owner_enterprise=enterprise,
+            name=f"{pushed.get_kind_display()}-{order.number}-{_('已签署')}.pdf",
+            created_by=pushed.signed_by,
+            audit_action=_("生成已签署文件"),
         )
         PushedDocument.objects.filter(pk=pushed.pk).update(signed=document, signed_sha256=document.sha256)
         return document.pk

@@ -25,24 +25,31 @@ class DateInput(forms.DateInput):
 
 
 def file_field(label):
-    return forms.FileField(label=label, help_text=FILE_HELP,
-                           widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+    return forms.FileField(
+        label=label,
+        help_text=FILE_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
 
 
 class SurveyForm(forms.Form):
-    survey_at = forms.DateTimeField(label=_("意向勘察时间"), widget=DateTimeInput(),
-                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    survey_at = forms.DateTimeField(
+        label=_("意向勘察时间"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
 class PhoneField(forms.RegexField):
     def __init__(self, **kwargs):
-        super().__init__(regex=r"^1\d{10}$", error_messages={"invalid": _("请输入11位手机号码")}, max_length=11, **kwargs)
+        super().__init__(
+            regex=r"^1\d{10}$", error_messages={"invalid": _("请输入11位手机号码")}, max_length=11, **kwargs
+        )
 
 
 class StageForm(forms.Form):
-    intended_connection_on = forms.DateField(label=_("意向接电时间"), widget=DateInput(),
-                                             help_text=_("由供电公司预填，可修改"))
+    intended_connection_on = forms.DateField(
+        label=_("意向接电时间"), widget=DateInput(), help_text=_("由供电公司预填，可修改")
+    )
     enterprise_contact = forms.CharField(label=_("企业联系人姓名"), max_length=50)
     enterprise_phone = PhoneField(label=_("企业联系人电话"))
     confirm_text = ""
@@ -51,7 +58,8 @@ class StageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirmed"] = forms.BooleanField(
-            label=self.confirm_text, error_messages={"required": _("请勾选确认")})
+            label=self.confirm_text, error_messages={"required": _("请勾选确认")}
+        )
 
     def data_and_files(self):
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.file_fields}
@@ -78,8 +86,9 @@ class MidForm(StageForm):
     concealed_records = file_field(_("隐蔽工程施工记录"))
     grounding_records = file_field(_("接地电阻测量记录"))
     licence_file = file_field(_("承装（修、试）电力设施许可证"))
-    licence_number = forms.CharField(label=_("许可证编号"), max_length=50,
-                                     help_text=_("将与承装（修、试）电力设施许可证登记信息核对"))
+    licence_number = forms.CharField(
+        label=_("许可证编号"), max_length=50, help_text=_("将与承装（修、试）电力设施许可证登记信息核对")
+    )
 
 
 class CompletionForm(StageForm):
@@ -93,10 +102,20 @@ class CompletionForm(StageForm):
     safety_licence = file_field(_("安全生产许可证"))
     construction_contact = forms.CharField(label=_("施工联系人姓名"), max_length=50)
     construction_phone = PhoneField(label=_("施工联系人电话"))
-    basic_charge = forms.ChoiceField(label=_("基本电费计收方式"), choices=[("", "—")] + BasicCharge.choices,
-                                     required=False, help_text=_("执行大工业分时电价的用户选择"))
-    demand_kw = forms.DecimalField(label=_("合同最大需量（千瓦）"), required=False, min_value=1, max_digits=10,
-                                   decimal_places=1, help_text=_("选择按合同最大需量计收时填写"))
+    basic_charge = forms.ChoiceField(
+        label=_("基本电费计收方式"),
+        choices=[("", "—")] + BasicCharge.choices,
+        required=False,
+        help_text=_("执行大工业分时电价的用户选择"),
+    )
+    demand_kw = forms.DecimalField(
+        label=_("合同最大需量（千瓦）"),
+        required=False,
+        min_value=1,
+        max_digits=10,
+        decimal_places=1,
+        help_text=_("选择按合同最大需量计收时填写"),
+    )
     signature = SignatureField()
 
     def __init__(self, *args, large_industry=False, **kwargs):
@@ -134,8 +153,9 @@ class ScanForm(forms.Form):
 class SealForm(forms.Form):
     """合同签章: choose one of my active seals and sign."""
 
-    seal = forms.ModelChoiceField(label=_("选择印章"), queryset=None, empty_label=None,
-                                  error_messages={"required": _("请选择印章")})
+    seal = forms.ModelChoiceField(
+        label=_("选择印章"), queryset=None, empty_label=None, error_messages={"required": _("请选择印章")}
+    )
     signature = SignatureField()
 
     def __init__(self, *args, user, **kwargs):

@@ -78,9 +78,14 @@ STAGES: list[tuple[int, str, str, str]] = [
 ]
 STAGE_NUMBER = {code: number for number, code, _side, _label in STAGES}
 # Rework and review-pending states sit just after the stage whose result they are.
-STAGE_NUMBER.update({
-    HVStage.DESIGN_REWORK: 7, HVStage.MID_REWORK: 10, HVStage.COMPLETION_REWORK: 13, HVStage.CONTRACT_UPLOADED: 17,
-})
+STAGE_NUMBER.update(
+    {
+        HVStage.DESIGN_REWORK: 7,
+        HVStage.MID_REWORK: 10,
+        HVStage.COMPLETION_REWORK: 13,
+        HVStage.CONTRACT_UPLOADED: 17,
+    }
+)
 DESIGN_STAGES = (8, 9, 10)
 MID_STAGES = (11, 12, 13)
 
@@ -184,135 +189,261 @@ class HVProcess(ConcurrentTransitionMixin, models.Model):
 
     # --- utility side -----------------------------------------------------------------------
 
-    @transition(field=stage, source=HVStage.CONFIRMED, target=HVStage.MANAGER_ASSIGNED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("客户经理接单")))
+    @transition(
+        field=stage,
+        source=HVStage.CONFIRMED,
+        target=HVStage.MANAGER_ASSIGNED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("客户经理接单")),
+    )
     def take(self):
         pass
 
-    @transition(field=stage, source=HVStage.SURVEY_BOOKED, target=HVStage.SURVEYED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("勘察派工")))
+    @transition(
+        field=stage,
+        source=HVStage.SURVEY_BOOKED,
+        target=HVStage.SURVEYED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("勘察派工")),
+    )
     def dispatch_survey(self):
         pass
 
-    @transition(field=stage, source=HVStage.SURVEYED, target=HVStage.PLAN_PUSHED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("推送供电方案"), document="supply_plan"))
+    @transition(
+        field=stage,
+        source=HVStage.SURVEYED,
+        target=HVStage.PLAN_PUSHED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("推送供电方案"), document="supply_plan"),
+    )
     def push_plan(self):
         pass
 
-    @transition(field=stage, source=HVStage.DESIGN_SUBMITTED, target=HVStage.DESIGN_REVIEWED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("推送设计审核意见（通过）"), document="design_review"))
+    @transition(
+        field=stage,
+        source=HVStage.DESIGN_SUBMITTED,
+        target=HVStage.DESIGN_REVIEWED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("推送设计审核意见（通过）"), document="design_review"),
+    )
     def pass_design(self):
         pass
 
-    @transition(field=stage, source=HVStage.DESIGN_SUBMITTED, target=HVStage.DESIGN_REWORK, permission=is_handler,
-                custom=_t(Side.UTILITY, _("推送设计审核意见（需修改）"), document="design_review", reason_required=True))
+    @transition(
+        field=stage,
+        source=HVStage.DESIGN_SUBMITTED,
+        target=HVStage.DESIGN_REWORK,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("推送设计审核意见（需修改）"), document="design_review", reason_required=True),
+    )
     def rework_design(self):
         self.rework_count += 1
 
-    @transition(field=stage, source=HVStage.MID_REQUESTED, target=HVStage.MID_INSPECTED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("推送中间检查意见（合格）"), document="mid_inspection"))
+    @transition(
+        field=stage,
+        source=HVStage.MID_REQUESTED,
+        target=HVStage.MID_INSPECTED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("推送中间检查意见（合格）"), document="mid_inspection"),
+    )
     def pass_mid(self):
         pass
 
-    @transition(field=stage, source=HVStage.MID_REQUESTED, target=HVStage.MID_REWORK, permission=is_handler,
-                custom=_t(Side.UTILITY, _("推送中间检查意见（需整改）"), document="mid_inspection",
-                          reason_required=True))
+    @transition(
+        field=stage,
+        source=HVStage.MID_REQUESTED,
+        target=HVStage.MID_REWORK,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("推送中间检查意见（需整改）"), document="mid_inspection", reason_required=True),
+    )
     def rework_mid(self):
         self.rework_count += 1
 
-    @transition(field=stage, source=HVStage.COMPLETION_REQUESTED, target=HVStage.COMPLETION_INSPECTED,
-                permission=is_handler, custom=_t(Side.UTILITY, _("推送竣工检验意见（合格）"), document="completion"))
+    @transition(
+        field=stage,
+        source=HVStage.COMPLETION_REQUESTED,
+        target=HVStage.COMPLETION_INSPECTED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("推送竣工检验意见（合格）"), document="completion"),
+    )
     def pass_completion(self):
         pass
 
-    @transition(field=stage, source=HVStage.COMPLETION_REQUESTED, target=HVStage.COMPLETION_REWORK,
-                permission=is_handler, custom=_t(Side.UTILITY, _("推送竣工检验意见（需整改，一次性告知）"),
-                                                 document="completion", reason_required=True))
+    @transition(
+        field=stage,
+        source=HVStage.COMPLETION_REQUESTED,
+        target=HVStage.COMPLETION_REWORK,
+        permission=is_handler,
+        custom=_t(
+            Side.UTILITY, _("推送竣工检验意见（需整改，一次性告知）"), document="completion", reason_required=True
+        ),
+    )
     def rework_completion(self):
         self.rework_count += 1
 
-    @transition(field=stage, source=HVStage.COMPLETION_SIGNED, target=HVStage.CONTRACT_PUSHED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("推送供用电合同"), document="contract"))
+    @transition(
+        field=stage,
+        source=HVStage.COMPLETION_SIGNED,
+        target=HVStage.CONTRACT_PUSHED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("推送供用电合同"), document="contract"),
+    )
     def push_contract(self):
         pass
 
-    @transition(field=stage, source=HVStage.CONTRACT_UPLOADED, target=HVStage.CONTRACT_SIGNED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("审核通过合同盖章件")))
+    @transition(
+        field=stage,
+        source=HVStage.CONTRACT_UPLOADED,
+        target=HVStage.CONTRACT_SIGNED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("审核通过合同盖章件")),
+    )
     def accept_contract_scan(self):
         pass
 
-    @transition(field=stage, source=HVStage.CONTRACT_UPLOADED, target=HVStage.CONTRACT_PUSHED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("退回合同盖章件"), reason_required=True))
+    @transition(
+        field=stage,
+        source=HVStage.CONTRACT_UPLOADED,
+        target=HVStage.CONTRACT_PUSHED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("退回合同盖章件"), reason_required=True),
+    )
     def refuse_contract_scan(self):
         pass
 
-    @transition(field=stage, source=HVStage.CONTRACT_SIGNED, target=HVStage.CONNECTED, permission=is_handler,
-                conditions=[fees_are_settled], custom=_t(Side.UTILITY, _("装表接电")))
+    @transition(
+        field=stage,
+        source=HVStage.CONTRACT_SIGNED,
+        target=HVStage.CONNECTED,
+        permission=is_handler,
+        conditions=[fees_are_settled],
+        custom=_t(Side.UTILITY, _("装表接电")),
+    )
     def connect(self):
         pass
 
-    @transition(field=stage, source=HVStage.CONNECTED, target=HVStage.ARCHIVED, permission=is_handler,
-                custom=_t(Side.UTILITY, _("归档")))
+    @transition(
+        field=stage,
+        source=HVStage.CONNECTED,
+        target=HVStage.ARCHIVED,
+        permission=is_handler,
+        custom=_t(Side.UTILITY, _("归档")),
+    )
     def archive(self):
         pass
 
     # --- customer side ----------------------------------------------------------------------
 
-    @transition(field=stage, source=HVStage.MANAGER_ASSIGNED, target=HVStage.SURVEY_BOOKED, permission=is_customer,
-                custom=_t(Side.CUSTOMER, _("预约勘察时间")))
+    @transition(
+        field=stage,
+        source=HVStage.MANAGER_ASSIGNED,
+        target=HVStage.SURVEY_BOOKED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("预约勘察时间")),
+    )
     def book_survey(self):
         pass
 
-    @transition(field=stage, source=HVStage.PLAN_PUSHED, target=HVStage.PLAN_SIGNED, permission=is_customer,
-                custom=_t(Side.CUSTOMER, _("供电方案签字确认"), signs="supply_plan"))
+    @transition(
+        field=stage,
+        source=HVStage.PLAN_PUSHED,
+        target=HVStage.PLAN_SIGNED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("供电方案签字确认"), signs="supply_plan"),
+    )
     def sign_plan(self):
         pass
 
-    @transition(field=stage, source=[HVStage.PLAN_SIGNED, HVStage.DESIGN_REWORK], target=HVStage.DESIGN_SUBMITTED,
-                permission=is_customer, conditions=[needs_design],
-                custom=_t(Side.CUSTOMER, _("设计文件送审"), form="design"))
+    @transition(
+        field=stage,
+        source=[HVStage.PLAN_SIGNED, HVStage.DESIGN_REWORK],
+        target=HVStage.DESIGN_SUBMITTED,
+        permission=is_customer,
+        conditions=[needs_design],
+        custom=_t(Side.CUSTOMER, _("设计文件送审"), form="design"),
+    )
     def submit_design(self):
         pass
 
-    @transition(field=stage, source=HVStage.DESIGN_REVIEWED, target=HVStage.DESIGN_SIGNED, permission=is_customer,
-                custom=_t(Side.CUSTOMER, _("设计文件审核意见签字"), signs="design_review"))
+    @transition(
+        field=stage,
+        source=HVStage.DESIGN_REVIEWED,
+        target=HVStage.DESIGN_SIGNED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("设计文件审核意见签字"), signs="design_review"),
+    )
     def sign_design(self):
         pass
 
-    @transition(field=stage, source=[HVStage.PLAN_SIGNED, HVStage.DESIGN_SIGNED, HVStage.MID_REWORK],
-                target=HVStage.MID_REQUESTED, permission=is_customer, conditions=[mid_ready],
-                custom=_t(Side.CUSTOMER, _("申请中间检查"), form="mid"))
+    @transition(
+        field=stage,
+        source=[HVStage.PLAN_SIGNED, HVStage.DESIGN_SIGNED, HVStage.MID_REWORK],
+        target=HVStage.MID_REQUESTED,
+        permission=is_customer,
+        conditions=[mid_ready],
+        custom=_t(Side.CUSTOMER, _("申请中间检查"), form="mid"),
+    )
     def request_mid(self):
         pass
 
-    @transition(field=stage, source=HVStage.MID_INSPECTED, target=HVStage.MID_SIGNED, permission=is_customer,
-                custom=_t(Side.CUSTOMER, _("中间检查意见签字"), signs="mid_inspection"))
+    @transition(
+        field=stage,
+        source=HVStage.MID_INSPECTED,
+        target=HVStage.MID_SIGNED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("中间检查意见签字"), signs="mid_inspection"),
+    )
     def sign_mid(self):
         pass
 
-    @transition(field=stage, source=[HVStage.PLAN_SIGNED, HVStage.DESIGN_SIGNED, HVStage.MID_SIGNED],
-                target=HVStage.COMPLETION_REQUESTED, permission=is_customer, conditions=[completion_ready],
-                custom=_t(Side.CUSTOMER, _("竣工报验"), form="completion"))
+    @transition(
+        field=stage,
+        source=[HVStage.PLAN_SIGNED, HVStage.DESIGN_SIGNED, HVStage.MID_SIGNED],
+        target=HVStage.COMPLETION_REQUESTED,
+        permission=is_customer,
+        conditions=[completion_ready],
+        custom=_t(Side.CUSTOMER, _("竣工报验"), form="completion"),
+    )
     def request_completion(self):
         pass
 
-    @transition(field=stage, source=HVStage.COMPLETION_REWORK, target=HVStage.COMPLETION_REQUESTED,
-                permission=is_customer, custom=_t(Side.CUSTOMER, _("整改完成，申请复验"), form="completion"))
+    @transition(
+        field=stage,
+        source=HVStage.COMPLETION_REWORK,
+        target=HVStage.COMPLETION_REQUESTED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("整改完成，申请复验"), form="completion"),
+    )
     def request_reinspection(self):
         pass
 
-    @transition(field=stage, source=HVStage.COMPLETION_INSPECTED, target=HVStage.COMPLETION_SIGNED,
-                permission=is_customer, custom=_t(Side.CUSTOMER, _("竣工检验意见签字"), signs="completion"))
+    @transition(
+        field=stage,
+        source=HVStage.COMPLETION_INSPECTED,
+        target=HVStage.COMPLETION_SIGNED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("竣工检验意见签字"), signs="completion"),
+    )
     def sign_completion(self):
         pass
 
-    @transition(field=stage, source=HVStage.CONTRACT_PUSHED, target=HVStage.CONTRACT_SIGNED, permission=is_customer,
-                custom=_t(Side.CUSTOMER, _("签订合同"), signs="contract"))
+    @transition(
+        field=stage,
+        source=HVStage.CONTRACT_PUSHED,
+        target=HVStage.CONTRACT_SIGNED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("签订合同"), signs="contract"),
+    )
     def sign_contract(self):
         pass
 
-    @transition(field=stage, source=HVStage.CONTRACT_PUSHED, target=HVStage.CONTRACT_UPLOADED, permission=is_customer,
-                custom=_t(Side.CUSTOMER, _("上传合同盖章件")))
+    @transition(
+        field=stage,
+        source=HVStage.CONTRACT_PUSHED,
+        target=HVStage.CONTRACT_UPLOADED,
+        permission=is_customer,
+        custom=_t(Side.CUSTOMER, _("上传合同盖章件")),
+    )
     def upload_contract_scan(self):
         pass
 
@@ -326,11 +457,13 @@ def transition_meta(name: str):
 
 
 UTILITY_TRANSITIONS = tuple(
-    name for name in dir(HVProcess)
+    name
+    for name in dir(HVProcess)
     if transition_meta(name) is not None and transition_meta(name).custom["side"] == Side.UTILITY
 )
 CUSTOMER_TRANSITIONS = tuple(
-    name for name in dir(HVProcess)
+    name
+    for name in dir(HVProcess)
     if transition_meta(name) is not None and transition_meta(name).custom["side"] == Side.CUSTOMER
 )
 
@@ -363,8 +496,14 @@ class HVLog(AppendOnlyModel):
     side = models.CharField(_("办理方"), max_length=10, choices=Side.choices)
     from_stage = models.CharField(_("原环节"), max_length=30, choices=HVStage.choices, blank=True)
     to_stage = models.CharField(_("新环节"), max_length=30, choices=HVStage.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                           related_name="+", verbose_name=_("操作人"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     reason = models.CharField(_("说明"), max_length=1000, blank=True)
 
@@ -384,10 +523,14 @@ class HVLog(AppendOnlyModel):
 class SurveyBooking(models.Model):
     """预约勘察时间 and every later 勘察时间变更, in order: the last one is the booking."""
 
-    process = models.ForeignKey(HVProcess, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("高压办电"))
+    process = models.ForeignKey(
+        HVProcess, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("高压办电")
+    )
     survey_at = models.DateTimeField(_("意向勘察时间"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("预约人"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("预约人")
+    )
     at = models.DateTimeField(_("预约时间"), default=timezone.now)
 
     class Meta:
@@ -405,14 +548,18 @@ class Submission(models.Model):
         MID = "mid", _("中间检查申请")
         COMPLETION = "completion", _("竣工报验")
 
-    process = models.ForeignKey(HVProcess, on_delete=models.CASCADE, related_name="submissions",
-                                verbose_name=_("高压办电"))
+    process = models.ForeignKey(
+        HVProcess, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("高压办电")
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     data = models.JSONField(_("填报内容"), default=dict)
-    documents = models.ManyToManyField("documents.Document", through="SubmissionFile", related_name="+",
-                                       verbose_name=_("附件"))
+    documents = models.ManyToManyField(
+        "documents.Document", through="SubmissionFile", related_name="+", verbose_name=_("附件")
+    )
     licence_status = models.CharField(_("许可证核验"), max_length=20, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
     at = models.DateTimeField(_("提交时间"), default=timezone.now)
 
     class Meta:
@@ -447,25 +594,51 @@ class PushedDocument(models.Model):
         SCAN = "scan", _("上传盖章件")
         SEAL = "seal", _("电子签章")
 
-    process = models.ForeignKey(HVProcess, on_delete=models.PROTECT, related_name="documents",
-                                verbose_name=_("高压办电"))
+    process = models.ForeignKey(
+        HVProcess, on_delete=models.PROTECT, related_name="documents", verbose_name=_("高压办电")
+    )
     kind = models.CharField(_("文件"), max_length=20, choices=Kind.choices)
     outcome = models.CharField(_("结论"), max_length=500, blank=True)
     passed = models.BooleanField(_("通过"), default=True)
-    render = models.OneToOneField("documents.PdfRender", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("生成任务"))
-    unsigned = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("待签文件"))
-    signed = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("已签文件"))
+    render = models.OneToOneField(
+        "documents.PdfRender",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("生成任务"),
+    )
+    unsigned = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("待签文件"),
+    )
+    signed = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("已签文件"),
+    )
     signed_sha256 = models.CharField(_("已签文件 SHA-256"), max_length=64, blank=True)
     signed_how = models.CharField(_("签署方式"), max_length=20, choices=SignedBy.choices, blank=True)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("签署人"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签署人"),
+    )
     signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
     signed_ip = models.GenericIPAddressField(_("签署 IP"), null=True, blank=True)
-    pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                  verbose_name=_("推送人"))
+    pushed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("推送人")
+    )
     pushed_at = models.DateTimeField(_("推送时间"), default=timezone.now)
 
     class Meta:
@@ -481,12 +654,16 @@ class SealPreview(models.Model):
     """合同签章 step one: the chosen seal and the signature placed on the contract's signing
     page as a preview. Not binding until ``confirmed_at`` (确认并盖章)."""
 
-    document = models.ForeignKey(PushedDocument, on_delete=models.CASCADE, related_name="seal_previews",
-                                 verbose_name=_("合同"))
+    document = models.ForeignKey(
+        PushedDocument, on_delete=models.CASCADE, related_name="seal_previews", verbose_name=_("合同")
+    )
     seal = models.ForeignKey("signing.Seal", on_delete=models.PROTECT, related_name="+", verbose_name=_("印章"))
-    signature = models.ForeignKey("signing.Signature", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("签名"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签章人"))
+    signature = models.ForeignKey(
+        "signing.Signature", on_delete=models.PROTECT, related_name="+", verbose_name=_("签名")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签章人")
+    )
     at = models.DateTimeField(_("预览时间"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("确认盖章时间"), null=True, blank=True)
 
@@ -511,8 +688,9 @@ class ChatMember(models.Model):
         OTHER = "other", _("其他联系人")
 
     process = models.ForeignKey(HVProcess, on_delete=models.CASCADE, related_name="members", verbose_name=_("高压办电"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hv_chats",
-                             verbose_name=_("成员"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hv_chats", verbose_name=_("成员")
+    )
     role = models.CharField(_("身份"), max_length=20, choices=Role.choices)
     joined_at = models.DateTimeField(_("加入时间"), default=timezone.now)
     last_read_id = models.PositiveBigIntegerField(_("已读到"), default=0)
@@ -534,8 +712,9 @@ class ChatInvite(models.Model):
     phone = models.CharField(_("手机号码"), max_length=11)
     role = models.CharField(_("身份"), max_length=20, choices=ChatMember.Role.choices, default=ChatMember.Role.OTHER)
     token = models.CharField(_("邀请码"), max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("邀请人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("邀请人")
+    )
     created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
     accepted_at = models.DateTimeField(_("加入时间"), null=True, blank=True)
 
@@ -545,12 +724,16 @@ class ChatInvite(models.Model):
 
 
 class ChatMessage(models.Model):
-    process = models.ForeignKey(HVProcess, on_delete=models.CASCADE, related_name="messages", verbose_name=_("高压办电"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("发送人"))
+    process = models.ForeignKey(
+        HVProcess, on_delete=models.CASCADE, related_name="messages", verbose_name=_("高压办电")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发送人")
+    )
     text = models.TextField(_("内容"), max_length=2000, blank=True)
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("附件"))
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("附件")
+    )
     at = models.DateTimeField(_("发送时间"), default=timezone.now)
 
     class Meta:
@@ -581,20 +764,35 @@ class HVTimeLimit(models.Model):
 class Suspension(models.Model):
     """暂停 / 恢复 of an HV order: only with a reason and an approving supervisor (SPEC 4.5)."""
 
-    process = models.ForeignKey(HVProcess, on_delete=models.PROTECT, related_name="suspensions",
-                                verbose_name=_("高压办电"))
+    process = models.ForeignKey(
+        HVProcess, on_delete=models.PROTECT, related_name="suspensions", verbose_name=_("高压办电")
+    )
     stage = models.CharField(_("暂停时环节"), max_length=30, choices=HVStage.choices)
     reason = models.CharField(_("暂停原因"), max_length=500)
-    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("申请人"))
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("批准人"))
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人")
+    )
     suspended_at = models.DateTimeField(_("暂停时间"), default=timezone.now)
     resumed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
-    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("恢复人"))
-    resume_approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="+", verbose_name=_("恢复批准人"))
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("恢复人"),
+    )
+    resume_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("恢复批准人"),
+    )
     resume_reason = models.CharField(_("恢复说明"), max_length=500, blank=True)
 
     class Meta:

@@ -29,7 +29,7 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 def _p90(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
 def build(month: date) -> dict:
@@ -52,9 +52,13 @@ def build(month: date) -> dict:
     table = overrides()
     # Every stage change of the HV orders that moved this month, ordered per order: the time a
     # stage took is the gap to the previous change.
-    logs = list(HVLog.objects.filter(process__log__at__gte=start, process__log__at__lt=end)
-                .exclude(to_stage="").distinct().order_by("process_id", "at", "id")
-                .values("process_id", "name", "from_stage", "to_stage", "at"))
+    logs = list(
+        HVLog.objects.filter(process__log__at__gte=start, process__log__at__lt=end)
+        .exclude(to_stage="")
+        .distinct()
+        .order_by("process_id", "at", "id")
+        .values("process_id", "name", "from_stage", "to_stage", "at")
+    )
     durations: dict[int, list[float]] = {}
     on_time = late = 0
     previous: dict[int, dict] = {}
@@ -77,21 +81,34 @@ def build(month: date) -> dict:
             else:
                 late += 1
     stages = [
-        {"number": n, "label": str(label), "count": len(durations.get(n, [])),
-         "median": round(statistics.median(durations[n]), 1) if durations.get(n) else None,
-         "p90": round(_p90(durations[n]), 1) if durations.get(n) else None}
-        for n, _code, _side, label in STAGES if n > 1
+        {
+            "number": n,
+            "label": str(label),
+            "count": len(durations.get(n, [])),
+            "median": round(statistics.median(durations[n]), 1) if durations.get(n) else None,
+            "p90": round(_p90(durations[n]), 1) if durations.get(n) else None,
+        }
+        for n, _code, _side, label in STAGES
+        if n > 1
     ]
     suspensions = [
-        {"order": s["process__order__number"], "reason": s["reason"], "approver": s["approver__name"],
-         "suspended_at": timezone.localtime(s["suspended_at"]).strftime("%Y-%m-%d"),
-         "resumed_at": timezone.localtime(s["resumed_at"]).strftime("%Y-%m-%d") if s["resumed_at"] else ""}
+        {
+            "order": s["process__order__number"],
+            "reason": s["reason"],
+            "approver": s["approver__name"],
+            "suspended_at": timezone.localtime(s["suspended_at"]).strftime("%Y-%m-%d"),
+            "resumed_at": timezone.localtime(s["resumed_at"]).strftime("%Y-%m-%d") if s["resumed_at"] else "",
+        }
         for s in Suspension.objects.filter(suspended_at__gte=start, suspended_at__lt=end)
         .values("process__order__number", "reason", "approver__name", "suspended_at", "resumed_at")
         .order_by("suspended_at")
     ]
-    flags = list(AbnormalFlag.objects.filter(created_at__gte=start, created_at__lt=end)
-                 .values("kind").annotate(n=Count("id")).order_by("kind"))
+    flags = list(
+        AbnormalFlag.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+    )
     late_now = HVProcess.objects.filter(due_on__lt=timezone.localdate(), suspended_at=None).count()
     total_steps = on_time + late
     return {
@@ -100,10 +117,14 @@ def build(month: date) -> dict:
         "by_business": by_business,
         "by_region": by_region,
         "stages": stages,
-        "on_time": on_time, "late": late,
+        "on_time": on_time,
+        "late": late,
         "on_time_rate": round(100 * on_time / total_steps, 1) if total_steps else None,
-        "abnormal": {"late_now": late_now, "suspended": len(suspensions),
-                     "flags": [{"kind": f["kind"], "count": f["n"]} for f in flags]},
+        "abnormal": {
+            "late_now": late_now,
+            "suspended": len(suspensions),
+            "flags": [{"kind": f["kind"], "count": f["n"]} for f in flags],
+        },
         "suspensions": suspensions,
         "max_business": max([b["count"] for b in by_business] or [1]),
     }
@@ -124,8 +145,14 @@ def as_csv(report: dict) -> str:
     w.writerow([])
     w.writerow(["环节", "次数", "中位数（工作日）", "90%分位（工作日）"])
     for s in report["stages"]:
-        w.writerow([f"{s['number']}. {s['label']}", s["count"], s["median"] if s["median"] is not None else "",
-                    s["p90"] if s["p90"] is not None else ""])
+        w.writerow(
+            [
+                f"{s['number']}. {s['label']}",
+                s["count"],
+                s["median"] if s["median"] is not None else "",
+                s["p90"] if s["p90"] is not None else "",
+            ]
+        )
     w.writerow([])
     w.writerow(["按时办结率（%）", report["on_time_rate"] if report["on_time_rate"] is not None else ""])
     w.writerow(["当前超期工单", report["abnormal"]["late_now"]])

@@ -8,10 +8,16 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.http import Http404
 
-
 from applications.catalog.base import Flow
 from utility_flows.hv.clock import due_on, overrides
-from utility_flows.hv.models import STAGES, HVLog, HVProcess, PushedDocument, Submission, SurveyBooking
+from utility_flows.hv.models import (
+    STAGES,
+    HVLog,
+    HVProcess,
+    PushedDocument,
+    Submission,
+    SurveyBooking,
+)
 from utility_flows.models import WorkOrder
 
 
@@ -81,9 +87,17 @@ def timeline(order: WorkOrder, *, calendar=None, table=None) -> list[Row]:
             status = "now"
         else:
             status = "next"
-        rows.append(Row(number=number, label=str(label), side=side, status=status,
-                        at=done_at.get(number) if status == "done" else None,
-                        due_on=due if status == "now" else None, loops=loops.get(number, 0)))
+        rows.append(
+            Row(
+                number=number,
+                label=str(label),
+                side=side,
+                status=status,
+                at=done_at.get(number) if status == "done" else None,
+                due_on=due if status == "now" else None,
+                loops=loops.get(number, 0),
+            )
+        )
     return rows
 
 
@@ -100,6 +114,3 @@ def latest_documents(order: WorkOrder) -> dict[str, PushedDocument]:
 
 def table() -> dict[str, int]:
     return overrides()
-
-
-

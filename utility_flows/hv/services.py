@@ -21,6 +21,7 @@ from portal.audit.services import record
 from portal.core.errors import DomainError
 from portal.core.licences import LicenceStatus, check_contractor_licence
 from portal.notifications.services import notify
+from utility_flows.hv.clock import due_on, overrides
 from utility_flows.hv.models import (
     CUSTOMER_TRANSITIONS,
     STAGES,
@@ -34,14 +35,12 @@ from utility_flows.hv.models import (
     Submission,
     SubmissionFile,
     SurveyBooking,
-    log_label,
     transition_meta,
 )
-from utility_flows.hv.clock import due_on, overrides
 from utility_flows.models import WorkOrder
 
 # Large-industry tariff (大工业用电) applies from 315 kVA: those customers choose the basic charge.
-LARGE_INDUSTRY_KVA = Decimal("315")
+LARGE_INDUSTRY_KVA = Decimal(315)
 
 
 def _stale() -> DomainError:
@@ -49,8 +48,15 @@ def _stale() -> DomainError:
 
 
 def _log(process: HVProcess, *, name: str, side: str, from_stage: str, by, reason: str = "") -> HVLog:
-    return HVLog.objects.create(process=process, name=name, side=side, from_stage=from_stage,
-                                to_stage=process.stage, by=by, reason=reason[:1000])
+    return HVLog.objects.create(
+        process=process,
+        name=name,
+        side=side,
+        from_stage=from_stage,
+        to_stage=process.stage,
+        by=by,
+        reason=reason[:1000],
+    )
 
 
 def stage_label(process: HVProcess) -> str:
@@ -62,10 +68,17 @@ def stage_label(process: HVProcess) -> str:
 
 def _notice(process: HVProcess, step: str, reason: str = "") -> Notice:
     order = process.order
-    return Notice(order.customer, "hv.progress", {
-        "pk": order.pk, "business": str(order.business.name), "number": order.number or "",
-        "step": step, "reason": (_("说明：%(reason)s") % {"reason": reason}) if reason else "",
-    })
+    return Notice(
+        order.customer,
+        "hv.progress",
+        {
+            "pk": order.pk,
+            "business": str(order.business.name),
+            "number": order.number or "",
+            "step": step,
+            "reason": (_("说明：%(reason)s") % {"reason": reason}) if reason else "",
+        },
+    )
 
 
 def _notify(process: HVProcess, step: str, reason: str = "") -> None:
@@ -98,8 +111,16 @@ def available(process: HVProcess, user, *, side: str | None = None) -> list[tupl
     return result
 
 
-def advance(*, process: HVProcess, transition: str, by, reason: str = "", expected_stage: str | None = None,
-            before_save=None, after_save=None) -> HVProcess:
+def advance(
+    *,
+    process: HVProcess,
+    transition: str,
+    by,
+    reason: str = "",
+    expected_stage: str | None = None,
+    before_save=None,
+    after_save=None,
+) -> HVProcess:
     """Run one transition of the HV machine with its checks, log, audit and notification.
     ``before_save(process)`` / ``after_save(process)`` do what the stage means (fields, files,
     PDFs) inside the same transaction."""
@@ -112,8 +133,10 @@ def advance(*, process: HVProcess, transition: str, by, reason: str = "", expect
     method = getattr(process, transition)
     if not can_proceed(method):
         raise DomainError(
-            _("当前环节为“%(stage)s”，不能%(action)s") % {"stage": stage_label(process), "action": meta.custom["label"]},
-            code="not_allowed", field="transition",
+            _("当前环节为“%(stage)s”，不能%(action)s")
+            % {"stage": stage_label(process), "action": meta.custom["label"]},
+            code="not_allowed",
+            field="transition",
         )
     if not has_transition_perm(method, by):
         if meta.custom["side"] == Side.CUSTOMER:
@@ -138,17 +161,28 @@ def advance(*, process: HVProcess, transition: str, by, reason: str = "", expect
                 after_save(process)
             document = meta.custom.get("document")
             if document:
-                push_document(process=process, kind=document, by=by, outcome=reason,
-                              passed=not meta.custom.get("reason_required"))
+                push_document(
+                    process=process, kind=document, by=by, outcome=reason, passed=not meta.custom.get("reason_required")
+                )
             if process.stage == HVStage.ARCHIVED:
                 _archive_order(process, by)
             # One history (portal.audit.history): the HV log entry, the audit row and the
             # customer's notice (inbox + SMS outbox) commit together or not at all.
             write_history(
-                actor=by, action=meta.custom["label"], obj=process.order, subject=process.order.customer,
+                actor=by,
+                action=meta.custom["label"],
+                obj=process.order,
+                subject=process.order.customer,
                 changes={"stage": [from_stage, process.stage]},
-                entry=HVLog(process=process, name=transition, side=meta.custom["side"], from_stage=from_stage,
-                            to_stage=process.stage, by=by, reason=reason[:1000]),
+                entry=HVLog(
+                    process=process,
+                    name=transition,
+                    side=meta.custom["side"],
+                    from_stage=from_stage,
+                    to_stage=process.stage,
+                    by=by,
+                    reason=reason[:1000],
+                ),
                 notices=[_notice(process, str(meta.custom["label"]), reason)],
             )
     except ConcurrentTransition:
@@ -184,8 +218,14 @@ def take(*, process: HVProcess, by, expected_visit_at: datetime | None, expected
     def before(p):
         p.expected_visit_at = expected_visit_at
 
-    return advance(process=process, transition="take", by=by, expected_stage=expected_stage, before_save=before,
-                   reason=_("预计上门服务时间 %(t)s") % {"t": timezone.localtime(expected_visit_at).strftime("%Y-%m-%d %H:%M")})
+    return advance(
+        process=process,
+        transition="take",
+        by=by,
+        expected_stage=expected_stage,
+        before_save=before,
+        reason=_("预计上门服务时间 %(t)s") % {"t": timezone.localtime(expected_visit_at).strftime("%Y-%m-%d %H:%M")},
+    )
 
 
 def mark_not_needed(*, process: HVProcess, by, design: bool, mid: bool, reason: str) -> HVProcess:
@@ -216,8 +256,13 @@ def mark_not_needed(*, process: HVProcess, by, design: bool, mid: bool, reason: 
         HVProcess.objects.filter(pk=locked.pk).update(design_needed=locked.design_needed, mid_needed=locked.mid_needed)
         text = "、".join(str(p) for p in parts) + "：" + reason
         _log(locked, name="mark_not_needed", side=Side.UTILITY, from_stage=locked.stage, by=by, reason=text)
-        record(actor=by, action=_("标记环节无需办理"), obj=locked.order, subject=locked.order.customer,
-               changes={"design_needed": [True, locked.design_needed], "mid_needed": [True, locked.mid_needed]})
+        record(
+            actor=by,
+            action=_("标记环节无需办理"),
+            obj=locked.order,
+            subject=locked.order.customer,
+            changes={"design_needed": [True, locked.design_needed], "mid_needed": [True, locked.mid_needed]},
+        )
         _notify(locked, _("部分环节无需办理"), text)
     process.refresh_from_db()
     return process
@@ -242,16 +287,21 @@ def push_document(*, process: HVProcess, kind: str, by, outcome: str = "", passe
     """Ask the worker to render a pushed document (PDF) of the order; linked when done."""
     from portal.documents.services import request_pdf
 
-    pushed = PushedDocument.objects.create(process=process, kind=kind, outcome=outcome[:500], passed=passed,
-                                           pushed_by=by)
+    pushed = PushedDocument.objects.create(
+        process=process, kind=kind, outcome=outcome[:500], passed=passed, pushed_by=by
+    )
     order = process.order
     enterprise = order.application.enterprise
     render = request_pdf(
-        template_name=f"utility_flows/hv/pdf/{kind}.html", context={"pushed_id": pushed.pk},
+        template_name=f"utility_flows/hv/pdf/{kind}.html",
+        context={"pushed_id": pushed.pk},
         context_builder="utility_flows.hv.documents.pdf_context",
-        doc_type="hv_pushed", name=f"{PushedDocument.Kind(kind).label}-{order.number}",
-        owner_user=order.customer if enterprise is None else None, owner_enterprise=enterprise,
-        on_done="utility_flows.hv.documents.pushed_rendered", on_done_kwargs={"pushed_id": pushed.pk},
+        doc_type="hv_pushed",
+        name=f"{PushedDocument.Kind(kind).label}-{order.number}",
+        owner_user=order.customer if enterprise is None else None,
+        owner_enterprise=enterprise,
+        on_done="utility_flows.hv.documents.pushed_rendered",
+        on_done_kwargs={"pushed_id": pushed.pk},
     )
     PushedDocument.objects.filter(pk=pushed.pk).update(render=render)
     pushed.render = render
@@ -268,8 +318,9 @@ def _check_survey_time(survey_at: datetime | None) -> None:
         raise DomainError(_("意向勘察时间须晚于现在"), code="past", field="survey_at")
 
 
-def book_survey(*, process: HVProcess, by, survey_at: datetime, note: str = "",
-                expected_stage: str | None = None) -> HVProcess:
+def book_survey(
+    *, process: HVProcess, by, survey_at: datetime, note: str = "", expected_stage: str | None = None
+) -> HVProcess:
     """Stage 4 预约勘察时间."""
     _check_survey_time(survey_at)
 
@@ -280,8 +331,15 @@ def book_survey(*, process: HVProcess, by, survey_at: datetime, note: str = "",
         SurveyBooking.objects.create(process=p, survey_at=survey_at, note=(note or "")[:200], by=by)
 
     when = timezone.localtime(survey_at).strftime("%Y-%m-%d %H:%M")
-    return advance(process=process, transition="book_survey", by=by, expected_stage=expected_stage,
-                   before_save=before, after_save=after, reason=_("意向勘察时间 %(t)s") % {"t": when})
+    return advance(
+        process=process,
+        transition="book_survey",
+        by=by,
+        expected_stage=expected_stage,
+        before_save=before,
+        after_save=after,
+        reason=_("意向勘察时间 %(t)s") % {"t": when},
+    )
 
 
 def change_survey(*, process: HVProcess, by, survey_at: datetime, note: str = "") -> HVProcess:
@@ -294,7 +352,9 @@ def change_survey(*, process: HVProcess, by, survey_at: datetime, note: str = ""
     with transaction.atomic():
         locked = HVProcess.objects.select_for_update().select_related("order").get(pk=process.pk)
         if locked.stage != HVStage.SURVEY_BOOKED:
-            raise DomainError(_("勘察已派工，不能再变更勘察时间，请联系客户经理"), code="not_allowed", field="survey_at")
+            raise DomainError(
+                _("勘察已派工，不能再变更勘察时间，请联系客户经理"), code="not_allowed", field="survey_at"
+            )
         old = timezone.localtime(locked.survey_at).strftime("%Y-%m-%d %H:%M") if locked.survey_at else "—"
         new = timezone.localtime(survey_at).strftime("%Y-%m-%d %H:%M")
         HVProcess.objects.filter(pk=locked.pk).update(survey_at=survey_at)
@@ -303,9 +363,16 @@ def change_survey(*, process: HVProcess, by, survey_at: datetime, note: str = ""
         _log(locked, name="change_survey", side=Side.CUSTOMER, from_stage=locked.stage, by=by, reason=text)
         record(actor=by, action=_("勘察时间变更"), obj=locked.order, subject=by, changes={"survey_at": [old, new]})
         if locked.order.assignee_id:
-            notify(locked.order.assignee, "hv.survey_changed", {
-                "pk": locked.order.pk, "number": locked.order.number or "", "old": old, "new": new,
-            })
+            notify(
+                locked.order.assignee,
+                "hv.survey_changed",
+                {
+                    "pk": locked.order.pk,
+                    "number": locked.order.number or "",
+                    "old": old,
+                    "new": new,
+                },
+            )
     process.refresh_from_db()
     return process
 
@@ -332,8 +399,16 @@ def _json(value):
     return value
 
 
-def submit_stage(*, process: HVProcess, kind: str, by, data: dict, files: dict, signature: str = "",
-                 expected_stage: str | None = None) -> Submission:
+def submit_stage(
+    *,
+    process: HVProcess,
+    kind: str,
+    by,
+    data: dict,
+    files: dict,
+    signature: str = "",
+    expected_stage: str | None = None,
+) -> Submission:
     """Stages 8, 11 and 14: keep the customer's fields and files and move the order on.
     ``data`` is the form's cleaned data without the files; ``files`` maps field → upload."""
     from portal.documents.services import store_upload
@@ -343,7 +418,8 @@ def submit_stage(*, process: HVProcess, kind: str, by, data: dict, files: dict, 
     if name is None:
         meta = transition_meta(SUBMISSION_TRANSITIONS[kind][0])
         raise DomainError(
-            _("当前环节为“%(stage)s”，不能%(action)s") % {"stage": stage_label(process), "action": meta.custom["label"]},
+            _("当前环节为“%(stage)s”，不能%(action)s")
+            % {"stage": stage_label(process), "action": meta.custom["label"]},
             code="not_allowed",
         )
     licence = None
@@ -353,7 +429,8 @@ def submit_stage(*, process: HVProcess, kind: str, by, data: dict, files: dict, 
             raise DomainError(
                 _("承装（修、试）电力设施许可证 %(n)s 核验结果：%(s)s，请核对后重新填写")
                 % {"n": licence.number, "s": LicenceStatus(licence.status).label},
-                code="licence_invalid", field="licence_number",
+                code="licence_invalid",
+                field="licence_number",
             )
     if kind == Submission.Kind.COMPLETION and is_large_industry(process):
         if not data.get("basic_charge"):
@@ -376,7 +453,11 @@ def submit_stage(*, process: HVProcess, kind: str, by, data: dict, files: dict, 
 
     def after(p):
         submission = Submission.objects.create(
-            process=p, kind=kind, data=clean, by=by, licence_status=licence.status if licence else "",
+            process=p,
+            kind=kind,
+            data=clean,
+            by=by,
+            licence_status=licence.status if licence else "",
         )
         for field, upload in files.items():
             if upload is None:
@@ -392,8 +473,15 @@ def submit_stage(*, process: HVProcess, kind: str, by, data: dict, files: dict, 
     reason = ""
     if licence is not None:
         reason = _("许可证 %(n)s：%(s)s") % {"n": licence.number, "s": LicenceStatus(licence.status).label}
-    advance(process=process, transition=name, by=by, expected_stage=expected_stage, before_save=before,
-            after_save=after, reason=reason)
+    advance(
+        process=process,
+        transition=name,
+        by=by,
+        expected_stage=expected_stage,
+        before_save=before,
+        after_save=after,
+        reason=reason,
+    )
     return box["submission"]
 
 
@@ -412,8 +500,17 @@ SIGN_TRANSITIONS = {
 }
 
 
-def sign_document(*, process: HVProcess, kind: str, by, signature: str = "", ip: str | None = None,
-                  expected_stage: str | None = None, seal=None, saved_signature=None) -> PushedDocument:
+def sign_document(
+    *,
+    process: HVProcess,
+    kind: str,
+    by,
+    signature: str = "",
+    ip: str | None = None,
+    expected_stage: str | None = None,
+    seal=None,
+    saved_signature=None,
+) -> PushedDocument:
     """The customer signs a pushed document with the signing pad (and, for the contract, may
     add an electronic seal). The stage moves on at once; the worker writes the signed PDF."""
     from portal.signing.services import save_signature
@@ -431,7 +528,8 @@ def sign_document(*, process: HVProcess, kind: str, by, signature: str = "", ip:
         now = timezone.now()
         how = PushedDocument.SignedBy.SEAL if seal is not None else PushedDocument.SignedBy.HANDWRITTEN
         updated = PushedDocument.objects.filter(pk=pushed.pk, signed_at=None).update(
-            signed_by=by, signed_at=max(now, sig.created_at), signed_ip=ip, signed_how=how)
+            signed_by=by, signed_at=max(now, sig.created_at), signed_ip=ip, signed_how=how
+        )
         if not updated:
             raise _stale()
         seal_id = seal.pk if seal is not None else None
@@ -456,16 +554,17 @@ def upload_contract_scan(*, process: HVProcess, by, upload, expected_stage: str 
     def after(p):
         document = store_upload(upload=upload, doc_type="hv_submission", uploaded_by=by, field="scan", **holder)
         PushedDocument.objects.filter(pk=pushed.pk).update(
-            signed=document, signed_sha256=document.sha256, signed_how=PushedDocument.SignedBy.SCAN)
+            signed=document, signed_sha256=document.sha256, signed_how=PushedDocument.SignedBy.SCAN
+        )
 
-    advance(process=process, transition="upload_contract_scan", by=by, expected_stage=expected_stage,
-            after_save=after)
+    advance(process=process, transition="upload_contract_scan", by=by, expected_stage=expected_stage, after_save=after)
     pushed.refresh_from_db()
     return pushed
 
 
-def review_contract_scan(*, process: HVProcess, by, accept: bool, reason: str = "", ip: str | None = None,
-                         expected_stage: str | None = None) -> PushedDocument:
+def review_contract_scan(
+    *, process: HVProcess, by, accept: bool, reason: str = "", ip: str | None = None, expected_stage: str | None = None
+) -> PushedDocument:
     """The account manager accepts the stamped scan (the contract is signed) or refuses it with
     the reason (the customer signs or uploads again)."""
     from utility_flows.hv.documents import latest
@@ -478,8 +577,14 @@ def review_contract_scan(*, process: HVProcess, by, accept: bool, reason: str = 
         else:
             PushedDocument.objects.filter(pk=pushed.pk).update(signed=None, signed_sha256="", signed_how="")
 
-    advance(process=process, transition="accept_contract_scan" if accept else "refuse_contract_scan", by=by,
-            reason=reason, expected_stage=expected_stage, after_save=after)
+    advance(
+        process=process,
+        transition="accept_contract_scan" if accept else "refuse_contract_scan",
+        by=by,
+        reason=reason,
+        expected_stage=expected_stage,
+        after_save=after,
+    )
     pushed.refresh_from_db()
     return pushed
 
@@ -520,20 +625,31 @@ def preview_seal(*, process: HVProcess, by, seal_id: int, signature: str):
         return SealPreview.objects.create(document=pushed, seal=seal, signature=sig, by=by)
 
 
-def confirm_seal(*, process: HVProcess, by, preview_id: int, ip: str | None = None,
-                 expected_stage: str | None = None) -> PushedDocument:
+def confirm_seal(
+    *, process: HVProcess, by, preview_id: int, ip: str | None = None, expected_stage: str | None = None
+) -> PushedDocument:
     """确认并盖章: the preview becomes binding; the worker writes the sealed PDF."""
     from portal.signing.seals import usable_seal
     from utility_flows.hv.models import SealPreview
 
-    preview = SealPreview.objects.select_related("seal", "signature", "document").filter(
-        pk=preview_id, by=by, document__process=process, confirmed_at=None).first()
+    preview = (
+        SealPreview.objects.select_related("seal", "signature", "document")
+        .filter(pk=preview_id, by=by, document__process=process, confirmed_at=None)
+        .first()
+    )
     if preview is None:
         raise DomainError(_("请先选择印章并签名预览"), code="no_preview")
     usable_seal(user=by, pk=preview.seal_id)  # cancelled since the preview? refused
     with transaction.atomic():
-        pushed = sign_document(process=process, kind=PushedDocument.Kind.CONTRACT, by=by, ip=ip,
-                               expected_stage=expected_stage, seal=preview.seal, saved_signature=preview.signature)
+        pushed = sign_document(
+            process=process,
+            kind=PushedDocument.Kind.CONTRACT,
+            by=by,
+            ip=ip,
+            expected_stage=expected_stage,
+            seal=preview.seal,
+            saved_signature=preview.signature,
+        )
         SealPreview.objects.filter(pk=preview.pk).update(confirmed_at=timezone.now())
     return pushed
 
@@ -549,7 +665,9 @@ def _check_approver(approver, by) -> None:
         raise DomainError(_("请选择批准人"), code="required", field="approver")
     if approver.pk == getattr(by, "pk", None):
         raise DomainError(_("批准人不能是申请人本人"), code="self_approval", field="approver")
-    if not (approver.is_active and approver.is_staff and (approver.is_superuser or Role.SUPERVISOR in role_names(approver))):
+    if not (
+        approver.is_active and approver.is_staff and (approver.is_superuser or Role.SUPERVISOR in role_names(approver))
+    ):
         raise DomainError(_("批准人须为营销主管"), code="bad_approver", field="approver")
 
 
@@ -570,16 +688,31 @@ def suspend(*, process: HVProcess, by, reason: str, approver) -> HVProcess:
         if locked.stage == HVStage.ARCHIVED:
             raise DomainError(_("工单已归档"), code="closed")
         now = timezone.now()
-        Suspension.objects.create(process=locked, stage=locked.stage, reason=reason[:500], suspended_by=by,
-                                  approver=approver, suspended_at=now)
+        Suspension.objects.create(
+            process=locked,
+            stage=locked.stage,
+            reason=reason[:500],
+            suspended_by=by,
+            approver=approver,
+            suspended_at=now,
+        )
         HVProcess.objects.filter(pk=locked.pk).update(suspended_at=now, due_on=None)
         locked.suspended_at = now
         write_history(
-            actor=by, action=gettext_noop("暂停工单"), obj=locked.order, subject=locked.order.customer,
+            actor=by,
+            action=gettext_noop("暂停工单"),
+            obj=locked.order,
+            subject=locked.order.customer,
             changes={"suspended": ["", reason[:500]]},
-            entry=HVLog(process=locked, name="suspend", side=Side.UTILITY, from_stage=locked.stage,
-                        to_stage=locked.stage, by=by, reason=_("%(reason)s（批准人：%(name)s）") % {
-                            "reason": reason, "name": approver.name}),
+            entry=HVLog(
+                process=locked,
+                name="suspend",
+                side=Side.UTILITY,
+                from_stage=locked.stage,
+                to_stage=locked.stage,
+                by=by,
+                reason=_("%(reason)s（批准人：%(name)s）") % {"reason": reason, "name": approver.name},
+            ),
             notices=[_notice(locked, _("工单暂停"), reason)],
         )
     process.refresh_from_db()
@@ -602,17 +735,27 @@ def resume(*, process: HVProcess, by, reason: str, approver) -> HVProcess:
             raise DomainError(_("工单未暂停"), code="not_suspended")
         now = timezone.now()
         Suspension.objects.filter(process=locked, resumed_at=None).update(
-            resumed_at=now, resumed_by=by, resume_approver=approver, resume_reason=reason[:500])
+            resumed_at=now, resumed_by=by, resume_approver=approver, resume_reason=reason[:500]
+        )
         locked.stage_at = locked.stage_at + (now - locked.suspended_at)
         locked.suspended_at = None
         locked.due_on = due_on(locked, table=overrides())
         HVProcess.objects.filter(pk=locked.pk).update(stage_at=locked.stage_at, suspended_at=None, due_on=locked.due_on)
         write_history(
-            actor=by, action=gettext_noop("恢复工单"), obj=locked.order, subject=locked.order.customer,
+            actor=by,
+            action=gettext_noop("恢复工单"),
+            obj=locked.order,
+            subject=locked.order.customer,
             changes={"suspended": ["", ""]},
-            entry=HVLog(process=locked, name="resume", side=Side.UTILITY, from_stage=locked.stage,
-                        to_stage=locked.stage, by=by, reason=_("%(reason)s（批准人：%(name)s）") % {
-                            "reason": reason, "name": approver.name}),
+            entry=HVLog(
+                process=locked,
+                name="resume",
+                side=Side.UTILITY,
+                from_stage=locked.stage,
+                to_stage=locked.stage,
+                by=by,
+                reason=_("%(reason)s（批准人：%(name)s）") % {"reason": reason, "name": approver.name},
+            ),
             notices=[_notice(locked, _("工单恢复办理"), reason)],
         )
     process.refresh_from_db()
@@ -632,12 +775,16 @@ def warn_limits(*, today=None) -> tuple[int, int]:
     tomorrow = calendar.add_working_days(today, 1)
     warned = late = 0
     soon = HVProcess.objects.filter(due_on__gte=today, due_on__lte=tomorrow, suspended_at=None).select_related(
-        "order__assignee")
+        "order__assignee"
+    )
     for process in soon:
         if process.warned_stage == process.stage or process.order.assignee is None:
             continue
-        notify(process.order.assignee, "hv.due_soon", {"number": process.order.number or "",
-                                                       "due": process.due_on.isoformat()})
+        notify(
+            process.order.assignee,
+            "hv.due_soon",
+            {"number": process.order.number or "", "due": process.due_on.isoformat()},
+        )
         HVProcess.objects.filter(pk=process.pk).update(warned_stage=process.stage)
         warned += 1
     supervisors = list(get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True))
@@ -645,8 +792,15 @@ def warn_limits(*, today=None) -> tuple[int, int]:
         if process.late_stage == process.stage:
             continue
         for supervisor in supervisors:
-            notify(supervisor, "hv.late", {"number": process.order.number or "", "due": process.due_on.isoformat(),
-                                           "manager": process.order.assignee.name if process.order.assignee else ""})
+            notify(
+                supervisor,
+                "hv.late",
+                {
+                    "number": process.order.number or "",
+                    "due": process.due_on.isoformat(),
+                    "manager": process.order.assignee.name if process.order.assignee else "",
+                },
+            )
         HVProcess.objects.filter(pk=process.pk).update(late_stage=process.stage)
         late += 1
     return warned, late

@@ -13,8 +13,8 @@ from portal.core.errors import DomainError
 from portal.core.licences import LicenceStatus
 from portal.core.middleware import client_ip
 from utility_flows.hv import selectors
-from utility_flows.hv.chat import chat_open
 from utility_flows.hv import services as hv
+from utility_flows.hv.chat import chat_open
 from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SealForm, SignForm, SurveyForm
 from utility_flows.hv.models import PushedDocument, Side
 
@@ -32,14 +32,22 @@ def _context(request, order, **extra):
     actions = {name for name, _label, _r in hv.available(process, request.user, side=Side.CUSTOMER)}
     bookings = list(process.bookings.all())
     return {
-        "order": order, "process": process, "application": order.application, "rows": rows,
-        "now": selectors.now_row(rows), "actions": actions, "bookings": bookings,
-        "documents": selectors.latest_documents(order), "all_documents": list(process.documents.all()),
-        "submissions": list(process.submissions.all()), "log": list(process.log.all()),
-        "manager": order.assignee, "profile": getattr(order.assignee, "staff_profile", None),
+        "order": order,
+        "process": process,
+        "application": order.application,
+        "rows": rows,
+        "now": selectors.now_row(rows),
+        "actions": actions,
+        "bookings": bookings,
+        "documents": selectors.latest_documents(order),
+        "all_documents": list(process.documents.all()),
+        "submissions": list(process.submissions.all()),
+        "log": list(process.log.all()),
+        "manager": order.assignee,
+        "profile": getattr(order.assignee, "staff_profile", None),
         "chat_open": chat_open(process),
-        "survey_form": extra.pop("survey_form", None) or SurveyForm(
-            initial={"survey_at": bookings[-1].survey_at if bookings else None}),
+        "survey_form": extra.pop("survey_form", None)
+        or SurveyForm(initial={"survey_at": bookings[-1].survey_at if bookings else None}),
         **extra,
     }
 
@@ -66,12 +74,21 @@ def survey(request, pk: int):
     if form.is_valid():
         try:
             if order.hv.stage == "manager_assigned":
-                hv.book_survey(process=order.hv, by=request.user, survey_at=form.cleaned_data["survey_at"],
-                               note=form.cleaned_data["note"], expected_stage=request.POST.get("stage"))
+                hv.book_survey(
+                    process=order.hv,
+                    by=request.user,
+                    survey_at=form.cleaned_data["survey_at"],
+                    note=form.cleaned_data["note"],
+                    expected_stage=request.POST.get("stage"),
+                )
                 messages.success(request, _("已预约勘察时间"))
             else:
-                hv.change_survey(process=order.hv, by=request.user, survey_at=form.cleaned_data["survey_at"],
-                                 note=form.cleaned_data["note"])
+                hv.change_survey(
+                    process=order.hv,
+                    by=request.user,
+                    survey_at=form.cleaned_data["survey_at"],
+                    note=form.cleaned_data["note"],
+                )
                 messages.success(request, _("勘察时间已变更"))
             return redirect("utility_flows:hv_order", pk=pk)
         except DomainError as exc:
@@ -88,8 +105,8 @@ def _prefill(order, kind):
     application = order.application
     enterprise_contact = order.customer.name
     return {
-        "intended_connection_on": process.intended_connection_on or (
-            timezone.localdate() + timezone.timedelta(days=90)),
+        "intended_connection_on": process.intended_connection_on
+        or (timezone.localdate() + timezone.timedelta(days=90)),
         "enterprise_contact": enterprise_contact,
         "enterprise_phone": application.contact_phone or order.customer.phone,
     }
@@ -110,26 +127,43 @@ def submit(request, pk: int, kind: str):
         if form.is_valid():
             data, files = form.data_and_files()
             try:
-                submission = hv.submit_stage(process=process, kind=kind, by=request.user, data=data, files=files,
-                                             signature=form.cleaned_data.get("signature", ""),
-                                             expected_stage=request.POST.get("stage"))
+                submission = hv.submit_stage(
+                    process=process,
+                    kind=kind,
+                    by=request.user,
+                    data=data,
+                    files=files,
+                    signature=form.cleaned_data.get("signature", ""),
+                    expected_stage=request.POST.get("stage"),
+                )
             except DomainError as exc:
                 _error_to(form, exc)
             else:
                 if submission.licence_status == LicenceStatus.NOT_CHECKED:
-                    messages.warning(request, _("已提交。许可证编号暂未核验（许可证登记系统尚未接入），客户经理将人工核对。"))
+                    messages.warning(
+                        request, _("已提交。许可证编号暂未核验（许可证登记系统尚未接入），客户经理将人工核对。")
+                    )
                 else:
                     messages.success(request, _("已提交，请等待供电公司审核"))
                 return redirect("utility_flows:hv_order", pk=pk)
     else:
         form = form_class(initial=_prefill(order, kind), **kwargs)
     transition = hv.submission_transition(process, kind)
-    return render(request, "utility_flows/hv/submit.html", {
-        "order": order, "process": process, "form": form, "kind": kind, "can_submit": transition is not None
-        and transition in {n for n, _l, _r in hv.available(process, request.user, side=Side.CUSTOMER)},
-        "licence": licence,
-        "rework": hv.last_rework_reason(process, kind),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "utility_flows/hv/submit.html",
+        {
+            "order": order,
+            "process": process,
+            "form": form,
+            "kind": kind,
+            "can_submit": transition is not None
+            and transition in {n for n, _l, _r in hv.available(process, request.user, side=Side.CUSTOMER)},
+            "licence": licence,
+            "rework": hv.last_rework_reason(process, kind),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -151,8 +185,12 @@ def sign(request, pk: int, kind: str):
             scan_form = ScanForm(request.POST, request.FILES)
             if scan_form.is_valid():
                 try:
-                    hv.upload_contract_scan(process=process, by=request.user, upload=scan_form.cleaned_data["scan"],
-                                            expected_stage=request.POST.get("stage"))
+                    hv.upload_contract_scan(
+                        process=process,
+                        by=request.user,
+                        upload=scan_form.cleaned_data["scan"],
+                        expected_stage=request.POST.get("stage"),
+                    )
                 except DomainError as exc:
                     _error_to(scan_form, exc)
                 else:
@@ -162,14 +200,22 @@ def sign(request, pk: int, kind: str):
             seal_form = SealForm(request.POST, user=request.user)
             try:
                 if request.POST["how"] == "seal_confirm":
-                    hv.confirm_seal(process=process, by=request.user, preview_id=int(request.POST.get("preview") or 0),
-                                    ip=client_ip(request), expected_stage=request.POST.get("stage"))
+                    hv.confirm_seal(
+                        process=process,
+                        by=request.user,
+                        preview_id=int(request.POST.get("preview") or 0),
+                        ip=client_ip(request),
+                        expected_stage=request.POST.get("stage"),
+                    )
                     messages.success(request, _("合同已盖章，盖章文件正在生成"))
                     return redirect("utility_flows:hv_order", pk=pk)
                 if seal_form.is_valid():
-                    preview = hv.preview_seal(process=process, by=request.user,
-                                              seal_id=seal_form.cleaned_data["seal"].pk,
-                                              signature=seal_form.cleaned_data["signature"])
+                    preview = hv.preview_seal(
+                        process=process,
+                        by=request.user,
+                        seal_id=seal_form.cleaned_data["seal"].pk,
+                        signature=seal_form.cleaned_data["signature"],
+                    )
                     status = 200
             except DomainError as exc:
                 _error_to(seal_form, exc)
@@ -177,17 +223,33 @@ def sign(request, pk: int, kind: str):
             form = SignForm(request.POST)
             if form.is_valid():
                 try:
-                    hv.sign_document(process=process, kind=kind, by=request.user,
-                                     signature=form.cleaned_data["signature"], ip=client_ip(request),
-                                     expected_stage=request.POST.get("stage"))
+                    hv.sign_document(
+                        process=process,
+                        kind=kind,
+                        by=request.user,
+                        signature=form.cleaned_data["signature"],
+                        ip=client_ip(request),
+                        expected_stage=request.POST.get("stage"),
+                    )
                 except DomainError as exc:
                     _error_to(form, exc)
                 else:
                     messages.success(request, _("签署成功，已签署文件正在生成"))
                     return redirect("utility_flows:hv_order", pk=pk)
     can_sign = hv.SIGN_TRANSITIONS[kind] in {n for n, _l, _r in hv.available(process, request.user, side=Side.CUSTOMER)}
-    return render(request, "utility_flows/hv/sign.html", {
-        "order": order, "process": process, "pushed": pushed, "form": form, "scan_form": scan_form,
-        "can_sign": can_sign and pushed.unsigned_id is not None and pushed.signed_at is None,
-        "is_contract": kind == PushedDocument.Kind.CONTRACT, "seal_form": seal_form, "preview": preview,
-    }, status=status)
+    return render(
+        request,
+        "utility_flows/hv/sign.html",
+        {
+            "order": order,
+            "process": process,
+            "pushed": pushed,
+            "form": form,
+            "scan_form": scan_form,
+            "can_sign": can_sign and pushed.unsigned_id is not None and pushed.signed_at is None,
+            "is_contract": kind == PushedDocument.Kind.CONTRACT,
+            "seal_form": seal_form,
+            "preview": preview,
+        },
+        status=status,
+    )

@@ -7,29 +7,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signing', '0002_seals'),
-        ('utility_flows', '0005_hv_document_types'),
+        ("signing", "0002_seals"),
+        ("utility_flows", "0005_hv_document_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SealPreview',
+            name="SealPreview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='预览时间')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='确认盖章时间')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签章人')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seal_previews', to='utility_flows.pusheddocument', verbose_name='合同')),
-                ('seal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='signing.seal', verbose_name='印章')),
-                ('signature', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='signing.signature', verbose_name='签名')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="预览时间")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="确认盖章时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="签章人",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seal_previews",
+                        to="utility_flows.pusheddocument",
+                        verbose_name="合同",
+                    ),
+                ),
+                (
+                    "seal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="signing.seal",
+                        verbose_name="印章",
+                    ),
+                ),
+                (
+                    "signature",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="signing.signature",
+                        verbose_name="签名",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '签章预览',
-                'verbose_name_plural': '签章预览',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "签章预览",
+                "verbose_name_plural": "签章预览",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

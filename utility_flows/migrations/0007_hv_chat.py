@@ -7,65 +7,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0004_signature_type'),
-        ('utility_flows', '0006_hv_seal_preview'),
+        ("documents", "0004_signature_type"),
+        ("utility_flows", "0006_hv_seal_preview"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChatInvite',
+            name="ChatInvite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(max_length=11, verbose_name='手机号码')),
-                ('role', models.CharField(choices=[('customer', '客户'), ('manager', '客户经理'), ('design', '设计单位联系人'), ('construction', '施工单位联系人'), ('other', '其他联系人')], default='other', max_length=20, verbose_name='身份')),
-                ('token', models.CharField(max_length=64, unique=True, verbose_name='邀请码')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='邀请时间')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='加入时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='邀请人')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invites', to='utility_flows.hvprocess', verbose_name='高压办电')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phone", models.CharField(max_length=11, verbose_name="手机号码")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("customer", "客户"),
+                            ("manager", "客户经理"),
+                            ("design", "设计单位联系人"),
+                            ("construction", "施工单位联系人"),
+                            ("other", "其他联系人"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="身份",
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True, verbose_name="邀请码")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="邀请时间")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="加入时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="邀请人",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invites",
+                        to="utility_flows.hvprocess",
+                        verbose_name="高压办电",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '群聊邀请',
-                'verbose_name_plural': '群聊邀请',
+                "verbose_name": "群聊邀请",
+                "verbose_name_plural": "群聊邀请",
             },
         ),
         migrations.CreateModel(
-            name='ChatMember',
+            name="ChatMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('customer', '客户'), ('manager', '客户经理'), ('design', '设计单位联系人'), ('construction', '施工单位联系人'), ('other', '其他联系人')], max_length=20, verbose_name='身份')),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='加入时间')),
-                ('last_read_id', models.PositiveBigIntegerField(default=0, verbose_name='已读到')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='最近查看')),
-                ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='最近提醒')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='utility_flows.hvprocess', verbose_name='高压办电')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hv_chats', to=settings.AUTH_USER_MODEL, verbose_name='成员')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("customer", "客户"),
+                            ("manager", "客户经理"),
+                            ("design", "设计单位联系人"),
+                            ("construction", "施工单位联系人"),
+                            ("other", "其他联系人"),
+                        ],
+                        max_length=20,
+                        verbose_name="身份",
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="加入时间")),
+                ("last_read_id", models.PositiveBigIntegerField(default=0, verbose_name="已读到")),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True, verbose_name="最近查看")),
+                ("notified_at", models.DateTimeField(blank=True, null=True, verbose_name="最近提醒")),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="utility_flows.hvprocess",
+                        verbose_name="高压办电",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hv_chats",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="成员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '群聊成员',
-                'verbose_name_plural': '群聊成员',
-                'ordering': ['joined_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('process', 'user'), name='one_membership_per_hv_chat')],
+                "verbose_name": "群聊成员",
+                "verbose_name_plural": "群聊成员",
+                "ordering": ["joined_at", "id"],
+                "constraints": [models.UniqueConstraint(fields=("process", "user"), name="one_membership_per_hv_chat")],
             },
         ),
         migrations.CreateModel(
-            name='ChatMessage',
+            name="ChatMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, max_length=2000, verbose_name='内容')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发送时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发送人')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='附件')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='utility_flows.hvprocess', verbose_name='高压办电')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(blank=True, max_length=2000, verbose_name="内容")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="发送时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发送人",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="附件",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="utility_flows.hvprocess",
+                        verbose_name="高压办电",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '群聊消息',
-                'verbose_name_plural': '群聊消息',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['process', 'id'], name='utility_flo_process_c2dec0_idx')],
+                "verbose_name": "群聊消息",
+                "verbose_name_plural": "群聊消息",
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["process", "id"], name="utility_flo_process_c2dec0_idx")],
             },
         ),
     ]

@@ -11,72 +11,182 @@ def seed_limits(apps, schema_editor):
 
     HVTimeLimit = apps.get_model("utility_flows", "HVTimeLimit")
     for stage, days, dual, note in DEFAULTS:
-        HVTimeLimit.objects.get_or_create(stage=str(stage), defaults={
-            "working_days": days, "dual_supply_days": dual, "note": note})
+        HVTimeLimit.objects.get_or_create(
+            stage=str(stage), defaults={"working_days": days, "dual_supply_days": dual, "note": note}
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('utility_flows', '0007_hv_chat'),
+        ("utility_flows", "0007_hv_chat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HVTimeLimit',
+            name="HVTimeLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('confirmed', '申请确认，生成正式工单'), ('manager_assigned', '客户经理接单'), ('survey_booked', '预约勘察时间'), ('surveyed', '勘察派工'), ('plan_pushed', '答复供电方案'), ('plan_signed', '供电方案签字确认'), ('design_submitted', '设计文件送审'), ('design_rework', '设计文件需修改'), ('design_reviewed', '推送设计文件审核意见单'), ('design_signed', '设计文件审核意见签字'), ('mid_requested', '申请中间检查'), ('mid_rework', '中间检查需整改'), ('mid_inspected', '推送中间检查意见单'), ('mid_signed', '中间检查意见签字'), ('completion_requested', '竣工报验'), ('completion_rework', '竣工检验需整改'), ('completion_inspected', '推送竣工检验意见单'), ('completion_signed', '竣工检验意见签字'), ('contract_pushed', '推送供用电合同'), ('contract_uploaded', '合同盖章件待审核'), ('contract_signed', '合同签订'), ('connected', '装表接电'), ('archived', '归档')], max_length=30, unique=True, verbose_name='所处环节')),
-                ('working_days', models.PositiveSmallIntegerField(verbose_name='时限（工作日）')),
-                ('dual_supply_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='双电源时限（工作日）')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='依据')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "申请确认，生成正式工单"),
+                            ("manager_assigned", "客户经理接单"),
+                            ("survey_booked", "预约勘察时间"),
+                            ("surveyed", "勘察派工"),
+                            ("plan_pushed", "答复供电方案"),
+                            ("plan_signed", "供电方案签字确认"),
+                            ("design_submitted", "设计文件送审"),
+                            ("design_rework", "设计文件需修改"),
+                            ("design_reviewed", "推送设计文件审核意见单"),
+                            ("design_signed", "设计文件审核意见签字"),
+                            ("mid_requested", "申请中间检查"),
+                            ("mid_rework", "中间检查需整改"),
+                            ("mid_inspected", "推送中间检查意见单"),
+                            ("mid_signed", "中间检查意见签字"),
+                            ("completion_requested", "竣工报验"),
+                            ("completion_rework", "竣工检验需整改"),
+                            ("completion_inspected", "推送竣工检验意见单"),
+                            ("completion_signed", "竣工检验意见签字"),
+                            ("contract_pushed", "推送供用电合同"),
+                            ("contract_uploaded", "合同盖章件待审核"),
+                            ("contract_signed", "合同签订"),
+                            ("connected", "装表接电"),
+                            ("archived", "归档"),
+                        ],
+                        max_length=30,
+                        unique=True,
+                        verbose_name="所处环节",
+                    ),
+                ),
+                ("working_days", models.PositiveSmallIntegerField(verbose_name="时限（工作日）")),
+                (
+                    "dual_supply_days",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="双电源时限（工作日）"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '高压环节时限',
-                'verbose_name_plural': '高压环节时限',
-                'ordering': ['id'],
+                "verbose_name": "高压环节时限",
+                "verbose_name_plural": "高压环节时限",
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='hvprocess',
-            name='due_on',
-            field=models.DateField(blank=True, db_index=True, null=True, verbose_name='本环节时限'),
+            model_name="hvprocess",
+            name="due_on",
+            field=models.DateField(blank=True, db_index=True, null=True, verbose_name="本环节时限"),
         ),
         migrations.AddField(
-            model_name='hvprocess',
-            name='late_stage',
-            field=models.CharField(blank=True, max_length=30, verbose_name='已报超期环节'),
+            model_name="hvprocess",
+            name="late_stage",
+            field=models.CharField(blank=True, max_length=30, verbose_name="已报超期环节"),
         ),
         migrations.AddField(
-            model_name='hvprocess',
-            name='suspended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='暂停时间'),
+            model_name="hvprocess",
+            name="suspended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="暂停时间"),
         ),
         migrations.AddField(
-            model_name='hvprocess',
-            name='warned_stage',
-            field=models.CharField(blank=True, max_length=30, verbose_name='已提醒环节'),
+            model_name="hvprocess",
+            name="warned_stage",
+            field=models.CharField(blank=True, max_length=30, verbose_name="已提醒环节"),
         ),
         migrations.CreateModel(
-            name='Suspension',
+            name="Suspension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('confirmed', '申请确认，生成正式工单'), ('manager_assigned', '客户经理接单'), ('survey_booked', '预约勘察时间'), ('surveyed', '勘察派工'), ('plan_pushed', '答复供电方案'), ('plan_signed', '供电方案签字确认'), ('design_submitted', '设计文件送审'), ('design_rework', '设计文件需修改'), ('design_reviewed', '推送设计文件审核意见单'), ('design_signed', '设计文件审核意见签字'), ('mid_requested', '申请中间检查'), ('mid_rework', '中间检查需整改'), ('mid_inspected', '推送中间检查意见单'), ('mid_signed', '中间检查意见签字'), ('completion_requested', '竣工报验'), ('completion_rework', '竣工检验需整改'), ('completion_inspected', '推送竣工检验意见单'), ('completion_signed', '竣工检验意见签字'), ('contract_pushed', '推送供用电合同'), ('contract_uploaded', '合同盖章件待审核'), ('contract_signed', '合同签订'), ('connected', '装表接电'), ('archived', '归档')], max_length=30, verbose_name='暂停时环节')),
-                ('reason', models.CharField(max_length=500, verbose_name='暂停原因')),
-                ('suspended_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='暂停时间')),
-                ('resumed_at', models.DateTimeField(blank=True, null=True, verbose_name='恢复时间')),
-                ('resume_reason', models.CharField(blank=True, max_length=500, verbose_name='恢复说明')),
-                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='批准人')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suspensions', to='utility_flows.hvprocess', verbose_name='高压办电')),
-                ('resume_approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='恢复批准人')),
-                ('resumed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='恢复人')),
-                ('suspended_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "申请确认，生成正式工单"),
+                            ("manager_assigned", "客户经理接单"),
+                            ("survey_booked", "预约勘察时间"),
+                            ("surveyed", "勘察派工"),
+                            ("plan_pushed", "答复供电方案"),
+                            ("plan_signed", "供电方案签字确认"),
+                            ("design_submitted", "设计文件送审"),
+                            ("design_rework", "设计文件需修改"),
+                            ("design_reviewed", "推送设计文件审核意见单"),
+                            ("design_signed", "设计文件审核意见签字"),
+                            ("mid_requested", "申请中间检查"),
+                            ("mid_rework", "中间检查需整改"),
+                            ("mid_inspected", "推送中间检查意见单"),
+                            ("mid_signed", "中间检查意见签字"),
+                            ("completion_requested", "竣工报验"),
+                            ("completion_rework", "竣工检验需整改"),
+                            ("completion_inspected", "推送竣工检验意见单"),
+                            ("completion_signed", "竣工检验意见签字"),
+                            ("contract_pushed", "推送供用电合同"),
+                            ("contract_uploaded", "合同盖章件待审核"),
+                            ("contract_signed", "合同签订"),
+                            ("connected", "装表接电"),
+                            ("archived", "归档"),
+                        ],
+                        max_length=30,
+                        verbose_name="暂停时环节",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="暂停原因")),
+                ("suspended_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="暂停时间")),
+                ("resumed_at", models.DateTimeField(blank=True, null=True, verbose_name="恢复时间")),
+                ("resume_reason", models.CharField(blank=True, max_length=500, verbose_name="恢复说明")),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="批准人",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="suspensions",
+                        to="utility_flows.hvprocess",
+                        verbose_name="高压办电",
+                    ),
+                ),
+                (
+                    "resume_approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="恢复批准人",
+                    ),
+                ),
+                (
+                    "resumed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="恢复人",
+                    ),
+                ),
+                (
+                    "suspended_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '暂停记录',
-                'verbose_name_plural': '暂停记录',
-                'ordering': ['-suspended_at', '-id'],
+                "verbose_name": "暂停记录",
+                "verbose_name_plural": "暂停记录",
+                "ordering": ["-suspended_at", "-id"],
             },
         ),
         migrations.RunPython(seed_limits, migrations.RunPython.noop),

@@ -7,34 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_staff_photo'),
-        ('documents', '0004_signature_type'),
-        ('signing', '0001_initial'),
+        ("accounts", "0005_staff_photo"),
+        ("documents", "0004_signature_type"),
+        ("signing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Seal',
+            name="Seal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='印章名称')),
-                ('kind', models.CharField(choices=[('generated', '系统生成'), ('uploaded', '上传印章图片')], max_length=10, verbose_name='生成方式')),
-                ('status', models.CharField(choices=[('active', '正常'), ('cancelled', '已注销')], default='active', max_length=10, verbose_name='状态')),
-                ('applied_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='申请时间')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='注销时间')),
-                ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='注销原因')),
-                ('applied_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='注销人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seals', to='accounts.enterprise', verbose_name='企业')),
-                ('image', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='seal', to='documents.document', verbose_name='印章图片')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, verbose_name="印章名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("generated", "系统生成"), ("uploaded", "上传印章图片")],
+                        max_length=10,
+                        verbose_name="生成方式",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "正常"), ("cancelled", "已注销")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("applied_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="申请时间")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="注销时间")),
+                ("cancel_reason", models.CharField(blank=True, max_length=200, verbose_name="注销原因")),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="注销人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seals",
+                        to="accounts.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "image",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seal",
+                        to="documents.document",
+                        verbose_name="印章图片",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '电子印章',
-                'verbose_name_plural': '电子印章',
-                'ordering': ['-applied_at', '-id'],
+                "verbose_name": "电子印章",
+                "verbose_name_plural": "电子印章",
+                "ordering": ["-applied_at", "-id"],
             },
         ),
     ]

@@ -30,8 +30,10 @@ def test_the_chat_opens_only_after_dispatch(client, hv_order, manager, later):
 
 
 def test_no_transformer_no_chat(client, manager):
-    order = order_services.accept_application(application=ApplicationFactory(
-        business_code="hv_new", capacity=400, extra_answers={"transformer": "no"}), by=manager)
+    order = order_services.accept_application(
+        application=ApplicationFactory(business_code="hv_new", capacity=400, extra_answers={"transformer": "no"}),
+        by=manager,
+    )
     type(order.hv).objects.filter(pk=order.hv.pk).update(stage="surveyed")
     client.force_login(order.customer)
     response = client.get(reverse("utility_flows:hv_chat", args=[order.pk]), follow=True)
@@ -43,8 +45,10 @@ def test_members_talk_unread_counts_and_away_members_are_notified(client, dispat
     assert client.get(reverse("utility_flows:hv_chat", args=[dispatched.pk])).status_code == 200
     client.post(reverse("utility_flows:hv_chat_send", args=[dispatched.pk]), {"text": "请问何时上门？"})
     assert Notification.objects.filter(user=manager, event="hv.chat_message").count() == 1
-    client.post(reverse("utility_flows:hv_chat_send", args=[dispatched.pk]), {
-        "text": "", "file": SimpleUploadedFile("site.png", _small_png(), content_type="image/png")})
+    client.post(
+        reverse("utility_flows:hv_chat_send", args=[dispatched.pk]),
+        {"text": "", "file": SimpleUploadedFile("site.png", _small_png(), content_type="image/png")},
+    )
     # still away: one notice per absence, not one per message
     assert Notification.objects.filter(user=manager, event="hv.chat_message").count() == 1
     client.force_login(manager)
@@ -71,8 +75,9 @@ def test_new_messages_are_polled_after_the_last_seen_id(client, dispatched, mana
 
 def test_outsiders_cannot_read_the_chat_or_its_files(client, dispatched):
     member = chat.member_of(user=dispatched.customer, order_pk=dispatched.pk)
-    message = chat.post_message(member=member, upload=SimpleUploadedFile("a.png", _small_png(),
-                                                                          content_type="image/png"))
+    message = chat.post_message(
+        member=member, upload=SimpleUploadedFile("a.png", _small_png(), content_type="image/png")
+    )
     client.force_login(VerifiedUserFactory())
     for name in ("hv_chat", "hv_chat_poll"):
         assert client.get(reverse(f"utility_flows:{name}", args=[dispatched.pk])).status_code == 404
@@ -104,9 +109,12 @@ def test_chat_list_runs_a_fixed_number_of_queries(client, manager, later, django
     customer = VerifiedUserFactory()
     for n in (10, 60):
         while ChatMember.objects.filter(user=customer).count() < n:
-            order = order_services.accept_application(application=ApplicationFactory(
-                business_code="hv_new", capacity=400, applicant=customer, extra_answers={"transformer": "yes"}),
-                by=manager)
+            order = order_services.accept_application(
+                application=ApplicationFactory(
+                    business_code="hv_new", capacity=400, applicant=customer, extra_answers={"transformer": "yes"}
+                ),
+                by=manager,
+            )
             ChatMember.objects.create(process=order.hv, user=customer, role="customer")
         client.force_login(customer)
         with django_assert_max_num_queries(8):

@@ -34,7 +34,11 @@ def enterprise(hv_order):
 @pytest.fixture
 def contract_pushed(hv_order, manager, later, django_capture_on_commit_callbacks):
     """An order at stage 17 (contract pushed), design and mid marked not needed."""
-    from tests.utility_flows.hv.test_machine import DESIGN, completion_files, to_plan_signed
+    from tests.utility_flows.hv.test_machine import (
+        DESIGN,
+        completion_files,
+        to_plan_signed,
+    )
 
     process = hv_order.hv
     hv.mark_not_needed(process=process, by=manager, design=True, mid=True, reason="无")
@@ -62,11 +66,14 @@ def test_a_generated_seal_is_a_round_transparent_png(hv_order, enterprise):
     assert red[0] > 180 and red[1] < 80 and red[3] > 200
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"\xff\xd8\xff\xe0" + b"0" * 100, "印章图片须为 PNG 格式"),
-    (None, "印章图片须为透明背景"),
-    (b"\x89PNG\r\n\x1a\n" + b"0" * (121 * 1024), "印章图片不能超过 120 KB"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"\xff\xd8\xff\xe0" + b"0" * 100, "印章图片须为 PNG 格式"),
+        (None, "印章图片须为透明背景"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * (121 * 1024), "印章图片不能超过 120 KB"),
+    ],
+)
 def test_uploaded_seals_must_be_small_transparent_pngs(hv_order, enterprise, data, reason):
     if data is None:
         data = _small_png()  # opaque white PNG
@@ -93,7 +100,8 @@ def test_only_the_legal_rep_or_an_agent_manages_seals(enterprise):
 
 
 def test_sealing_is_a_preview_until_confirmed_and_a_cancelled_seal_cannot_be_used(
-        client, hv_order, enterprise, contract_pushed, django_capture_on_commit_callbacks):
+    client, hv_order, enterprise, contract_pushed, django_capture_on_commit_callbacks
+):
     customer = hv_order.customer
     seal = seals.apply_seal(enterprise=enterprise, by=customer)
     preview = hv.preview_seal(process=contract_pushed, by=customer, seal_id=seal.pk, signature=signature_data_url())
@@ -117,16 +125,22 @@ def test_sealing_is_a_preview_until_confirmed_and_a_cancelled_seal_cannot_be_use
 
 def test_a_stamped_scan_is_reviewed_and_may_be_refused_with_a_reason(hv_order, manager, contract_pushed):
     customer = hv_order.customer
-    hv.upload_contract_scan(process=contract_pushed, by=customer,
-                            upload=SimpleUploadedFile("scan.png", _small_png(), content_type="image/png"))
+    hv.upload_contract_scan(
+        process=contract_pushed,
+        by=customer,
+        upload=SimpleUploadedFile("scan.png", _small_png(), content_type="image/png"),
+    )
     assert contract_pushed.stage == HVStage.CONTRACT_UPLOADED
     with pytest.raises(DomainError):
         hv.review_contract_scan(process=contract_pushed, by=manager, accept=False)  # no reason
     hv.review_contract_scan(process=contract_pushed, by=manager, accept=False, reason="公章不清晰")
     assert contract_pushed.stage == HVStage.CONTRACT_PUSHED
     assert contract_pushed.log.filter(name="refuse_contract_scan", reason="公章不清晰").exists()
-    hv.upload_contract_scan(process=contract_pushed, by=customer,
-                            upload=SimpleUploadedFile("scan.png", _small_png(), content_type="image/png"))
+    hv.upload_contract_scan(
+        process=contract_pushed,
+        by=customer,
+        upload=SimpleUploadedFile("scan.png", _small_png(), content_type="image/png"),
+    )
     pushed = hv.review_contract_scan(process=contract_pushed, by=manager, accept=True)
     assert contract_pushed.stage == HVStage.CONTRACT_SIGNED and pushed.signed_how == "scan"
 

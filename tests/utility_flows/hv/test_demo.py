@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_makes_the_hv_scenarios_once():
     call_command("seed_demo", stdout=io.StringIO())
-    by_key = {p.order.application.data["demo"]: p for p in HVProcess.objects.select_related("order__application")
-              if p.order.application.data.get("demo", "").startswith("hv-")}
+    by_key = {
+        p.order.application.data["demo"]: p
+        for p in HVProcess.objects.select_related("order__application")
+        if p.order.application.data.get("demo", "").startswith("hv-")
+    }
     assert by_key["hv-rework"].stage == "design_rework" and by_key["hv-rework"].rework_count == 1
     assert by_key["hv-survey"].stage == "manager_assigned"
     suspended = Suspension.objects.get(process=by_key["hv-suspended"])

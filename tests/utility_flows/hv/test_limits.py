@@ -53,7 +53,12 @@ def test_suspend_needs_a_reason_and_a_supervisor_and_stops_the_order(hv_order, m
     hv.resume(process=process, by=manager, reason="资金已到位", approver=supervisor)
     assert process.stage_at - before >= timedelta(days=9)
     s = Suspension.objects.get(process=process)
-    assert (s.reason, s.approver, s.resume_approver, s.resume_reason) == ("客户资金未到位", supervisor, supervisor, "资金已到位")
+    assert (s.reason, s.approver, s.resume_approver, s.resume_reason) == (
+        "客户资金未到位",
+        supervisor,
+        supervisor,
+        "资金已到位",
+    )
     assert [e.name for e in process.log.all()][-2:] == ["suspend", "resume"]
 
 

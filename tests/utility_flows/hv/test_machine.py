@@ -20,8 +20,14 @@ def png(name="a.png"):
     return SimpleUploadedFile(name, _small_png(), content_type="image/png")
 
 
-DESIGN = {"intended_connection_on": None, "enterprise_contact": "张三", "enterprise_phone": "13800000001",
-          "design_contact": "李工", "design_phone": "13800000002", "confirmed": True}
+DESIGN = {
+    "intended_connection_on": None,
+    "enterprise_contact": "张三",
+    "enterprise_phone": "13800000001",
+    "design_contact": "李工",
+    "design_phone": "13800000002",
+    "confirmed": True,
+}
 
 
 def design_files():
@@ -33,8 +39,12 @@ def mid_files():
 
 
 def completion_files():
-    return {"as_built": png(), "protection_records": png(), "construction_qualification": png(),
-            "safety_licence": png()}
+    return {
+        "as_built": png(),
+        "protection_records": png(),
+        "construction_qualification": png(),
+        "safety_licence": png(),
+    }
 
 
 def to_plan_signed(process, manager, later, capture):
@@ -46,8 +56,9 @@ def to_plan_signed(process, manager, later, capture):
         hv.advance(process=process, transition="push_plan", by=manager)
     process.refresh_from_db()
     with capture(execute=True):
-        hv.sign_document(process=process, kind="supply_plan", by=customer, signature=signature_data_url(),
-                         ip="10.0.0.8")
+        hv.sign_document(
+            process=process, kind="supply_plan", by=customer, signature=signature_data_url(), ip="10.0.0.8"
+        )
     return process
 
 
@@ -76,8 +87,9 @@ def test_whole_flow_with_a_design_rework_loop(hv_order, manager, later, django_c
     process.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         hv.sign_document(process=process, kind="design_review", by=customer, signature=signature_data_url())
-    submission = hv.submit_stage(process=process, kind="mid", by=customer,
-                                 data={**DESIGN, "licence_number": "1-1-00123-2020"}, files=mid_files())
+    submission = hv.submit_stage(
+        process=process, kind="mid", by=customer, data={**DESIGN, "licence_number": "1-1-00123-2020"}, files=mid_files()
+    )
     # No licence registry yet: honestly "not checked", never "valid".
     assert submission.licence_status == "not_checked"
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,14 +97,31 @@ def test_whole_flow_with_a_design_rework_loop(hv_order, manager, later, django_c
     process.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         hv.sign_document(process=process, kind="mid_inspection", by=customer, signature=signature_data_url())
-    data = {**DESIGN, "construction_contact": "王工", "construction_phone": "13800000003",
-            "basic_charge": "contract_demand", "demand_kw": 320}
-    hv.submit_stage(process=process, kind="completion", by=customer, data=data, files=completion_files(),
-                    signature=signature_data_url())
+    data = {
+        **DESIGN,
+        "construction_contact": "王工",
+        "construction_phone": "13800000003",
+        "basic_charge": "contract_demand",
+        "demand_kw": 320,
+    }
+    hv.submit_stage(
+        process=process,
+        kind="completion",
+        by=customer,
+        data=data,
+        files=completion_files(),
+        signature=signature_data_url(),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         hv.advance(process=process, transition="rework_completion", by=manager, reason="1. 接地电阻偏大；2. 标识缺失")
-    hv.submit_stage(process=process, kind="completion", by=customer, data=data, files=completion_files(),
-                    signature=signature_data_url())
+    hv.submit_stage(
+        process=process,
+        kind="completion",
+        by=customer,
+        data=data,
+        files=completion_files(),
+        signature=signature_data_url(),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         hv.advance(process=process, transition="pass_completion", by=manager)
     process.refresh_from_db()
@@ -116,7 +145,11 @@ def test_whole_flow_with_a_design_rework_loop(hv_order, manager, later, django_c
     assert names.count("submit_design") == 2 and "rework_design" in names and "request_reinspection" in names
     rework = process.log.get(name="rework_design")
     assert (rework.from_stage, rework.to_stage, rework.by, rework.reason) == (
-        "design_submitted", "design_rework", manager, "图纸缺少接地系统说明")
+        "design_submitted",
+        "design_rework",
+        manager,
+        "图纸缺少接地系统说明",
+    )
     assert Notification.objects.filter(user=customer, event="hv.progress").count() >= 20
 
 
@@ -146,13 +179,20 @@ def test_only_the_customer_acts_on_customer_stages_and_only_handlers_on_utility_
     assert process.stage == HVStage.MANAGER_ASSIGNED
 
 
-def test_large_industry_must_choose_basic_charge_and_demand(hv_order, manager, later, django_capture_on_commit_callbacks):
+def test_large_industry_must_choose_basic_charge_and_demand(
+    hv_order, manager, later, django_capture_on_commit_callbacks
+):
     process = hv_order.hv
     hv.mark_not_needed(process=process, by=manager, design=True, mid=True, reason="无")
     process = to_plan_signed(process, manager, later, django_capture_on_commit_callbacks)
     with pytest.raises(DomainError) as refused:
-        hv.submit_stage(process=process, kind="completion", by=hv_order.customer,
-                        data={**DESIGN, "basic_charge": "contract_demand"}, files=completion_files())
+        hv.submit_stage(
+            process=process,
+            kind="completion",
+            by=hv_order.customer,
+            data={**DESIGN, "basic_charge": "contract_demand"},
+            files=completion_files(),
+        )
     assert refused.value.field == "demand_kw"
     process.refresh_from_db()
     assert process.stage == HVStage.PLAN_SIGNED

@@ -46,8 +46,11 @@ def test_skipped_stages_show_as_not_needed(client, hv_order, manager):
 
 def test_someone_elses_order_is_404(client, hv_order):
     client.force_login(VerifiedUserFactory())
-    for name, args in (("hv_order", [hv_order.pk]), ("hv_submit", [hv_order.pk, "design"]),
-                       ("hv_sign", [hv_order.pk, "supply_plan"])):
+    for name, args in (
+        ("hv_order", [hv_order.pk]),
+        ("hv_submit", [hv_order.pk, "design"]),
+        ("hv_sign", [hv_order.pk, "supply_plan"]),
+    ):
         assert client.get(reverse(f"utility_flows:{name}", args=args)).status_code == 404
 
 
@@ -65,7 +68,8 @@ def test_booking_then_changing_the_survey_time_keeps_both(client, hv_order, mana
 
 
 def test_design_submission_errors_next_to_fields_and_nothing_typed_is_lost(
-        client, hv_order, manager, later, django_capture_on_commit_callbacks):
+    client, hv_order, manager, later, django_capture_on_commit_callbacks
+):
     from tests.utility_flows.hv.test_machine import to_plan_signed
 
     to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
@@ -73,35 +77,61 @@ def test_design_submission_errors_next_to_fields_and_nothing_typed_is_lost(
     url = reverse("utility_flows:hv_submit", args=[hv_order.pk, "design"])
     form = client.get(url).content.decode()
     assert "我户受电工程设计文件已完成，请予审核" in form and hv_order.customer.name in form  # prefilled contact
-    response = client.post(url, {"intended_connection_on": "2027-03-01", "enterprise_contact": "张三",
-                                 "enterprise_phone": "123", "design_contact": "李工", "design_phone": "13800000002"})
+    response = client.post(
+        url,
+        {
+            "intended_connection_on": "2027-03-01",
+            "enterprise_contact": "张三",
+            "enterprise_phone": "123",
+            "design_contact": "李工",
+            "design_phone": "13800000002",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "请输入11位手机号码" in page and "请勾选确认" in page and "李工" in page and "2027-03-01" in page
-    ok = client.post(url, {
-        "intended_connection_on": "2027-03-01", "enterprise_contact": "张三", "enterprise_phone": "13800000001",
-        "design_contact": "李工", "design_phone": "13800000002", "confirmed": "on", "stage": "plan_signed",
-        "design_qualification": SimpleUploadedFile("q.png", _small_png(), content_type="image/png"),
-        "design_drawings": SimpleUploadedFile("d.pdf", b"not a pdf", content_type="application/pdf"),
-    })
+    ok = client.post(
+        url,
+        {
+            "intended_connection_on": "2027-03-01",
+            "enterprise_contact": "张三",
+            "enterprise_phone": "13800000001",
+            "design_contact": "李工",
+            "design_phone": "13800000002",
+            "confirmed": "on",
+            "stage": "plan_signed",
+            "design_qualification": SimpleUploadedFile("q.png", _small_png(), content_type="image/png"),
+            "design_drawings": SimpleUploadedFile("d.pdf", b"not a pdf", content_type="application/pdf"),
+        },
+    )
     assert ok.status_code == 400 and "李工" in ok.content.decode()  # a fake PDF is refused by content
     hv_order.hv.refresh_from_db()
     assert hv_order.hv.stage == HVStage.PLAN_SIGNED
 
 
-def test_mid_submission_says_the_licence_is_not_checked(client, hv_order, manager, later,
-                                                        django_capture_on_commit_callbacks):
+def test_mid_submission_says_the_licence_is_not_checked(
+    client, hv_order, manager, later, django_capture_on_commit_callbacks
+):
     from tests.utility_flows.hv.test_machine import to_plan_signed
 
     hv.mark_not_needed(process=hv_order.hv, by=manager, design=True, mid=False, reason="无设计")
     to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
     client.force_login(hv_order.customer)
-    png = lambda n: SimpleUploadedFile(n, _small_png(), content_type="image/png")  # noqa: E731
-    response = client.post(reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]), {
-        "intended_connection_on": "2027-03-01", "enterprise_contact": "张三", "enterprise_phone": "13800000001",
-        "licence_number": "1-2-00001-2021", "confirmed": "on", "concealed_records": png("a.png"),
-        "grounding_records": png("b.png"), "licence_file": png("c.png"),
-    }, follow=True)
+    png = lambda n: SimpleUploadedFile(n, _small_png(), content_type="image/png")
+    response = client.post(
+        reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]),
+        {
+            "intended_connection_on": "2027-03-01",
+            "enterprise_contact": "张三",
+            "enterprise_phone": "13800000001",
+            "licence_number": "1-2-00001-2021",
+            "confirmed": "on",
+            "concealed_records": png("a.png"),
+            "grounding_records": png("b.png"),
+            "licence_file": png("c.png"),
+        },
+        follow=True,
+    )
     assert "许可证编号暂未核验" in response.content.decode()
     hv_order.hv.refresh_from_db()
     assert hv_order.hv.stage == HVStage.MID_REQUESTED
@@ -121,8 +151,12 @@ def test_signing_the_supply_plan_on_the_page(client, hv_order, manager, later, d
     blank = client.post(url, {"signature": "", "stage": "plan_pushed"})
     assert blank.status_code == 400 and "请先签名" in blank.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url, {"signature": signature_data_url(), "stage": "plan_pushed"},
-                           REMOTE_ADDR="10.1.2.3").status_code == 302
+        assert (
+            client.post(
+                url, {"signature": signature_data_url(), "stage": "plan_pushed"}, REMOTE_ADDR="10.1.2.3"
+            ).status_code
+            == 302
+        )
     pushed = process.documents.get(kind="supply_plan")
     assert pushed.signed_ip == "10.1.2.3" and pushed.signed_id
     signed = client.get(reverse("documents:download", args=[pushed.signed_id]))
@@ -141,7 +175,9 @@ def test_admin_processing_page_runs_utility_transitions_with_reasons(client, hv_
     ok = client.post(action, {"transition": "take", "expected_stage": "confirmed", "expected_visit_at": local(later)})
     assert ok.status_code == 302
     # A second press of the same button from a stale page gets a clear message.
-    again = client.post(action, {"transition": "take", "expected_stage": "confirmed", "expected_visit_at": local(later)})
+    again = client.post(
+        action, {"transition": "take", "expected_stage": "confirmed", "expected_visit_at": local(later)}
+    )
     assert again.status_code == 400 and "该环节已被他人办理" in again.content.decode()
 
 
@@ -157,7 +193,8 @@ def test_hv_list_runs_a_fixed_number_of_queries(client, manager, django_assert_m
     for n in (10, 200):
         while customer.work_orders.count() < n:
             order_services.accept_application(
-                application=ApplicationFactory(business_code="hv_new", capacity=400, applicant=customer), by=manager)
+                application=ApplicationFactory(business_code="hv_new", capacity=400, applicant=customer), by=manager
+            )
         client.force_login(customer)
         with django_assert_max_num_queries(8):
             assert client.get(reverse("utility_flows:hv_orders")).status_code == 200

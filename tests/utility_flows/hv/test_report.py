@@ -20,7 +20,8 @@ def test_report_page_csv_and_fixed_queries(client, manager, later, orders, djang
     first = None
     for i in range(orders):
         order = order_services.accept_application(
-            application=ApplicationFactory(business_code="hv_new", capacity=400), by=manager)
+            application=ApplicationFactory(business_code="hv_new", capacity=400), by=manager
+        )
         if i < 3:
             hv.take(process=order.hv, by=manager, expected_visit_at=later)
         first = first or order
@@ -37,8 +38,7 @@ def test_report_page_csv_and_fixed_queries(client, manager, later, orders, djang
 
 def test_report_pdf_is_rendered_by_the_worker(client, manager, django_capture_on_commit_callbacks):
     supervisor = StaffFactory(roles=[Role.SUPERVISOR])
-    order_services.accept_application(application=ApplicationFactory(business_code="hv_new", capacity=400),
-                                      by=manager)
+    order_services.accept_application(application=ApplicationFactory(business_code="hv_new", capacity=400), by=manager)
     client.force_login(supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("admin:utility_flows_hvprocess_report")).status_code == 302
