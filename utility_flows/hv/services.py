@@ -157,6 +157,10 @@ def advance(
             # UPDATE ... WHERE stage = <the stage this object was loaded in>: if someone moved
             # the order meanwhile no row matches and ConcurrentTransition is raised.
             process.save()
+            # The order's own clock (backoffice queues, 进度查询) follows the HV stage's.
+            WorkOrder.objects.filter(pk=process.order_id).update(
+                step_due_on=process.due_on, step_started_at=process.stage_at
+            )
             if after_save is not None:
                 after_save(process)
             document = meta.custom.get("document")
@@ -697,6 +701,7 @@ def suspend(*, process: HVProcess, by, reason: str, approver) -> HVProcess:
             suspended_at=now,
         )
         HVProcess.objects.filter(pk=locked.pk).update(suspended_at=now, due_on=None)
+        WorkOrder.objects.filter(pk=locked.order_id).update(step_due_on=None)
         locked.suspended_at = now
         write_history(
             actor=by,
@@ -741,6 +746,7 @@ def resume(*, process: HVProcess, by, reason: str, approver) -> HVProcess:
         locked.suspended_at = None
         locked.due_on = due_on(locked, table=overrides())
         HVProcess.objects.filter(pk=locked.pk).update(stage_at=locked.stage_at, suspended_at=None, due_on=locked.due_on)
+        WorkOrder.objects.filter(pk=locked.order_id).update(step_due_on=locked.due_on, step_started_at=locked.stage_at)
         write_history(
             actor=by,
             action=gettext_noop("恢复工单"),

@@ -29,6 +29,8 @@ def test_the_limit_comes_from_the_editable_rows(hv_order, manager, later):
     hv.take(process=process, by=manager, expected_visit_at=later)
     hv.book_survey(process=process, by=hv_order.customer, survey_at=later)
     assert process.due_on == add_working_days(timezone.localdate(), 7)
+    hv_order.refresh_from_db()
+    assert hv_order.step_due_on == process.due_on  # the backoffice queues see the HV stage's clock
 
 
 def test_suspend_needs_a_reason_and_a_supervisor_and_stops_the_order(hv_order, manager, supervisor, later, client):
