@@ -19,6 +19,7 @@ from utility_flows import flows
 from utility_flows.flows import Actor
 from utility_flows.models import TimeLimit, WorkOrder
 
+
 def contact_state(flow: str) -> str | None:
     """The state in which an order waits for its first contact with the customer: the flow's
     initial state (a business's ``contact_days`` is the limit of that step)."""

@@ -73,7 +73,8 @@ def complete_application(step: StepContext) -> None:
     locked.complete()
     locked.save()
     ApplicationEvent.objects.create(
-        application=locked, actor=by, from_state=from_state, to_state=locked.state, note=gettext_noop("工单归档，业务办结")
+        application=locked, actor=by, from_state=from_state, to_state=locked.state,
+        note=gettext_noop("工单归档，业务办结"),
     )
     order = getattr(locked, "work_order", None)
     assignee = getattr(order, "assignee", None) if order is not None else None
@@ -139,7 +140,8 @@ def _open_account(order: WorkOrder, by) -> ServiceAccount:
         opened_on=timezone.localdate(),
         **holder,
     )
-    AccountBinding.objects.get_or_create(user=applicant, account=account, defaults={"via": AccountBinding.Via.CONNECTION})
+    AccountBinding.objects.get_or_create(user=applicant, account=account,
+                                         defaults={"via": AccountBinding.Via.CONNECTION})
     application.service_account = account
     application.save(update_fields=["service_account", "updated_at"])
     write_history(actor=by, action=gettext_noop("新装立户"), obj=account, subject=applicant,

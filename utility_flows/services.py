@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -62,17 +63,12 @@ def _progress_notice(order: WorkOrder, event: str, reason: str) -> Notice:
     return Notice(order.customer, event, context)
 
 
-class _lazy_reason:
-    """说明：<reason>, rendered when the notification is (in the site's language)."""
+def _reason_note(reason: str) -> str:
+    return _("说明：%(reason)s") % {"reason": reason} if reason else ""
 
-    def __init__(self, reason: str):
-        self.reason = reason
 
-    def __str__(self) -> str:
-        return _("说明：%(reason)s") % {"reason": self.reason} if self.reason else ""
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
+# 说明：<reason>, rendered when the notification is (in the site's language).
+_lazy_reason = lazy(_reason_note, str)
 
 
 def _entry(order: WorkOrder, *, name: str, from_state: str, by, comment: str = "",

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from applications.accounts import imports, services
 # Imported here, not lazily: admin modules load in every process (the worker too), which is how
@@ -142,7 +143,7 @@ class ServiceAccountAdmin(admin.ModelAdmin):
             account = self.get_object(request, object_id)
             if account is not None:
                 # The form shows the holder's full ID number and phone.
-                record_access(actor=request.user, what=str(_("查看户号户主证件号码")), obj=account, subject=None)
+                record_access(actor=request.user, what=gettext_noop("查看户号户主证件号码"), obj=account, subject=None)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -262,11 +263,11 @@ class AccountBindingAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record(actor=request.user, action=str(_("工作人员绑定户号")), obj=obj.account, subject=obj.user,
+        record(actor=request.user, action=gettext_noop("工作人员绑定户号"), obj=obj.account, subject=obj.user,
                changes={"binding": ["", obj.get_via_display()]})
 
     def delete_model(self, request, obj):
-        record(actor=request.user, action=str(_("工作人员解除绑定户号")), obj=obj.account, subject=obj.user,
+        record(actor=request.user, action=gettext_noop("工作人员解除绑定户号"), obj=obj.account, subject=obj.user,
                changes={"binding": [obj.get_via_display(), ""]})
         super().delete_model(request, obj)
 
@@ -346,7 +347,7 @@ class OutageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            record(actor=request.user, action=str(_("修改停电信息") if change else _("发布停电信息")), obj=obj,
+            record(actor=request.user, action=gettext_noop("修改停电信息") if change else gettext_noop("发布停电信息"), obj=obj,
                    changes={k: ["", str(form.cleaned_data[k])] for k in form.changed_data})
             if not change:
                 transaction.on_commit(lambda: notify_outage_watchers.delay(obj.pk), robust=True)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
 
 from applications.accounts.services import ACCOUNT_NUMBER
@@ -390,7 +391,7 @@ def import_accounts(*, data: bytes, by, filename: str = "") -> ImportResult:
                 for key, (old, new) in changed.items()
             )
         AccountChange.objects.bulk_create(changes)
-        record(actor=by, action=_("导入用电户号"), changes={
+        record(actor=by, action=gettext_noop("导入用电户号"), changes={
             "file": ["", filename], "created": [0, result.created], "updated": [0, result.updated],
         })
     return result

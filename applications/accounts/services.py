@@ -8,6 +8,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from applications.models import AccountBinding, AccountStatus, OutageWatch, ServiceAccount
 from portal.accounts.models import EnterpriseMembership
@@ -106,7 +107,7 @@ def bind_account(*, user, number: str | None, sms_code: str = "") -> AccountBind
             if sms is not None:
                 consume_code(sms)
             binding = AccountBinding.objects.create(user=user, account=account, via=route)
-            record(actor=user, action=_("绑定户号"), obj=account, subject=user,
+            record(actor=user, action=gettext_noop("绑定户号"), obj=account, subject=user,
                    changes={"binding": ["", binding.get_via_display()]})
     except IntegrityError:
         # A double submit: the other request bound it a moment ago.
@@ -126,7 +127,7 @@ def unbind_account(*, user, number: str) -> None:
         account = binding.account
         via = binding.get_via_display()
         binding.delete()
-        record(actor=user, action=_("解除绑定户号"), obj=account, subject=user, changes={"binding": [via, ""]})
+        record(actor=user, action=gettext_noop("解除绑定户号"), obj=account, subject=user, changes={"binding": [via, ""]})
 
 
 # --- outage notices ------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ def save_account_by_staff(*, account: ServiceAccount, changed_fields: list[str],
     with transaction.atomic():
         if account.pk is None:
             account.save()
-            record(actor=by, action=_("新建用电户号"), obj=account)
+            record(actor=by, action=gettext_noop("新建用电户号"), obj=account)
             return
         before = ServiceAccount.objects.select_for_update().get(pk=account.pk)
         account.save()
@@ -187,7 +188,7 @@ def save_account_by_staff(*, account: ServiceAccount, changed_fields: list[str],
                 effective_on=now.date(), applied_at=now, changed_by=by, reason=_("后台修改"),
             )
         if changes:
-            record(actor=by, action=_("修改用电户号"), obj=account, changes=changes)
+            record(actor=by, action=gettext_noop("修改用电户号"), obj=account, changes=changes)
 
 
 def _as_text(value) -> str:

@@ -55,6 +55,10 @@ class AuditEvent(AppendOnlyModel):
     )
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     changes = models.JSONField(_("变更前后"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # For an action whose label names values (``查看%(type)s``): the label's source and the
+    # values (``{"_template": "查看%(type)s", "type": "身份证人像面"}``), so that it reads in any
+    # language; ``action`` then holds the Chinese sentence.
+    params = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         verbose_name = _("审计记录")
@@ -76,4 +80,13 @@ class AuditEvent(AppendOnlyModel):
     @property
     def label(self) -> str:
         """The action in the reader's language."""
-        return gettext(self.action) if self.action else ""
+        if not self.action:
+            return ""
+        template = (self.params or {}).get("_template")
+        if not template:
+            return gettext(self.action)
+        values = {k: gettext(v) if isinstance(v, str) and v else v for k, v in self.params.items() if k != "_template"}
+        try:
+            return gettext(template) % values
+        except (KeyError, TypeError, ValueError):
+            return self.action

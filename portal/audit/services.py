@@ -57,26 +57,34 @@ def record(
     kind: str = AuditKind.CHANGE,
     changes: dict[str, Any] | None = None,
     ip: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. ``action`` is a code (see ``action_code``), rendered in the reader's
-    language by ``AuditEvent.label``. ``changes`` is ``{"field": [before, after]}`` (data, not
-    sentences); phones and ID numbers in it are masked, because the trail itself is read by many."""
+    language by ``AuditEvent.label``; with ``params`` it is a template (``查看%(type)s``).
+    ``changes`` is ``{"field": [before, after]}`` (data, not sentences); phones and ID numbers in it are masked, because the trail itself is read by many."""
     if actor is not None and not getattr(actor, "pk", None):
         actor = None
+    code = action_code(action)
+    if params:
+        # The sentence in the source language is the code; the template and values render it
+        # in the reader's language.
+        params = {"_template": code, **params}
+        code = code % {k: v for k, v in params.items() if k != "_template"}
     return AuditEvent.objects.create(
         kind=kind,
         actor=actor,
         actor_label=actor_label(actor),
-        action=action_code(action)[:100],
+        action=code[:100],
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_label=mask_text(str(obj))[:200] if obj is not None else "",
         subject=subject,
         ip=ip or current_ip(),
         changes={k: _masked(v) for k, v in (changes or {}).items()},
+        params={k: _masked(v) for k, v in (params or {}).items()},
     )
 
 
-def record_access(*, actor, what: str, obj: models.Model | None, subject) -> AuditEvent:
+def record_access(*, actor, what: Any, obj: models.Model | None, subject, params: dict | None = None) -> AuditEvent:
     """A read of sensitive personal data (an ID photo, a full ID number)."""
-    return record(actor=actor, action=what, obj=obj, subject=subject, kind=AuditKind.ACCESS)
+    return record(actor=actor, action=what, obj=obj, subject=subject, kind=AuditKind.ACCESS, params=params)

@@ -94,7 +94,7 @@ class ProcessingPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         for name, target in self.processing_actions.items():
             route, method = target if isinstance(target, tuple) else (f"{name}/", target)
             view = wrap(require_POST(getattr(self, method)))
-            urls.append(path(f"<int:pk>/{route}", view, name="%s_%s_" % info + name))
+            urls.append(path(f"<int:pk>/{route}", view, name=f"{info[0]}_{info[1]}_{name}"))
         return urls + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -19,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -214,7 +215,7 @@ def _save(*, data, content_type, doc_type, uploaded_by, owner_user, owner_enterp
             document.file.delete(save=False)
             raise
         if audit_action is None:
-            audit_action = _("上传证照") if source == DocumentSource.UPLOAD else _("生成文件")
+            audit_action = gettext_noop("上传证照") if source == DocumentSource.UPLOAD else gettext_noop("生成文件")
         record(actor=uploaded_by, action=audit_action, obj=document, subject=owner_user)
     return document
 
@@ -321,5 +322,5 @@ def retry_render(*, render: PdfRender, by) -> None:
         PdfRender.objects.filter(pk=render.pk, status=PdfRenderStatus.FAILED).update(
             status=PdfRenderStatus.PENDING, attempts=0
         )
-        record(actor=by, action=_("重新生成PDF"), obj=render)
+        record(actor=by, action=gettext_noop("重新生成PDF"), obj=render)
         enqueue_render(render.pk)

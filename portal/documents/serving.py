@@ -8,7 +8,7 @@ import unicodedata
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.audit.services import record_access
 from portal.documents.access import can_view
@@ -51,7 +51,7 @@ def document_for(user, pk: int, *, reading_file: bool = True) -> Document:
         raise Http404
     if reading_file and document.doc_type.sensitive and document.owner_user_id != user.pk:
         record_access(
-            actor=user, what=_("查看%(type)s") % {"type": document.doc_type.name}, obj=document,
+            actor=user, what=gettext_noop("查看%(type)s"), params={"type": document.doc_type.name}, obj=document,
             subject=document.owner_user,
         )
     return document

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.core.errors import DomainError
 from portal.notifications.models import Notification, NotificationPreference, OutboxMessage, OutboxStatus
@@ -122,7 +123,7 @@ def requeue_failed(*, messages: QuerySet[OutboxMessage], by) -> int:
         now = timezone.now()
         for message in rows:
             message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now
-            record(actor=by, action=_("重新发送通知"), obj=message, subject=message.notification.user)
+            record(actor=by, action=gettext_noop("重新发送通知"), obj=message, subject=message.notification.user)
         OutboxMessage.objects.bulk_update(rows, ["status", "attempts", "next_attempt_at"])
         ids = [m.pk for m in rows]
         if ids:

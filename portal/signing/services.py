@@ -11,6 +11,7 @@ import warnings
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from portal.core.errors import DomainError
@@ -103,7 +104,7 @@ def save_signature(*, user, data_url: str, field: str = "signature") -> Signatur
     with transaction.atomic():
         document = store_generated(
             data=png, doc_type="signature", owner_user=user, name=_("手写签名") + ".png",
-            source="upload", created_by=user, audit_action=_("保存手写签名"),
+            source="upload", created_by=user, audit_action=gettext_noop("保存手写签名"),
         )
         return Signature.objects.create(user=user, image=document, sha256=document.sha256)
 

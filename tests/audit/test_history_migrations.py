@@ -19,8 +19,10 @@ def sources():
 
 @pytest.mark.parametrize(("name", "old", "comment", "data"), [
     ("accept", "分派给客户经理 王芳", "", {"notes": [{"code": "assigned", "role": "客户经理", "name": "王芳"}]}),
-    ("reassign", "王芳 → 刘洋：王芳休假", "王芳休假", {"notes": [{"code": "reassigned", "old": "王芳", "new": "刘洋"}]}),
-    ("reassign", "王芳 → 刘洋: on leave", "on leave", {"notes": [{"code": "reassigned", "old": "王芳", "new": "刘洋"}]}),
+    ("reassign", "王芳 → 刘洋：王芳休假", "王芳休假",
+     {"notes": [{"code": "reassigned", "old": "王芳", "new": "刘洋"}]}),
+    ("reassign", "王芳 → 刘洋: on leave", "on leave",
+     {"notes": [{"code": "reassigned", "old": "王芳", "new": "刘洋"}]}),
     ("archive", "新户号 6390000012 已立户并绑定到客户", "",
      {"notes": [{"code": "account_opened", "number": "6390000012"}]}),
     ("execute", "已核实；Account details changed, effective 2026-11-26", "已核实",

@@ -173,3 +173,23 @@ def test_a_step_note_is_data_rendered_for_each_reader(manager):
         assert entry.reason == f"新户号 {number} 已立户并绑定到客户"
     with translation.override("en"):
         assert entry.reason == f"New service account {number} opened and linked to the customer"
+
+
+def test_archiving_an_order_sends_matter_completed_once_for_the_reviews_module(manager):
+    from portal.core.signals import matter_completed
+
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    matter_completed.connect(receiver, dispatch_uid="test-matter-completed")
+    try:
+        order = _lv_order(manager)
+        for name in LV_PATH:
+            order = services.advance(order=order, transition=name, by=manager)
+    finally:
+        matter_completed.disconnect(dispatch_uid="test-matter-completed")
+    assert len(received) == 1
+    assert (received[0]["kind"], received[0]["user"], received[0]["staff"]) == ("application", order.customer, manager)
+    assert received[0]["matter"].pk == order.application_id

@@ -18,7 +18,8 @@ FLOW = register(Flow(
               days=1, basis="种子003：接到工单后1个工作日内联系客户（容量/需量变更3个工作日）"),
         State("contacted", _("已联系客户"), due=_("核实变更信息"), days=2, basis="核实变更信息"),
         State("checked", _("已核实变更信息"), due=_("变更户号信息"), days=1, basis="变更户号信息"),
-        State("executed", _("已变更户号信息"), due=_("资料归档"), step=_("归档"), days=1, basis="同步推进系统流程并归档"),
+        State("executed", _("已变更户号信息"), due=_("资料归档"), step=_("归档"),
+              days=1, basis="同步推进系统流程并归档"),
         State("archived", _("已归档")),
     ),
     transitions=(

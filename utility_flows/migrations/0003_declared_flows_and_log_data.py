@@ -24,7 +24,8 @@ PATTERNS = {
                        r"^New service account (?P<number>\S+) opened and linked to the customer$"],
     "capacity_changed": [r"^户号 (?P<number>\S+) 合同容量已变更为 (?P<cap>\S+)$",
                          r"^Contracted capacity of service account (?P<number>\S+) changed to (?P<cap>\S+)$"],
-    "changes_applied": [r"^户号信息已变更，(?P<date>\S+) 起生效$", r"^Account details changed, effective (?P<date>\S+)$"],
+    "changes_applied": [r"^户号信息已变更，(?P<date>\S+) 起生效$",
+                        r"^Account details changed, effective (?P<date>\S+)$"],
     "changes_scheduled": [r"^户号信息变更已登记，(?P<date>\S+) 起生效$",
                           r"^Account details change registered, effective (?P<date>\S+)$"],
 }
