@@ -86,8 +86,12 @@ def submit_stage(page: Page, base: str, order_pk: int, kind: str, files: list[st
     page.locator("#id_confirmed").check()
 
 
-def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
+def test_the_whole_hv_flow(browser, live_server, street, scan, tmp_path):  # noqa: F811
     base = live_server.url
+
+    def shot(p: Page, name: str) -> None:
+        p.screenshot(path=str(tmp_path / f"hv-{name}.png"), full_page=True)
+
     customer = VerifiedUserFactory(name="赵建国")
     enterprise = EnterpriseFactory(
         name="青海高原新材料有限公司", legal_rep_name=customer.name, legal_rep_id_number=customer.id_number
@@ -147,6 +151,7 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     page.get_by_label("意向勘察时间").fill(
         timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT09:30")
     )
+    shot(page, "timeline-booking")
     page.get_by_role("button", name="预约勘察时间").click()
     expect(page.get_by_text("已预约勘察时间")).to_be_visible()
 
@@ -164,6 +169,7 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("已提交，请等待供电公司审核")).to_be_visible()
     admin.reload()
+    shot(admin, "admin-design")
     press(admin, "推送设计审核意见（需修改）", "主接线图未标注开关型号")
     page.goto(f"{base}/hv/{order_pk}/submit/design/")
     expect(page.get_by_test_id("rework")).to_contain_text("主接线图未标注开关型号")
@@ -210,6 +216,7 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     for field in ["as_built", "protection_records", "construction_qualification", "safety_licence"]:
         page.locator(f"#id_{field}").set_input_files(scan)
     expect(page.locator("#id_construction_contact")).to_have_value("杨工")  # nothing typed is lost
+    shot(page, "completion-errors")
     page.locator("#id_demand_kw").fill("320")
     draw_signature(page, page.locator("canvas.signature-pad").first)
     page.get_by_role("button", name="提交").click()
@@ -228,6 +235,7 @@ def test_the_whole_hv_flow(browser, live_server, street, scan):  # noqa: F811
     draw_signature(page, page.locator("section:has(#seal-title) canvas.signature-pad"))
     page.get_by_test_id("seal-sign").click()
     expect(page.get_by_test_id("seal-preview-note")).to_contain_text("尚未真正盖章")
+    shot(page, "seal-preview")
     assert HVProcess.objects.get(pk=process.pk).stage == "contract_pushed"  # the preview binds nothing
     page.get_by_test_id("seal-confirm").click()
     expect(page.get_by_text("合同已盖章")).to_be_visible()

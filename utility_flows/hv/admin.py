@@ -22,6 +22,7 @@ from portal.core.workdays import WorkCalendar
 from utility_flows.hv import selectors
 from utility_flows.hv import services as hv
 from utility_flows.hv.chat import chat_open
+from utility_flows.hv.forms import submission_rows
 from utility_flows.hv.models import (
     STAGES,
     HVProcess,
@@ -217,7 +218,7 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "form": form or TransitionForm(initial={"expected_stage": process.stage}),
             "not_needed": not_needed or NotNeededForm(),
             "documents": list(full.hv.documents.all()),
-            "submissions": list(full.hv.submissions.all()),
+            "submissions": [(sub, *submission_rows(sub)) for sub in full.hv.submissions.all()],
             "bookings": list(full.hv.bookings.all()),
             "log": list(full.hv.log.all()),
             "can_mark": process.number < 11,

@@ -164,3 +164,24 @@ class SealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["seal"].queryset = my_seals(user=user).filter(status="active")
         self.fields["seal"].label_from_instance = lambda s: f"{s.enterprise.name} · {s.name}"
+
+
+def submission_rows(submission) -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
+    """What a stage submission holds, labelled as on the form: ([(label, value)], [(label, document id)])."""
+    from django.utils.translation import gettext
+
+    form_class = STAGE_FORMS[submission.kind]
+    fields = form_class.base_fields
+    rows = []
+    for key, value in submission.data.items():
+        if key == "signature_id":
+            rows.append((gettext("手写签名"), gettext("已签名")))
+        elif key == "confirmed":
+            rows.append((str(form_class.confirm_text), gettext("已勾选")))
+        elif key in fields:
+            field = fields[key]
+            choices = dict(getattr(field, "choices", []) or [])
+            rows.append((str(field.label), str(choices.get(value, value))))
+    files = [(str(fields[f.field].label) if f.field in fields else f.field, f.document_id)
+             for f in submission.files.all()]
+    return rows, files
