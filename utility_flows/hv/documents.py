@@ -6,13 +6,14 @@ stays as it was; both are readable by the customer and staff."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 
 from portal.core.errors import DomainError
 from utility_flows.hv.models import PushedDocument
@@ -53,36 +54,57 @@ def pushed_rendered(*, render, document, pushed_id: int) -> None:
     PushedDocument.objects.filter(pk=pushed_id).update(unsigned=document)
 
 
-def _image_page(png: bytes, width_mm: float):
-    """A one-page PDF holding the picture, scaled to ``width_mm`` wide."""
-    with Image.open(io.BytesIO(png)) as image:
-        rgba = image.convert("RGBA")
-    # PDF pages from Pillow have no transparency: lay the picture on white and let the page's
-    # white be transparent through a soft mask is not possible here, so keep it compact.
-    out = io.BytesIO()
-    white = Image.new("RGB", rgba.size, (255, 255, 255))
-    white.paste(rgba, mask=rgba.split()[3])
-    white.save(out, "PDF", resolution=72)
-    page = PdfReader(io.BytesIO(out.getvalue())).pages[0]
-    scale = (width_mm * MM) / float(page.mediabox.width)
-    return page, scale, float(page.mediabox.height) * scale
+def _signing_spot(page) -> tuple[float, float] | None:
+    """Where the customer's signature line (客户签字) is on the page, in PDF points."""
+    found: list[tuple[float, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if "客户签字" in text and not found:
+            found.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found[0] if found else None
+
+
+def _overlay(width: float, height: float, pictures: list[tuple[bytes, float, float, float]]) -> PdfReader:
+    """A transparent page of ``width`` x ``height`` points with each (png, x, y, width_mm) placed
+    with its lower-left corner at (x, y) — drawn by WeasyPrint, which keeps PNG transparency."""
+    from weasyprint import HTML
+
+    imgs = []
+    for png, x, y, width_mm in pictures:
+        with Image.open(io.BytesIO(png)) as image:
+            ratio = image.height / image.width
+        h_pt = width_mm * MM * ratio
+        top = height - y - h_pt
+        uri = "data:image/png;base64," + base64.b64encode(png).decode()
+        imgs.append(f'<img src="{uri}" style="position:absolute;left:{x:.1f}pt;top:{top:.1f}pt;width:{width_mm}mm">')
+    html = (f"<html><head><style>@page {{ size: {width:.1f}pt {height:.1f}pt; margin: 0 }} body {{ margin: 0 }}"
+            f"</style></head><body>{''.join(imgs)}</body></html>")
+    return PdfReader(io.BytesIO(HTML(string=html).write_pdf()))
 
 
 def stamp(pdf: bytes, *, signature_png: bytes | None, seal_png: bytes | None = None, caption: str = "") -> bytes:
-    """The signed PDF: the unsigned one with the signature (and seal) on the last page's lower
-    right, above the footer."""
+    """The signed PDF: the unsigned one with the signature (and seal) placed under the
+    customer's signature line of the last page (lower right when the line is not found)."""
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
     writer.append(reader)
     last = writer.pages[-1]
-    width = float(last.mediabox.width)
-    bottom = 30 * MM
+    width, height = float(last.mediabox.width), float(last.mediabox.height)
+    spot = _signing_spot(reader.pages[-1])
+    if spot is not None:
+        x, y = spot
+        sig_at, seal_at = (x + 2 * MM, y - 26 * MM), (x + 14 * MM, y - 36 * MM)
+    else:
+        sig_at, seal_at = (width - 88 * MM, 30 * MM), (width - 56 * MM, 30 * MM)
+    pictures = []
     if seal_png:
-        page, scale, _height = _image_page(seal_png, 38)
-        last.merge_transformed_page(page, Transformation().scale(scale).translate(width - 18 * MM - 38 * MM, bottom))
+        pictures.append((seal_png, *seal_at, 38))
     if signature_png:
-        page, scale, _height = _image_page(signature_png, 45)
-        last.merge_transformed_page(page, Transformation().scale(scale).translate(width - 18 * MM - 70 * MM, bottom))
+        pictures.append((signature_png, *sig_at, 45))
+    if pictures:
+        last.merge_page(_overlay(width, height, pictures).pages[0])
     if caption:
         writer.add_metadata({"/Subject": caption})
     out = io.BytesIO()
