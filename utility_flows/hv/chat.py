@@ -211,3 +211,27 @@ def join(*, token: str, user, code: str) -> ChatMember:
             process=invitation.process, user=user, defaults={"role": invitation.role}
         )
     return member
+
+
+def invite_contact(*, process: HVProcess, phone: str, role: str, by) -> ChatInvite | None:
+    """Seed 001 FAQ 6: the design / construction contact typed in a stage submission gets an
+    invitation to the chat (a share link the customer passes on; the contact confirms with an
+    SMS code). Nothing when that phone is already a member or already invited."""
+    from django.contrib.auth import get_user_model
+
+    phone = (phone or "").strip()
+    if not phone or ChatMember.objects.filter(process=process, user__phone=phone).exists():
+        return None
+    if ChatInvite.objects.filter(process=process, phone=phone, accepted_at=None).exists():
+        return None
+    invitation = ChatInvite.objects.create(process=process, phone=phone, role=role,
+                                           token=secrets.token_urlsafe(24), created_by=by)
+    invitee = get_user_model().objects.filter(phone=phone, is_active=True).first()
+    if invitee is not None:
+        notify(invitee, "hv.chat_invite", {"token": invitation.token, "number": process.order.number or "",
+                                            "inviter": by.name})
+    return invitation
+
+
+def pending_invites(process: HVProcess):
+    return list(process.invites.filter(accepted_at=None).order_by("created_at"))

@@ -473,6 +473,12 @@ def submit_stage(
             submission.data = {**submission.data, "signature_id": sig.pk}
             Submission.objects.filter(pk=submission.pk).update(data=submission.data)
         box["submission"] = submission
+        # Seed 001 FAQ 6: the design / construction contact is invited to the order chat.
+        from utility_flows.hv.chat import invite_contact
+
+        contact = {"design": ("design_phone", "design"), "completion": ("construction_phone", "construction")}
+        if kind in contact and data.get(contact[kind][0]):
+            invite_contact(process=p, phone=data[contact[kind][0]], role=contact[kind][1], by=by)
 
     reason = ""
     if licence is not None:

@@ -14,7 +14,7 @@ from portal.core.licences import LicenceStatus
 from portal.core.middleware import client_ip
 from utility_flows.hv import selectors
 from utility_flows.hv import services as hv
-from utility_flows.hv.chat import chat_open
+from utility_flows.hv.chat import chat_open, pending_invites
 from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SealForm, SignForm, SurveyForm
 from utility_flows.hv.models import PushedDocument, Side
 
@@ -46,6 +46,7 @@ def _context(request, order, **extra):
         "manager": order.assignee,
         "profile": getattr(order.assignee, "staff_profile", None),
         "chat_open": chat_open(process),
+        "invites": pending_invites(process),
         "survey_form": extra.pop("survey_form", None)
         or SurveyForm(initial={"survey_at": bookings[-1].survey_at if bookings else None}),
         **extra,

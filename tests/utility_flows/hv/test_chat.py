@@ -119,3 +119,17 @@ def test_chat_list_runs_a_fixed_number_of_queries(client, manager, later, django
         client.force_login(customer)
         with django_assert_max_num_queries(8):
             assert client.get(reverse("utility_flows:hv_chats")).status_code == 200
+
+
+def test_the_design_contact_of_stage_8_is_invited_to_the_chat(client, hv_order, manager, later,
+                                                              django_capture_on_commit_callbacks):
+    from tests.utility_flows.hv.test_machine import DESIGN, design_files, to_plan_signed
+    from utility_flows.hv.models import ChatInvite
+
+    to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
+    hv.submit_stage(process=hv_order.hv, kind="design", by=hv_order.customer, data=DESIGN, files=design_files())
+    invitation = ChatInvite.objects.get(process=hv_order.hv, phone=DESIGN["design_phone"])
+    assert invitation.role == "design"
+    client.force_login(hv_order.customer)
+    page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk])).content.decode()
+    assert reverse("utility_flows:hv_chat_join", args=[invitation.token]) in page

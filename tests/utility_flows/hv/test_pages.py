@@ -198,3 +198,14 @@ def test_hv_list_runs_a_fixed_number_of_queries(client, manager, django_assert_m
         client.force_login(customer)
         with django_assert_max_num_queries(8):
             assert client.get(reverse("utility_flows:hv_orders")).status_code == 200
+
+
+def test_reassignment_shows_the_new_managers_card(client, hv_order, manager):
+    from portal.accounts.roles import Role
+    from tests.factories import StaffFactory
+
+    other = StaffFactory(name="刘洋", roles=[Role.ACCOUNT_MANAGER])
+    order_services.reassign(order=hv_order, to=other, by=manager, reason="片区调整")
+    client.force_login(hv_order.customer)
+    page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk])).content.decode()
+    assert "刘洋" in page and f'href="tel:{other.phone}"' in page and f'href="tel:{manager.phone}"' not in page
