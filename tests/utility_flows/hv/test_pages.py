@@ -209,3 +209,17 @@ def test_reassignment_shows_the_new_managers_card(client, hv_order, manager):
     client.force_login(hv_order.customer)
     page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk])).content.decode()
     assert "刘洋" in page and f'href="tel:{other.phone}"' in page and f'href="tel:{manager.phone}"' not in page
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_timeline_page_runs_fixed_queries(client, hv_order, rows, django_assert_max_num_queries):
+    from utility_flows.hv.models import HVLog
+
+    HVLog.objects.bulk_create([
+        HVLog(process=hv_order.hv, name="change_survey", side="customer", from_stage="confirmed",
+              to_stage="confirmed", by=hv_order.customer, reason=str(i)) for i in range(rows)
+    ])
+    client.force_login(hv_order.customer)
+    with django_assert_max_num_queries(22):
+        page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk]))
+    assert page.status_code == 200 and page.content.decode().count("勘察时间变更") >= rows
