@@ -33,6 +33,7 @@ FLOW = register(Flow(
     ),
     transitions=(
         Transition("archive", "manager_assigned", "archived", _("归档"), permission=_process_archived,
-                   hooks=("utility_flows.hooks.complete_application",), notify="order.completed"),
+                   hooks=("utility_flows.hv.services.settle_hv_account", "utility_flows.hooks.complete_application"),
+                   notify="order.completed"),
     ),
 ))

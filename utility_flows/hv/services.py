@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from portal.audit.history import Notice, write_history
@@ -816,3 +816,31 @@ def warn_limits(*, today=None) -> tuple[int, int]:
         HVProcess.objects.filter(pk=process.pk).update(late_stage=process.stage)
         late += 1
     return warned, late
+
+
+def settle_hv_account(step) -> dict | None:
+    """Hook of the HV flow's archive (utility_flows.flows.hv_eassistant): open the new account
+    (立户) or raise the capacity as the LV flow does, then record what the e-assistant agreed:
+    10 kV supply and, for large industry, the basic-charge method and contract demand."""
+    from applications.models import BasicCharge as AccountBasicCharge
+    from applications.models import ServiceAccount, UsageNature, Voltage
+    from utility_flows.hooks import settle_connection_account
+
+    notes = settle_connection_account(step)
+    order = step.order
+    order.application.refresh_from_db(fields=["service_account"])
+    account_id = order.application.service_account_id
+    process = getattr(order, "hv", None)
+    if account_id is None or process is None:
+        return notes
+    changes = {"voltage": Voltage.KV10}
+    if is_large_industry(process):
+        changes.update(usage_nature=UsageNature.LARGE_INDUSTRY, tariff_category=gettext("大工业用电"))
+        if process.basic_charge == BasicCharge.CONTRACT_DEMAND:
+            changes.update(basic_charge=AccountBasicCharge.DEMAND, contracted_demand=process.demand_kw)
+        elif process.basic_charge == BasicCharge.ACTUAL_DEMAND:
+            changes.update(basic_charge=AccountBasicCharge.DEMAND)
+        elif process.basic_charge == BasicCharge.CAPACITY:
+            changes.update(basic_charge=AccountBasicCharge.CAPACITY)
+    ServiceAccount.objects.filter(pk=account_id).update(**changes)
+    return notes
