@@ -102,30 +102,8 @@ class NotNeededForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=500, required=False)
 
 
-def _roles(request) -> frozenset:
-    from utility_flows.models import role_names
-
-    return role_names(request.user)
-
-
-class HVStaffMixin:
-    """The HV pages are for account managers and supervisors (and superusers)."""
-
-    def has_view_permission(self, request, obj=None):
-        from portal.accounts.roles import Role
-
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and (request.user.is_superuser or bool({Role.ACCOUNT_MANAGER, Role.SUPERVISOR} & _roles(request)))
-        )
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-
 @admin.register(HVProcess)
-class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("order", "customer", "stage_label", "next_stage", "due", "assignee")
     list_filter = (ClockFilter, "stage")
     list_select_related = ("order__customer", "order__assignee")
@@ -371,13 +349,8 @@ class HVProcessAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(HVTimeLimit)
-class HVTimeLimitAdmin(HVStaffMixin, admin.ModelAdmin):
+class HVTimeLimitAdmin(admin.ModelAdmin):
     """SPEC 4.5: the HV stages' limits in working days, editable by supervisors."""
-
-    def has_change_permission(self, request, obj=None):
-        from portal.accounts.roles import Role
-
-        return request.user.is_superuser or Role.SUPERVISOR in _roles(request)
 
     def has_add_permission(self, request):
         return False
@@ -390,7 +363,7 @@ class HVTimeLimitAdmin(HVStaffMixin, admin.ModelAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(HVStaffMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class SuspensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The suspended-and-restarted orders, for supervisors: reasons and approvers."""
 
     list_display = (
