@@ -223,3 +223,18 @@ def test_the_timeline_page_runs_fixed_queries(client, hv_order, rows, django_ass
     with django_assert_max_num_queries(22):
         page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk]))
     assert page.status_code == 200 and page.content.decode().count("勘察时间变更") >= rows
+
+
+def test_another_customer_cannot_read_the_pushed_or_signed_documents(client, hv_order, manager, later,
+                                                                     django_capture_on_commit_callbacks):
+    from tests.utility_flows.hv.test_machine import to_plan_signed
+
+    process = to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
+    plan = process.documents.get(kind="supply_plan")
+    client.force_login(VerifiedUserFactory())
+    for doc in (plan.unsigned_id, plan.signed_id):
+        assert client.get(reverse("documents:download", args=[doc])).status_code == 404
+        assert client.get(f"/api/v1/documents/{doc}/").status_code == 404
+    client.force_login(manager)  # the handling account manager reads both
+    for doc in (plan.unsigned_id, plan.signed_id):
+        assert client.get(reverse("documents:download", args=[doc])).status_code == 200
