@@ -25,7 +25,7 @@ from applications.requirements import requirements_for
 from portal.core.demo import DemoContext, demo_step
 from portal.verification.models import Purpose, SmsCode
 from portal.verification.services import _hash
-from utility_flows import services as flows
+from utility_flows import services as orders
 from utility_flows.models import WorkOrder
 
 DEMO_CODE = "246810"
@@ -109,12 +109,12 @@ class _Scenario:
         return self.application
 
     def accept(self, by, assignee=None) -> WorkOrder:
-        return flows.accept_application(application=self.application, by=by, assignee=assignee)
+        return orders.accept_application(application=self.application, by=by, assignee=assignee)
 
 
 def _advance(order: WorkOrder, by, *names: str) -> WorkOrder:
     for name in names:
-        order = flows.advance(order=order, transition=name, by=by, reason="演示数据")
+        order = orders.advance(order=order, transition=name, by=by, reason="演示数据")
     return order
 
 
@@ -241,7 +241,7 @@ def applications_and_orders(ctx: DemoContext) -> None:
         ])
         s.documents()
         s.submit()
-        flows.return_application(application=s.application, by=manager,
+        orders.return_application(application=s.application, by=manager,
                                  reason="一般纳税人资格证明已过有效期，请上传最新的证明")
 
     scenario("agent-vat-change", agent, "vat_change", vat)

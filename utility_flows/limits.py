@@ -19,7 +19,7 @@ def sync_time_limits(sender=None, using: str = "default", **kwargs) -> int:
         for state in flow.limited_states:
             _row, new = TimeLimit.objects.using(using).get_or_create(
                 flow=flow.code, state=state.code, business_code="",
-                defaults={"working_days": state.days, "note": state.basis},
+                defaults={"working_days": state.days or 0, "note": state.basis},
             )
             created += new
     for business in registry.all_businesses():
@@ -28,7 +28,7 @@ def sync_time_limits(sender=None, using: str = "default", **kwargs) -> int:
         except KeyError:
             continue
         initial = flow.state(flow.initial)
-        if business.contact_days == initial.days:
+        if initial is None or business.contact_days == initial.days:
             continue
         _row, new = TimeLimit.objects.using(using).get_or_create(
             flow=flow.code, state=flow.initial, business_code=business.code,

@@ -85,7 +85,8 @@ def history(application: Application, *, for_customer: bool = True) -> list[Hist
     ]
     entries += [
         HistoryEntry(at=t.at, label=t.label, note=t.reason, actor=_actor(t.by, for_customer=for_customer), source="order")
-        for t in WorkOrderTransition.objects.filter(order__application=application).select_related("by__staff_profile")
+        for t in WorkOrderTransition.objects.filter(order__application=application).select_related(
+            "order", "by__staff_profile")
     ]
     return sorted(entries, key=lambda e: e.at)
 

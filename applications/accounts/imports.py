@@ -21,8 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from applications.accounts.services import ACCOUNT_NUMBER
 from applications.models import (

@@ -3,8 +3,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
 
 from portal.audit.models import AuditEvent, AuditKind
@@ -36,6 +38,15 @@ def _masked(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _masked(v) for k, v in value.items()}
     return value
+
+
+def _object_label(obj: models.Model | None) -> str:
+    """A snapshot of what the object was called, in the site's language (a label such as
+    "草稿 #12" must not depend on the language of whoever acted)."""
+    if obj is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return mask_text(str(obj))[:200]
 
 
 def action_code(action: Any) -> str:
@@ -77,7 +88,7 @@ def record(
         action=code[:100],
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_label=mask_text(str(obj))[:200] if obj is not None else "",
+        object_label=_object_label(obj),
         subject=subject,
         ip=ip or current_ip(),
         changes={k: _masked(v) for k, v in (changes or {}).items()},

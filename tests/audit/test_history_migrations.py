@@ -19,6 +19,8 @@ def sources():
 
 @pytest.mark.parametrize(("name", "old", "comment", "data"), [
     ("accept", "分派给客户经理 王芳", "", {"notes": [{"code": "assigned", "role": "客户经理", "name": "王芳"}]}),
+    ("accept", "Assigned to Account manager 王芳", "",
+     {"notes": [{"code": "assigned", "role": "客户经理", "name": "王芳"}]}),
     ("reassign", "王芳 → 刘洋：王芳休假", "王芳休假",
      {"notes": [{"code": "reassigned", "old": "王芳", "new": "刘洋"}]}),
     ("reassign", "王芳 → 刘洋: on leave", "on leave",

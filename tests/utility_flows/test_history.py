@@ -193,3 +193,11 @@ def test_archiving_an_order_sends_matter_completed_once_for_the_reviews_module(m
     assert len(received) == 1
     assert (received[0]["kind"], received[0]["user"], received[0]["staff"]) == ("application", order.customer, manager)
     assert received[0]["matter"].pk == order.application_id
+
+
+def test_the_log_list_in_the_backoffice_reads_each_entry_in_the_staff_members_language(client, manager):
+    order = _lv_order(manager)
+    services.advance(order=order, transition="contact", by=manager, reason="已电话联系")
+    client.force_login(manager)
+    html = client.get("/admin/utility_flows/workordertransition/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "说明" in html and "分派给客户经理 王芳" in html and "已电话联系" in html

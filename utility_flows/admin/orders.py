@@ -262,12 +262,11 @@ class WorkOrderAdmin(ProcessingPageAdmin):
 class WorkOrderTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log, read-only: who moved which order when, from where to where, and why."""
 
-    list_display = ("at", "order", "label", "from_state", "to_state", "by_name", "reason")
+    list_display = ("at", "order", "label", "from_state", "to_state", "by_name", "reason_display")
     list_filter = ("name", "to_state")
     list_select_related = ("order", "by")
     search_fields = ("=order__number",)
     date_hierarchy = "at"
-
 
     @admin.display(description=_("操作"))
     def label(self, obj):
@@ -276,3 +275,7 @@ class WorkOrderTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("操作人"))
     def by_name(self, obj):
         return obj.by.name if obj.by else gettext("系统")
+
+    @admin.display(description=_("说明"))
+    def reason_display(self, obj):
+        return obj.reason

@@ -65,7 +65,9 @@ def state_choices() -> list[tuple[str, object]]:
             if s.code not in finals:
                 seen.setdefault(s.code, s.label)
     for flow in flows:
-        seen.setdefault(flow.final, flow.state(flow.final).label)
+        final = flow.state(flow.final)
+        if final is not None:
+            seen.setdefault(final.code, final.label)
     return list(seen.items())
 
 

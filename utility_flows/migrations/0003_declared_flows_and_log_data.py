@@ -11,6 +11,16 @@ from django.db import migrations, models
 
 from portal.core.append_only import AppendOnlyTrigger, rewriting_history
 
+OLD_CREATE = """
+CREATE OR REPLACE FUNCTION utility_flows_log_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'utility_flows_workordertransition is append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE OR REPLACE TRIGGER utility_flows_log_append_only
+    BEFORE UPDATE OR DELETE ON utility_flows_workordertransition
+    FOR EACH ROW EXECUTE FUNCTION utility_flows_log_append_only();
+"""
 OLD_TRIGGER = """
 DROP TRIGGER IF EXISTS utility_flows_log_append_only ON utility_flows_workordertransition;
 DROP FUNCTION IF EXISTS utility_flows_log_append_only();
@@ -68,6 +78,8 @@ def _convert(name, text, sources):
     notes, typed = [], []
     for part in text.split("；"):
         note = _note(part)
+        if note is not None and "role" in note:
+            note["role"] = sources.get(note["role"], note["role"])  # "Account manager" → 客户经理
         (notes if note is not None else typed).append(note if note is not None else part)
     return "；".join(typed), ({"notes": notes} if notes else {})
 
@@ -90,6 +102,11 @@ def convert_log(apps, schema_editor):
 def drop_old_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(OLD_TRIGGER)
+
+
+def restore_old_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(OLD_CREATE)
 
 
 class Migration(migrations.Migration):
@@ -140,7 +157,7 @@ class Migration(migrations.Migration):
             name='to_state',
             field=models.CharField(choices=[('accepted', '已受理'), ('contacted', '已联系客户'), ('surveyed', '已现场勘查'), ('plan_replied', '已答复供电方案'), ('grid_works', '配套电网工程建设中'), ('connected', '已装表接电'), ('contracted', '已签订合同'), ('checked', '已核实变更信息'), ('executed', '已变更户号信息'), ('manager_assigned', '客户经理已接单'), ('archived', '已归档')], max_length=50, verbose_name='新环节'),
         ),
-        migrations.RunPython(drop_old_trigger, migrations.RunPython.noop),
+        migrations.RunPython(drop_old_trigger, restore_old_trigger),
         AppendOnlyTrigger("workordertransition"),
         migrations.RunPython(convert_log, migrations.RunPython.noop),
     ]

@@ -7,6 +7,16 @@ from django.db import migrations, models
 
 from portal.core.append_only import AppendOnlyTrigger, rewriting_history
 
+OLD_CREATE = """
+CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_auditevent is append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE OR REPLACE TRIGGER audit_event_append_only
+    BEFORE UPDATE OR DELETE ON audit_auditevent
+    FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
+"""
 OLD_TRIGGER = """
 DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_event_append_only();
@@ -16,6 +26,11 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 def drop_old_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(OLD_TRIGGER)
+
+
+def restore_old_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(OLD_CREATE)
 
 
 def actions_to_codes(apps, schema_editor):
@@ -36,7 +51,7 @@ def actions_to_codes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("audit", "0002_append_only_trigger")]
     operations = [
-        migrations.RunPython(drop_old_trigger, migrations.RunPython.noop),
+        migrations.RunPython(drop_old_trigger, restore_old_trigger),
         AppendOnlyTrigger("auditevent"),
         migrations.RunPython(actions_to_codes, migrations.RunPython.noop),
     ]
