@@ -150,6 +150,7 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 name="utility_flows_hvprocess_not_needed",
             ),
             path("<int:pk>/fees/", self.admin_site.admin_view(self.fees_view), name="utility_flows_hvprocess_fees"),
+            path("<int:pk>/visit/", self.admin_site.admin_view(self.visit_view), name="utility_flows_hvprocess_visit"),
             path("report/", self.admin_site.admin_view(self.report_view), name="utility_flows_hvprocess_report"),
             path(
                 "<int:pk>/suspend/",
@@ -335,6 +336,19 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 messages.success(request, gettext("工单已恢复") if process.suspended_at else gettext("工单已暂停"))
                 return self._back(process)
         return self._render(request, self._process(request, pk), suspend=form, status=400)
+
+    def visit_view(self, request, pk):
+        process = self._process(request, pk)
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        if request.method == "POST" and "expected_visit_at" in form.cleaned_data:
+            try:
+                hv.set_visit(process=process, by=request.user, expected_visit_at=form.cleaned_data["expected_visit_at"])
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, gettext("已更新预计上门服务时间"))
+        return self._back(process)
 
     def fees_view(self, request, pk):
         process = self._process(request, pk)

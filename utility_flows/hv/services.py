@@ -844,3 +844,28 @@ def settle_hv_account(step) -> dict | None:
             changes.update(basic_charge=AccountBasicCharge.CAPACITY)
     ServiceAccount.objects.filter(pk=account_id).update(**changes)
     return notes
+
+
+def set_visit(*, process: HVProcess, by, expected_visit_at) -> HVProcess:
+    """The account manager changes the expected visit time shown on the card (logged, customer told)."""
+    from utility_flows.hv.models import is_handler
+
+    if not is_handler(process, by):
+        raise DomainError(_("您没有办理此工单的权限（需客户经理或营销主管）"), code="forbidden")
+    if expected_visit_at is None:
+        raise DomainError(_("请填写预计上门服务时间"), code="required", field="expected_visit_at")
+    if expected_visit_at < timezone.now():
+        raise DomainError(_("预计上门服务时间不能早于现在"), code="past", field="expected_visit_at")
+    when = timezone.localtime(expected_visit_at).strftime("%Y-%m-%d %H:%M")
+    with transaction.atomic():
+        locked = HVProcess.objects.select_for_update().select_related("order").get(pk=process.pk)
+        HVProcess.objects.filter(pk=locked.pk).update(expected_visit_at=expected_visit_at)
+        write_history(
+            actor=by, action=gettext_noop("约定上门服务时间"), obj=locked.order, subject=locked.order.customer,
+            changes={"expected_visit_at": ["", when]},
+            entry=HVLog(process=locked, name="set_visit", side=Side.UTILITY, from_stage=locked.stage,
+                        to_stage=locked.stage, by=by, reason=_("预计上门服务时间 %(t)s") % {"t": when}),
+            notices=[_notice(locked, _("约定上门服务时间"), when)],
+        )
+    process.refresh_from_db()
+    return process

@@ -238,3 +238,25 @@ def test_another_customer_cannot_read_the_pushed_or_signed_documents(client, hv_
     client.force_login(manager)  # the handling account manager reads both
     for doc in (plan.unsigned_id, plan.signed_id):
         assert client.get(reverse("documents:download", args=[doc])).status_code == 200
+
+
+def test_the_manager_changes_the_expected_visit_time_and_the_customer_sees_it(client, hv_order, manager, later):
+    hv.take(process=hv_order.hv, by=manager, expected_visit_at=later)
+    client.force_login(manager)
+    new = later + timedelta(days=1)
+    url = reverse("admin:utility_flows_hvprocess_visit", args=[hv_order.hv.pk])
+    assert client.post(url, {"transition": "set_visit", "expected_stage": "manager_assigned",
+                             "expected_visit_at": local(new)}).status_code == 302
+    assert hv_order.hv.log.filter(name="set_visit").exists()
+    client.force_login(hv_order.customer)
+    page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk])).content.decode()
+    assert timezone.localtime(new).strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_hv_capacity_increase_runs_the_e_assistant_too(manager):
+    from tests.factories import ServiceAccountFactory
+
+    account = ServiceAccountFactory(voltage="10kV", capacity=800)
+    order = order_services.accept_application(application=ApplicationFactory(
+        business_code="hv_increase", service_account=account, capacity=400), by=manager)
+    assert order.hv.stage == HVStage.CONFIRMED
