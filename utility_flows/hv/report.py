@@ -127,6 +127,14 @@ def build(month: date) -> dict:
         },
         "suspensions": suspensions,
         "max_business": max([b["count"] for b in by_business] or [1]),
+        "chart": {
+            "height": 26 * len(by_business) + 8,
+            "bars": [
+                {"name": b["name"], "count": b["count"], "y": 26 * i + 4,
+                 "width": round(380 * b["count"] / max([x["count"] for x in by_business] or [1]))}
+                for i, b in enumerate(by_business)
+            ],
+        },
     }
 
 
