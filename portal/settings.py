@@ -318,6 +318,10 @@ PORTAL_PUBLIC_URL = env.str("PORTAL_PUBLIC_URL", default="")
 CELERY_BEAT_SCHEDULE["evaluations-flag-overdue-cases"] = {
     "task": "evaluations.tasks.flag_overdue_cases", "schedule": crontab(hour=7, minute=0),
 }
+# HV e-assistant: due-soon warnings to account managers, late notices to supervisors (SPEC 4.5).
+CELERY_BEAT_SCHEDULE["utility-flows-warn-hv-limits"] = {
+    "task": "utility_flows.hv.tasks.warn_hv_limits", "schedule": crontab(hour=8, minute=0),
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

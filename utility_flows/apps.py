@@ -19,4 +19,8 @@ class UtilityFlowsConfig(AppConfig):
         from utility_flows.events import register_order_events
 
         register_order_events()
+        from utility_flows.hv.events import register_hv_events
+
+        register_hv_events()
+        from utility_flows.hv import access, admin  # noqa: F401  (document access rules; backoffice pages)
         post_migrate.connect(sync_declared_contact_limits, sender=self, dispatch_uid="utility_flows_contact_limits")

@@ -252,3 +252,7 @@ def applications_and_orders(ctx: DemoContext) -> None:
         "服务记录：马晓燕有待受理的个人新装（产权证明承诺后补）、办理中的峰谷电、已办结的电能表校验和一份充电桩草稿；"
         "赵建国有超期的企业增容、等待办电e助手的高压新装、待受理的需量值变更；李婷的增值税变更被退回补正。"
     )
+
+
+# The HV e-assistant's demo orders (SPEC 4.2–4.5) live with the e-assistant.
+from utility_flows.hv import demo as _hv_demo  # noqa: E402,F401

@@ -236,3 +236,20 @@ class TimeLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_flow_display()} {self.get_state_display()} {self.working_days}"
+
+
+# The HV e-assistant's models live in their own module (SPEC 4.2); imported here for Django.
+from utility_flows.hv.models import (  # noqa: E402,F401
+    ChatInvite,
+    ChatMember,
+    ChatMessage,
+    HVLog,
+    HVProcess,
+    HVTimeLimit,
+    PushedDocument,
+    SealPreview,
+    Submission,
+    SubmissionFile,
+    SurveyBooking,
+    Suspension,
+)

@@ -173,6 +173,10 @@ def accept_application(*, application: Application, by, assignee=None) -> WorkOr
                 {"code": "assigned", "role": str(business.handler_role), "name": assignee.name}]}),
             notices=[Notice(order.customer, "order.accepted", {**_context(order), "due": due})],
         )
+        if business.flow == "hv_eassistant":
+            from utility_flows.hv.services import start_process  # the e-assistant's stage 2
+
+            start_process(order=order, by=by)
     return order
 
 

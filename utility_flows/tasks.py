@@ -18,3 +18,6 @@ def flag_overdue_commitments() -> int:
     from utility_flows.services import flag_overdue_commitments as flag
 
     return flag()
+
+# The HV e-assistant's tasks, registered with the worker through this module.
+from utility_flows.hv.tasks import make_signed_copy  # noqa: E402,F401

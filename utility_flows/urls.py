@@ -10,3 +10,8 @@ urlpatterns = [
     path("records/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("progress/", views.progress, name="progress"),
 ]
+
+# The HV e-assistant's pages (SPEC 4.2).
+from utility_flows.hv.urls import urlpatterns as hv_urlpatterns  # noqa: E402
+
+urlpatterns += hv_urlpatterns

@@ -105,6 +105,11 @@ class StaffProfile(models.Model):
     organization = models.CharField(_("所属单位"), max_length=100)
     title = models.CharField(_("岗位"), max_length=50, blank=True)
     service_motto = models.CharField(_("服务宣言"), max_length=100, blank=True)
+    # Shown on the account manager's card of the customer's HV order (SPEC 4.2 stage 3).
+    photo = models.ForeignKey(
+        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("照片"),
+    )
 
     class Meta:
         verbose_name = _("员工资料")
