@@ -86,7 +86,7 @@ def submit_stage(page: Page, base: str, order_pk: int, kind: str, files: list[st
     page.locator("#id_confirmed").check()
 
 
-def test_the_whole_hv_flow(browser, live_server, street, scan, tmp_path):  # noqa: F811
+def test_the_whole_hv_flow(browser, live_server, street, scan, tmp_path):
     base = live_server.url
 
     def shot(p: Page, name: str) -> None:

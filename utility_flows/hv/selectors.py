@@ -63,14 +63,14 @@ def timeline(order: WorkOrder, *, calendar=None, table=None) -> list[Row]:
     """The 20 stages like a parcel tracker: done (real time), now (who acts, by when), next,
     skipped. Uses the prefetched log only."""
     process: HVProcess = order.hv
-    done_at: dict[int, datetime] = {1: order.application.submitted_at}
+    done_at: dict[int, datetime | None] = {1: order.application.submitted_at}
     loops: dict[int, int] = {}
     for entry in process.log.all():
         from utility_flows.hv.models import STAGE_NUMBER
 
         if entry.to_stage and entry.to_stage != entry.from_stage:
             number = STAGE_NUMBER.get(entry.to_stage)
-            if entry.to_stage.endswith("_rework"):
+            if entry.to_stage.endswith("_rework") and number is not None:
                 loops[number + 1] = loops.get(number + 1, 0) + 1
             elif number:
                 done_at[number] = entry.at
@@ -112,5 +112,5 @@ def latest_documents(order: WorkOrder) -> dict[str, PushedDocument]:
     return latest
 
 
-def table() -> dict[str, int]:
+def table() -> dict[str, tuple[int, int | None]]:
     return overrides()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -104,7 +105,7 @@ def is_large_industry(process: HVProcess) -> bool:
 def available(process: HVProcess, user, *, side: str | None = None) -> list[tuple[str, str, bool]]:
     """[(name, label, reason required)] the user may run now, optionally of one side only."""
     result = []
-    for t in process.get_available_user_stage_transitions(user):
+    for t in process.get_available_user_stage_transitions(user):  # type: ignore[attr-defined]  # added by FSMField
         if side is not None and t.custom["side"] != side:
             continue
         result.append((t.name, str(t.custom["label"]), bool(t.custom.get("reason_required"))))
@@ -381,7 +382,7 @@ def change_survey(*, process: HVProcess, by, survey_at: datetime, note: str = ""
     return process
 
 
-SUBMISSION_TRANSITIONS = {
+SUBMISSION_TRANSITIONS: dict[str, tuple[str, ...]] = {
     Submission.Kind.DESIGN: ("submit_design",),
     Submission.Kind.MID: ("request_mid",),
     Submission.Kind.COMPLETION: ("request_completion", "request_reinspection"),
@@ -441,10 +442,9 @@ def submit_stage(
             raise DomainError(_("请选择基本电费计收方式"), code="required", field="basic_charge")
         if data.get("basic_charge") == BasicCharge.CONTRACT_DEMAND and not data.get("demand_kw"):
             raise DomainError(_("按合同最大需量计收时须填写需量值"), code="required", field="demand_kw")
-    holder = {"owner_user": process.order.customer}
     enterprise = process.order.application.enterprise
-    if enterprise is not None:
-        holder = {"owner_enterprise": enterprise}
+    holder: dict[str, Any] = (
+        {"owner_enterprise": enterprise} if enterprise is not None else {"owner_user": process.order.customer})
     clean = {k: _json(v) for k, v in data.items() if v not in (None, "")}
     box: dict = {}
 
@@ -501,7 +501,7 @@ def last_submission(process: HVProcess, kind: str) -> Submission | None:
 
 # --- signing ------------------------------------------------------------------------------------------
 
-SIGN_TRANSITIONS = {
+SIGN_TRANSITIONS: dict[str, str] = {
     PushedDocument.Kind.SUPPLY_PLAN: "sign_plan",
     PushedDocument.Kind.DESIGN_REVIEW: "sign_design",
     PushedDocument.Kind.MID_INSPECTION: "sign_mid",
@@ -580,6 +580,8 @@ def review_contract_scan(
     from utility_flows.hv.documents import latest
 
     pushed = latest(process, PushedDocument.Kind.CONTRACT)
+    if pushed is None:
+        raise DomainError(_("合同尚未推送"), code="no_contract")
 
     def after(p):
         if accept:
@@ -833,7 +835,7 @@ def settle_hv_account(step) -> dict | None:
     process = getattr(order, "hv", None)
     if account_id is None or process is None:
         return notes
-    changes = {"voltage": Voltage.KV10}
+    changes: dict[str, Any] = {"voltage": Voltage.KV10}
     if is_large_industry(process):
         changes.update(usage_nature=UsageNature.LARGE_INDUSTRY, tariff_category=gettext("大工业用电"))
         if process.basic_charge == BasicCharge.CONTRACT_DEMAND:

@@ -117,7 +117,8 @@ def test_mid_submission_says_the_licence_is_not_checked(
     hv.mark_not_needed(process=hv_order.hv, by=manager, design=True, mid=False, reason="无设计")
     to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
     client.force_login(hv_order.customer)
-    png = lambda n: SimpleUploadedFile(n, _small_png(), content_type="image/png")
+    def png(n):
+        return SimpleUploadedFile(n, _small_png(), content_type="image/png")
     response = client.post(
         reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]),
         {

@@ -23,7 +23,7 @@ def wait_for(predicate, seconds=60):
     return False
 
 
-def test_a_worker_renders_the_supply_plan_and_the_signed_copy(worker_process, hv_order, manager, later):  # noqa: F811
+def test_a_worker_renders_the_supply_plan_and_the_signed_copy(worker_process, hv_order, manager, later):
     process = hv_order.hv
     hv.take(process=process, by=manager, expected_visit_at=later)
     hv.book_survey(process=process, by=hv_order.customer, survey_at=later)
