@@ -67,11 +67,8 @@ class OrderDistrictFilter(DistrictFilter):
     field = "region_id"
 
 
-
-
 def masked_person(user) -> str:
     return f"{mask_name(user.name or '')} {mask_phone(user.phone)}".strip()
-
 
 
 # --- the acceptance queue ----------------------------------------------------------------------------
@@ -124,21 +121,25 @@ class FlagFilter(admin.SimpleListFilter):
 
 class AcceptForm(forms.Form):
     assignee = forms.ModelChoiceField(
-        label=_("处理人"), queryset=None, required=False,
+        label=_("处理人"),
+        queryset=None,
+        required=False,
         empty_label=_("自动分派（受理人本人，或在办工单最少的人员）"),
     )
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = services.eligible_assignees(business)
-        self.fields["assignee"].label_from_instance = (
-            lambda u: f"{u.name}（{u.staff_profile.employee_number}）" if hasattr(u, "staff_profile") else u.name
+        self.fields["assignee"].label_from_instance = lambda u: (
+            f"{u.name}（{u.staff_profile.employee_number}）" if hasattr(u, "staff_profile") else u.name
         )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写原因")},
     )
 
@@ -147,8 +148,17 @@ class ReasonForm(forms.Form):
 class ApplicationAdmin(ProcessingPageAdmin):
     """业务申请 — the acceptance queue. Drafts are the customer's own and never listed."""
 
-    list_display = ("number", "business_name", "applicant_masked", "district", "submitted", "waiting",
-                    "state", "open_flags_badge", "order_link")
+    list_display = (
+        "number",
+        "business_name",
+        "applicant_masked",
+        "district",
+        "submitted",
+        "waiting",
+        "state",
+        "open_flags_badge",
+        "order_link",
+    )
     list_filter = (ApplicationQueueFilter, BusinessFilter, DistrictFilter, FlagFilter)
     list_select_related = ("applicant", "region__parent", "work_order")
     search_fields = ("=number", "=contact_phone", "=service_account__number")
@@ -162,14 +172,14 @@ class ApplicationAdmin(ProcessingPageAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .exclude(state=ApplicationState.DRAFT)
             .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at=None)))
         )
 
     def get_changelist(self, request, **kwargs):
         return PageCalendarChangeList
-
 
     @admin.display(description=_("业务"))
     def business_name(self, obj):
@@ -207,8 +217,9 @@ class ApplicationAdmin(ProcessingPageAdmin):
         order = getattr(obj, "work_order", None)
         if order is None:
             return ""
-        return format_html('<a href="{}">{}</a>', reverse("admin:utility_flows_workorder_change", args=[order.pk]),
-                           order.number)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:utility_flows_workorder_change", args=[order.pk]), order.number
+        )
 
     # --- the processing page (portal.core.admin.ProcessingPageAdmin) ---
 
@@ -217,9 +228,17 @@ class ApplicationAdmin(ProcessingPageAdmin):
     processing_actions = {"accept": "accept_view", "return": "return_view", "reject": "reject_view"}
 
     def get_processing_queryset(self, request):
-        return self.get_queryset(request).select_related(
-            "applicant", "enterprise", "service_account__region__parent", "region__parent", "work_order__assignee",
-        ).prefetch_related("flags")
+        return (
+            self.get_queryset(request)
+            .select_related(
+                "applicant",
+                "enterprise",
+                "service_account__region__parent",
+                "region__parent",
+                "work_order__assignee",
+            )
+            .prefetch_related("flags")
+        )
 
     def processing_title(self, application) -> str:
         return f"{application.business.name} {application.number}"
@@ -234,7 +253,8 @@ class ApplicationAdmin(ProcessingPageAdmin):
         calendar = WorkCalendar.around()
         waiting = (
             calendar.working_days_between(application.submitted_at, timezone.localdate())
-            if application.submitted_at and application.state == ApplicationState.SUBMITTED else None
+            if application.submitted_at and application.state == ApplicationState.SUBMITTED
+            else None
         )
         return {
             "business": business,
@@ -255,9 +275,13 @@ class ApplicationAdmin(ProcessingPageAdmin):
     def accept_view(self, request, pk):
         application = self.get_processing_object(request, pk)
         return self.run_action(
-            request, pk, form=AcceptForm(request.POST, business=application.business), key="accept",
+            request,
+            pk,
+            form=AcceptForm(request.POST, business=application.business),
+            key="accept",
             action=lambda data: services.accept_application(
-                application=application, by=request.user, assignee=data["assignee"]),
+                application=application, by=request.user, assignee=data["assignee"]
+            ),
             success=lambda order: (
                 gettext("已受理，工单 %(number)s 已分派给 %(name)s")
                 % {"number": order.number, "name": order.assignee.name},
@@ -268,20 +292,28 @@ class ApplicationAdmin(ProcessingPageAdmin):
     def _decide(self, request, pk, *, which: str, service: str, done: str):
         application = self.get_processing_object(request, pk)
         return self.run_action(
-            request, pk, form=ReasonForm(request.POST, auto_id=f"{which}_%s"), key=which,
+            request,
+            pk,
+            form=ReasonForm(request.POST, auto_id=f"{which}_%s"),
+            key=which,
             action=lambda data: getattr(services, service)(
-                application=application, by=request.user, reason=data["reason"]),
-            success=lambda _result: (done % {"number": application.number},
-                                     reverse("admin:applications_application_changelist")),
+                application=application, by=request.user, reason=data["reason"]
+            ),
+            success=lambda _result: (
+                done % {"number": application.number},
+                reverse("admin:applications_application_changelist"),
+            ),
         )
 
     def return_view(self, request, pk):
-        return self._decide(request, pk, which="return", service="return_application",
-                            done=gettext("申请 %(number)s 已退回客户补正"))
+        return self._decide(
+            request, pk, which="return", service="return_application", done=gettext("申请 %(number)s 已退回客户补正")
+        )
 
     def reject_view(self, request, pk):
-        return self._decide(request, pk, which="reject", service="reject_application",
-                            done=gettext("申请 %(number)s 已不予受理"))
+        return self._decide(
+            request, pk, which="reject", service="reject_application", done=gettext("申请 %(number)s 已不予受理")
+        )
 
 
 # --- abnormal orders ----------------------------------------------------------------------------------------
@@ -303,8 +335,12 @@ class ResolvedFilter(admin.SimpleListFilter):
 
 
 class AbnormalFlagForm(forms.ModelForm):
-    resolution = forms.CharField(label=_("处理说明"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-                                 error_messages={"required": _("请填写处理说明")})
+    resolution = forms.CharField(
+        label=_("处理说明"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写处理说明")},
+    )
 
     class Meta:
         model = AbnormalFlag
@@ -359,8 +395,11 @@ class AbnormalFlagAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("申请"))
     def application_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:applications_application_change",
-                                                          args=[obj.application_id]), obj.application.number)
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:applications_application_change", args=[obj.application_id]),
+            obj.application.number,
+        )
 
     @admin.display(description=_("处理人"))
     def resolved_by_name(self, obj):
@@ -374,8 +413,9 @@ class AbnormalFlagAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The note goes through the service (role check, who and when, audit), never a bare save.
-        services.resolve_flag(flag=AbnormalFlag.objects.get(pk=obj.pk), by=request.user,
-                              note=form.cleaned_data["resolution"])
+        services.resolve_flag(
+            flag=AbnormalFlag.objects.get(pk=obj.pk), by=request.user, note=form.cleaned_data["resolution"]
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

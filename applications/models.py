@@ -115,7 +115,11 @@ class ServiceAccount(models.Model):
     holder_id_type = models.CharField(_("户主证件类型"), max_length=20, blank=True)
     holder_id_number = models.CharField(_("户主证件号码/信用代码"), max_length=32)
     holder_enterprise = models.ForeignKey(
-        "accounts.Enterprise", on_delete=models.SET_NULL, null=True, blank=True, related_name="service_accounts",
+        "accounts.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_accounts",
         verbose_name=_("户主企业"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("所在街道"))
@@ -127,7 +131,9 @@ class ServiceAccount(models.Model):
     usage_nature = models.CharField(_("用电性质"), max_length=20, choices=UsageNature.choices)
     tariff_category = models.CharField(_("电价类别"), max_length=50)
     peak_valley = models.BooleanField(_("执行峰谷电价"), default=False)
-    basic_charge = models.CharField(_("基本电费计费方式"), max_length=10, choices=BasicCharge.choices, default=BasicCharge.NONE)
+    basic_charge = models.CharField(
+        _("基本电费计费方式"), max_length=10, choices=BasicCharge.choices, default=BasicCharge.NONE
+    )
     contracted_demand = models.DecimalField(_("合同需量值(kW)"), max_digits=10, decimal_places=1, null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.NORMAL)
     paused_capacity = models.DecimalField(_("暂停/减容容量"), max_digits=10, decimal_places=1, default=Decimal("0"))
@@ -182,18 +188,29 @@ class AccountChange(models.Model):
     """One change to a ServiceAccount, with when it takes effect. A change whose date is still
     ahead waits (applied_at empty) until the daily task applies it."""
 
-    account = models.ForeignKey(ServiceAccount, on_delete=models.CASCADE, related_name="changes", verbose_name=_("户号"))
+    account = models.ForeignKey(
+        ServiceAccount, on_delete=models.CASCADE, related_name="changes", verbose_name=_("户号")
+    )
     field = models.CharField(_("字段"), max_length=50)
     old_value = models.CharField(_("原值"), max_length=200, blank=True)
     new_value = models.CharField(_("新值"), max_length=200, blank=True)
     effective_on = models.DateField(_("生效日期"))
     applied_at = models.DateTimeField(_("执行时间"), null=True, blank=True)
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, null=True, blank=True, related_name="account_changes",
+        "applications.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_changes",
         verbose_name=_("来源申请"),
     )
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("经办人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("经办人"),
     )
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
@@ -221,7 +238,9 @@ class AccountBinding(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_bindings", verbose_name=_("用户")
     )
-    account = models.ForeignKey(ServiceAccount, on_delete=models.CASCADE, related_name="bindings", verbose_name=_("户号"))
+    account = models.ForeignKey(
+        ServiceAccount, on_delete=models.CASCADE, related_name="bindings", verbose_name=_("户号")
+    )
     via = models.CharField(_("绑定方式"), max_length=20, choices=Via.choices)
     created_at = models.DateTimeField(_("绑定时间"), default=timezone.now)
 
@@ -281,7 +300,9 @@ class Outage(models.Model):
         verbose_name = _("停电信息")
         verbose_name_plural = _("停电信息")
         ordering = ["-starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="outage_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="outage_ends_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} {self.starts_at:%Y-%m-%d %H:%M}"
@@ -335,18 +356,32 @@ class Application(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("申请编号"), max_length=20, unique=True, null=True, blank=True)
     identity = models.CharField(_("申请人身份"), max_length=10, choices=Identity.choices, blank=True)
     enterprise = models.ForeignKey(
-        "accounts.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="applications",
+        "accounts.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
         verbose_name=_("申请企业"),
     )
     service_account = models.ForeignKey(
-        ServiceAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="applications", verbose_name=_("户号")
+        ServiceAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("户号"),
     )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="applications", verbose_name=_("所在区域")
     )
     address = models.CharField(_("用电地址"), max_length=200, blank=True)
     capacity = models.DecimalField(
-        _("申请容量"), max_digits=10, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(Decimal("0.1"))]
+        _("申请容量"),
+        max_digits=10,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
     )
     contact_phone = models.CharField(_("联系电话"), max_length=11, blank=True, db_index=True)
     data = models.JSONField(_("填写内容"), default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -354,13 +389,23 @@ class Application(ConcurrentTransitionMixin, models.Model):
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     reason = models.CharField(_("退回/不予受理原因"), max_length=500, blank=True)
     form_document = models.ForeignKey(
-        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("申请表")
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请表"),
     )
     signature = models.ForeignKey(
         "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("签名")
     )
     commitment_letter = models.ForeignKey(
-        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("承诺书")
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承诺书"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
@@ -400,7 +445,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     # Transitions carry only the state change; the services around them do the rest
     # (numbers, logs, notifications) inside one transaction.
-    @transition(field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED], target=ApplicationState.SUBMITTED)
+    @transition(
+        field=state, source=[ApplicationState.DRAFT, ApplicationState.RETURNED], target=ApplicationState.SUBMITTED
+    )
     def submit(self):
         self.submitted_at = timezone.now()
 
@@ -438,10 +485,17 @@ class ApplicationEvent(AppendOnlyModel):
     shown in the reader's language; ``reason`` is what the person typed (a return or rejection
     reason), kept as typed."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("申请"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("申请")
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     from_state = models.CharField(_("原状态"), max_length=50, blank=True)
     to_state = models.CharField(_("新状态"), max_length=50)
@@ -464,14 +518,18 @@ class ApplicationDocument(AbstractDraftDocument):
     """A document attached to an application for one of its business's document rules:
     uploaded now, reused from file (一证通办), or deferred under a commitment (一证受理)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("申请"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("申请")
+    )
 
     class Meta:
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
         constraints = [
             models.UniqueConstraint(fields=["application", "requirement"], name="one_document_per_requirement"),
-            models.CheckConstraint(condition=DEFERRED_HAS_DEADLINE_OTHERS_A_FILE, name="deferred_has_deadline_others_a_file"),
+            models.CheckConstraint(
+                condition=DEFERRED_HAS_DEADLINE_OTHERS_A_FILE, name="deferred_has_deadline_others_a_file"
+            ),
         ]
 
 
@@ -488,12 +546,22 @@ class AbnormalFlag(models.Model):
     kind = models.CharField(_("异常类型"), max_length=30, choices=Kind.choices)
     detail = models.CharField(_("说明"), max_length=300)
     evidence = models.ForeignKey(
-        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("留存证据")
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("留存证据"),
     )
     created_at = models.DateTimeField(_("发现时间"), default=timezone.now)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("处理人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
     )
     resolution = models.CharField(_("处理说明"), max_length=300, blank=True)
 

@@ -35,24 +35,36 @@ def request_application_pdfs(application: Application) -> None:
     """Inside the submit transaction: queue the form, and the letter / statement where due."""
     context = {"application_id": application.pk}
     request_pdf(
-        template_name="pdf/application_form.html", context=context, doc_type="application_form",
+        template_name="pdf/application_form.html",
+        context=context,
+        doc_type="application_form",
         context_builder="applications.pdf.application_form_context",
-        name=f"{form_title(application)} {application.number}", **_owner(application),
-        on_done="applications.pdf.attach_form", on_done_kwargs=context,
+        name=f"{form_title(application)} {application.number}",
+        **_owner(application),
+        on_done="applications.pdf.attach_form",
+        on_done_kwargs=context,
     )
     if application.documents.filter(how=ApplicationDocument.How.DEFERRED).exists():
         request_pdf(
-            template_name="pdf/commitment_letter.html", context=context, doc_type="commitment_letter",
+            template_name="pdf/commitment_letter.html",
+            context=context,
+            doc_type="commitment_letter",
             context_builder="applications.pdf.commitment_context",
-            name=f"{_('承诺书')} {application.number}", **_owner(application),
-            on_done="applications.pdf.attach_commitment", on_done_kwargs=context,
+            name=f"{_('承诺书')} {application.number}",
+            **_owner(application),
+            on_done="applications.pdf.attach_commitment",
+            on_done_kwargs=context,
         )
     if application.flags.filter(kind=AbnormalFlag.Kind.HV_UNDER_160).exists():
         request_pdf(
-            template_name="pdf/hv_statement.html", context=context, doc_type="hv_statement",
+            template_name="pdf/hv_statement.html",
+            context=context,
+            doc_type="hv_statement",
             context_builder="applications.pdf.hv_statement_context",
-            name=f"{_('高压供电申请说明')} {application.number}", **_owner(application),
-            on_done="applications.pdf.attach_hv_statement", on_done_kwargs=context,
+            name=f"{_('高压供电申请说明')} {application.number}",
+            **_owner(application),
+            on_done="applications.pdf.attach_hv_statement",
+            on_done_kwargs=context,
         )
 
 
@@ -65,7 +77,8 @@ def _base_context(application: Application) -> dict:
         "identity": Identity(application.identity).label if application.identity else "",
         "signature": application.signature,
         "submitted_on": timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
-        if application.submitted_at else "",
+        if application.submitted_at
+        else "",
         "document_number": application.number,
     }
 

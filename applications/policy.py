@@ -26,30 +26,40 @@ def policy_flags(application: Application, answers: dict) -> list[tuple[str, str
         in_park = bool(answers.get("park"))
         limit = LV_LIMIT_IN_PARK_KW if in_park else LV_LIMIT_KW
         if capacity > limit:
-            flags.append((
-                AbnormalFlag.Kind.LV_OVER_LIMIT,
-                _("低压申请容量 %(cap)s 千瓦，超过%(where)s %(limit)s 千瓦的低压接入标准")
-                % {"cap": capacity, "where": _("园区内") if in_park else _("园区外"), "limit": limit},
-            ))
+            flags.append(
+                (
+                    AbnormalFlag.Kind.LV_OVER_LIMIT,
+                    _("低压申请容量 %(cap)s 千瓦，超过%(where)s %(limit)s 千瓦的低压接入标准")
+                    % {"cap": capacity, "where": _("园区内") if in_park else _("园区外"), "limit": limit},
+                )
+            )
     if capacity is not None and high_voltage and capacity < LV_LIMIT_KW:
-        flags.append((
-            AbnormalFlag.Kind.HV_UNDER_160,
-            _("申请容量 %(cap)s 千伏安，低于 160 千瓦仍申请高压供电，客户已签署说明") % {"cap": capacity},
-        ))
+        flags.append(
+            (
+                AbnormalFlag.Kind.HV_UNDER_160,
+                _("申请容量 %(cap)s 千伏安，低于 160 千瓦仍申请高压供电，客户已签署说明") % {"cap": capacity},
+            )
+        )
     if business.is_new_connection and application.region_id and application.address:
         wanted = normalized_address(application.address)
-        same_street = ServiceAccount.objects.open().filter(region_id=application.region_id).values_list("number", "address")
+        same_street = (
+            ServiceAccount.objects.open().filter(region_id=application.region_id).values_list("number", "address")
+        )
         holders = [number for number, address in same_street if normalized_address(address) == wanted]
         pending = (
-            Application.objects.filter(region_id=application.region_id, state__in=[ApplicationState.SUBMITTED, ApplicationState.ACCEPTED])
+            Application.objects.filter(
+                region_id=application.region_id, state__in=[ApplicationState.SUBMITTED, ApplicationState.ACCEPTED]
+            )
             .exclude(pk=application.pk)
             .exclude(number=None)
             .values_list("number", "address")
         )
         others = [number for number, address in pending if normalized_address(address) == wanted and number]
         if holders or others:
-            flags.append((
-                AbnormalFlag.Kind.ONE_ADDRESS_MANY,
-                _("该地址已有户号或在办申请：%(list)s") % {"list": "、".join(holders + others)},
-            ))
+            flags.append(
+                (
+                    AbnormalFlag.Kind.ONE_ADDRESS_MANY,
+                    _("该地址已有户号或在办申请：%(list)s") % {"list": "、".join(holders + others)},
+                )
+            )
     return flags

@@ -9,7 +9,8 @@ def my_application(*, user, pk: int) -> Application:
     """One of the user's applications; anyone else's id answers 404."""
     return get_object_or_404(
         Application.objects.select_related("service_account__region__parent", "region__parent", "enterprise"),
-        pk=pk, applicant=user,
+        pk=pk,
+        applicant=user,
     )
 
 
@@ -21,11 +22,7 @@ def my_drafts(*, user, business_code: str | None = None) -> QuerySet[Application
 
 
 def bound_accounts(*, user) -> QuerySet[ServiceAccount]:
-    return (
-        ServiceAccount.objects.filter(bindings__user=user)
-        .select_related("region__parent")
-        .order_by("number")
-    )
+    return ServiceAccount.objects.filter(bindings__user=user).select_related("region__parent").order_by("number")
 
 
 def is_bound(*, user, account: ServiceAccount) -> bool:

@@ -36,7 +36,11 @@ def _entry(application: Application, *, actor, from_state: str, note: str = "", 
     """An (unsaved) entry of the application's history: ``note`` is a code (``gettext_noop``),
     ``reason`` what a person typed."""
     return ApplicationEvent(
-        application=application, actor=actor, from_state=from_state, to_state=application.state, note=note,
+        application=application,
+        actor=actor,
+        from_state=from_state,
+        to_state=application.state,
+        note=note,
         reason=reason[:500],
     )
 
@@ -59,8 +63,11 @@ def start_application(*, user, business_code: str) -> Application:
         raise DomainError(_("办理用电业务前请先完成实名认证"), code="real_name_required")
     with transaction.atomic():
         application = Application.objects.create(
-            business_code=business_code, applicant=user, current_step=business.step_keys[0],
-            contact_phone=user.phone, data={"raw": {}, "answers": {}, "done": [], "deferred": {}},
+            business_code=business_code,
+            applicant=user,
+            current_step=business.step_keys[0],
+            contact_phone=user.phone,
+            data={"raw": {}, "answers": {}, "done": [], "deferred": {}},
         )
         _log(application, actor=user, from_state="", note=gettext_noop("创建草稿"))
     return application
@@ -123,15 +130,22 @@ def submit_application(
             AbnormalFlag.objects.get_or_create(application=locked, kind=kind, defaults={"detail": detail})
         note = gettext_noop("客户提交申请") if from_state == "draft" else gettext_noop("客户补正后重新提交")
         write_history(
-            actor=user, action=gettext_noop("提交申请"), obj=locked, subject=user,
+            actor=user,
+            action=gettext_noop("提交申请"),
+            obj=locked,
+            subject=user,
             entry=_entry(locked, actor=user, from_state=from_state, note=note),
             notices=[Notice(user, "application.submitted", _event_context(locked))],
         )
         request_application_pdfs(locked)
 
     return engine.submit_draft(
-        draft=application, user=user, sms_code=sms_code, finalize=finalize,
-        signature=signature, signature_data_url=signature_data_url,
+        draft=application,
+        user=user,
+        sms_code=sms_code,
+        finalize=finalize,
+        signature=signature,
+        signature_data_url=signature_data_url,
     )
 
 
@@ -174,11 +188,16 @@ def sign_smart_payment_agreement(*, application: Application, user) -> Applicati
         if locked.state not in (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED, ApplicationState.COMPLETED):
             raise DomainError(_("请先提交申请，再签订智能交费协议"), code="not_submitted")
         locked.data["smart_payment"] = {
-            "agreed_at": timezone.now().isoformat(), "version": SMART_PAYMENT_AGREEMENT_VERSION, "by": user.pk,
+            "agreed_at": timezone.now().isoformat(),
+            "version": SMART_PAYMENT_AGREEMENT_VERSION,
+            "by": user.pk,
         }
         locked.save(update_fields=["data", "updated_at"])
         write_history(
-            actor=user, action=gettext_noop("签订智能交费协议"), obj=locked, subject=user,
+            actor=user,
+            action=gettext_noop("签订智能交费协议"),
+            obj=locked,
+            subject=user,
             entry=_entry(locked, actor=user, from_state=locked.state, note=gettext_noop("签订智能交费协议")),
         )
     application.data = locked.data
@@ -202,10 +221,14 @@ def _decide(application: Application, *, by, transition: str, reason: str = "", 
         # Acceptance is told by utility_flows, which knows the assigned account manager.
         told = locked.state in (ApplicationState.RETURNED, ApplicationState.REJECTED)
         write_history(
-            actor=by, action=note, obj=locked, subject=locked.applicant,
+            actor=by,
+            action=note,
+            obj=locked,
+            subject=locked.applicant,
             entry=_entry(locked, actor=by, from_state=from_state, note=note, reason=reason),
             notices=[Notice(locked.applicant, f"application.{locked.state}", _event_context(locked, reason=reason))]
-            if told else [],
+            if told
+            else [],
         )
     return locked
 
@@ -214,8 +237,9 @@ def return_application(*, application: Application, by, reason: str) -> Applicat
     """Return for supplement (退回补正): the customer fixes and resubmits."""
     if not reason.strip():
         raise DomainError(_("请填写退回原因，告诉客户需要补正什么"), field="reason")
-    return _decide(application, by=by, transition="return_for_supplement", reason=reason.strip(),
-                   note=gettext_noop("退回补正"))
+    return _decide(
+        application, by=by, transition="return_for_supplement", reason=reason.strip(), note=gettext_noop("退回补正")
+    )
 
 
 def reject_application(*, application: Application, by, reason: str) -> Application:
@@ -248,8 +272,14 @@ def apply_account_changes(*, application: Application, by) -> list[AccountChange
         for field, value in business.account_changes(account, answers).items():
             changes.append(
                 AccountChange.objects.create(
-                    account=account, field=field, old_value=_display(getattr(account, field)), new_value=_display(value),
-                    effective_on=effective_on, application=application, changed_by=by, reason=str(business.name),
+                    account=account,
+                    field=field,
+                    old_value=_display(getattr(account, field)),
+                    new_value=_display(value),
+                    effective_on=effective_on,
+                    application=application,
+                    changed_by=by,
+                    reason=str(business.name),
                 )
             )
         if effective_on <= timezone.localdate():
@@ -282,7 +312,9 @@ def _apply(account: ServiceAccount, changes: list[AccountChange]) -> None:
     AccountChange.objects.filter(pk__in=[c.pk for c in changes]).update(applied_at=now)
     for change in changes:
         record(
-            actor=change.changed_by, action=gettext_noop("户号信息变更"), obj=account,
+            actor=change.changed_by,
+            action=gettext_noop("户号信息变更"),
+            obj=account,
             changes={change.field: [change.old_value, change.new_value]},
         )
 
@@ -292,7 +324,9 @@ def apply_due_account_changes(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     applied = 0
     due_accounts = (
-        AccountChange.objects.filter(applied_at=None, effective_on__lte=today).values_list("account_id", flat=True).distinct()
+        AccountChange.objects.filter(applied_at=None, effective_on__lte=today)
+        .values_list("account_id", flat=True)
+        .distinct()
     )
     for account_id in list(due_accounts):
         with transaction.atomic():

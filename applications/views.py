@@ -52,15 +52,20 @@ class ApplicationPages(WizardPages):
     catalog's own bits — the applicant's facts, the account preview, the effective date."""
 
     namespace = "applications"
-    templates = {**WizardPages.templates, "step": "applications/step.html",
-                 "documents": "applications/documents.html", "confirm": "applications/confirm.html"}
+    templates = {
+        **WizardPages.templates,
+        "step": "applications/step.html",
+        "documents": "applications/documents.html",
+        "confirm": "applications/confirm.html",
+    }
 
     def get_draft(self, request, pk: int):
         return my_application(user=request.user, pk=pk)
 
     def submit(self, request, draft, *, sms_code: str, signature_data_url: str | None):
-        return services.submit_application(application=draft, user=request.user, sms_code=sms_code,
-                                           signature_data_url=signature_data_url)
+        return services.submit_application(
+            application=draft, user=request.user, sms_code=sms_code, signature_data_url=signature_data_url
+        )
 
     def context(self, draft, step_key: str, **extra) -> dict:
         return super().context(draft, step_key, application=draft, business=draft.business, **extra)
@@ -148,8 +153,14 @@ def smart_payment(request, pk: int):
             messages.success(request, _("智能交费协议已签订"))
             return redirect("applications:smart_payment", pk=pk)
     signed = application.data.get("smart_payment")
-    return render(request, "applications/smart_payment.html", {
-        "application": application, "business": application.business, "title": SMART_PAYMENT_AGREEMENT_TITLE,
-        "agreement": SMART_PAYMENT_AGREEMENT,
-        "signed_at": datetime.fromisoformat(signed["agreed_at"]) if signed else None,
-    })
+    return render(
+        request,
+        "applications/smart_payment.html",
+        {
+            "application": application,
+            "business": application.business,
+            "title": SMART_PAYMENT_AGREEMENT_TITLE,
+            "agreement": SMART_PAYMENT_AGREEMENT,
+            "signed_at": datetime.fromisoformat(signed["agreed_at"]) if signed else None,
+        },
+    )

@@ -168,8 +168,16 @@ class CaseInline(admin.StackedInline):
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("submitted_at", "level_label", "title", "unit", "staff_name", "source", "phone_masked",
-                    "excluded_from_stats")
+    list_display = (
+        "submitted_at",
+        "level_label",
+        "title",
+        "unit",
+        "staff_name",
+        "source",
+        "phone_masked",
+        "excluded_from_stats",
+    )
     list_filter = ("level", "source", "excluded_from_stats", "unit")
     list_select_related = ("staff",)
     search_fields = ("title", "unit")
@@ -214,8 +222,13 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return statistics.csv_response(report)
         units = Review.objects.exclude(unit="").order_by("unit").values_list("unit", flat=True).distinct()
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": _("好差评统计"),
-            "report": report, "months": months, "unit": unit, "units": list(units),
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("好差评统计"),
+            "report": report,
+            "months": months,
+            "unit": unit,
+            "units": list(units),
             "csv_query": request.GET.copy().urlencode(),
         }
         return TemplateResponse(request, "admin/evaluations/review/statistics.html", context)
@@ -232,8 +245,10 @@ class LateFilter(admin.SimpleListFilter):
         from django.utils import timezone
 
         if self.value() == "late":
-            return queryset.filter(Q(overdue_at__isnull=False) | Q(
-                state__in=[CaseState.VERIFYING, CaseState.RECTIFYING], deadline__lt=timezone.localdate()))
+            return queryset.filter(
+                Q(overdue_at__isnull=False)
+                | Q(state__in=[CaseState.VERIFYING, CaseState.RECTIFYING], deadline__lt=timezone.localdate())
+            )
         if self.value() == "open":
             return queryset.exclude(state=CaseState.CLOSED)
         return queryset
@@ -292,12 +307,19 @@ class RectificationCaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         appeal = getattr(case.review, "appeal", None)
         may_act = self._may_act(request)
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "case": case, "review": case.review,
-            "title": str(case), "appeal": appeal, "may_act": may_act,
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "case": case,
+            "review": case.review,
+            "title": str(case),
+            "appeal": appeal,
+            "may_act": may_act,
             "verify_form": forms_.get("verify") or CaseVerifyForm(),
             "reply_form": forms_.get("reply") or CaseReplyForm(),
             "appeal_form": forms_.get("appeal") or AppealForm(),
-            "may_appeal": may_act and appeal is None and case.review.is_bad
+            "may_appeal": may_act
+            and appeal is None
+            and case.review.is_bad
             and (request.user.is_superuser or request.user.has_perm("evaluations.add_appeal")),
             "open": case.state in (CaseState.VERIFYING, CaseState.RECTIFYING),
         }
@@ -321,19 +343,23 @@ class RectificationCaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         def call(case, data):
             services.verify_case(case=case, note=data["verification_note"], by=request.user)
             messages.success(request, _("已记录核实情况"))
+
         return self._act(request, pk, "verify", CaseVerifyForm, call)
 
     def reply_view(self, request, pk):
         def call(case, data):
             services.reply_case(case=case, rectification=data["rectification"], reply=data["reply"], by=request.user)
             messages.success(request, _("整改答复已发送给评价人"))
+
         return self._act(request, pk, "reply", CaseReplyForm, call)
 
     def appeal_view(self, request, pk):
         def call(case, data):
-            services.file_appeal(review=case.review, reason=data["reason"], statement=data["statement"],
-                                 by=request.user)
+            services.file_appeal(
+                review=case.review, reason=data["reason"], statement=data["statement"], by=request.user
+            )
             messages.success(request, _("申诉已提交，等待营销主管审核"))
+
         return self._act(request, pk, "appeal", AppealForm, call)
 
 
@@ -370,10 +396,16 @@ class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def _render(self, request, appeal, form=None, status=200):
         may_decide = appeal.state == AppealState.PENDING and (
-            request.user.is_superuser or request.user.has_perm("evaluations.decide_appeal"))
+            request.user.is_superuser or request.user.has_perm("evaluations.decide_appeal")
+        )
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "appeal": appeal, "review": appeal.review,
-            "title": str(appeal), "form": form or AppealDecisionForm(), "may_decide": may_decide,
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "appeal": appeal,
+            "review": appeal.review,
+            "title": str(appeal),
+            "form": form or AppealDecisionForm(),
+            "may_decide": may_decide,
         }
         return TemplateResponse(request, "admin/evaluations/appeal/process.html", context, status=status)
 
@@ -382,8 +414,12 @@ class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         form = AppealDecisionForm(request.POST)
         if form.is_valid():
             try:
-                services.decide_appeal(appeal=appeal, upheld=form.cleaned_data["upheld"],
-                                       note=form.cleaned_data["decision_note"], by=request.user)
+                services.decide_appeal(
+                    appeal=appeal,
+                    upheld=form.cleaned_data["upheld"],
+                    note=form.cleaned_data["decision_note"],
+                    by=request.user,
+                )
             except DomainError as exc:
                 if exc.code == "forbidden":
                     raise PermissionDenied from None

@@ -21,9 +21,11 @@ from portal.verification.services import check_code, request_code
 
 TOO_SOON = OpenApiResponse(
     ErrorSerializer,
-    description=_("输入有误或业务规则不允许。同一手机号5天内已评价过时 code 为 review_too_soon，"
-                  "detail 写明何时可再次评价，retry_after 为需等待的秒数；差评缺少原因时 code 为 "
-                  "bad_reason_required / bad_reason_text_required；事项已评价时为 already_reviewed。"),
+    description=_(
+        "输入有误或业务规则不允许。同一手机号5天内已评价过时 code 为 review_too_soon，"
+        "detail 写明何时可再次评价，retry_after 为需等待的秒数；差评缺少原因时 code 为 "
+        "bad_reason_required / bad_reason_text_required；事项已评价时为 already_reviewed。"
+    ),
 )
 
 
@@ -40,10 +42,16 @@ class ReviewInput(serializers.Serializer):
     convenience = serializers.IntegerField(min_value=1, max_value=5, help_text=_("办理便捷，1–5星"))
     usability = serializers.IntegerField(min_value=1, max_value=5, help_text=_("系统易用，1–5星"))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    bad_reason = serializers.ChoiceField(choices=BadReason.choices, required=False, allow_blank=True, default="",
-                                         help_text=_("差评（不满意、非常不满意）时必填"))
-    bad_reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500, default="",
-                                            help_text=_("差评时必填：具体原因"))
+    bad_reason = serializers.ChoiceField(
+        choices=BadReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("差评（不满意、非常不满意）时必填"),
+    )
+    bad_reason_text = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default="", help_text=_("差评时必填：具体原因")
+    )
 
     def validate(self, data):
         if data["level"] in BAD_LEVELS:
@@ -59,8 +67,9 @@ class ReviewInput(serializers.Serializer):
 
 class QrReviewInput(ReviewInput):
     phone = serializers.RegexField(r"^1[3-9]\d{9}$", required=False, help_text=_("评价人手机号码；未登录时必填"))
-    sms_code = serializers.RegexField(r"^\d{6}$", required=False,
-                                      help_text=_("发送到该手机号的6位验证码（用途 review）；未登录时必填"))
+    sms_code = serializers.RegexField(
+        r"^\d{6}$", required=False, help_text=_("发送到该手机号的6位验证码（用途 review）；未登录时必填")
+    )
 
 
 @extend_schema_serializer(component_name="ReviewOutput")
@@ -77,9 +86,25 @@ class ReviewOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "title", "level", "level_label", "overall", "efficiency", "guidance", "convenience",
-                  "usability", "comment", "bad_reason", "bad_reason_text", "submitted_at", "next_allowed_at",
-                  "case_state", "case_reply", "feedback_token"]
+        fields = [
+            "id",
+            "title",
+            "level",
+            "level_label",
+            "overall",
+            "efficiency",
+            "guidance",
+            "convenience",
+            "usability",
+            "comment",
+            "bad_reason",
+            "bad_reason_text",
+            "submitted_at",
+            "next_allowed_at",
+            "case_state",
+            "case_reply",
+            "feedback_token",
+        ]
 
     def get_case_state(self, review) -> str:
         case = getattr(review, "case", None)
@@ -99,8 +124,10 @@ class ItemOutput(serializers.ModelSerializer):
 
 def _submit_kwargs(data) -> dict:
     return {
-        "level": data["level"], "ratings": {name: data[name] for name, _label in SUB_RATINGS},
-        "comment": data.get("comment", ""), "bad_reason": data.get("bad_reason", ""),
+        "level": data["level"],
+        "ratings": {name: data[name] for name, _label in SUB_RATINGS},
+        "comment": data.get("comment", ""),
+        "bad_reason": data.get("bad_reason", ""),
         "bad_reason_text": data.get("bad_reason_text", ""),
     }
 
@@ -120,16 +147,19 @@ class PendingItemsApi(generics.ListAPIView):
 
 class MatterReviewApi(APIView):
     @extend_schema(
-        tags=["reviews"], summary=_("评价已办结的事项（一事一评）"),
+        tags=["reviews"],
+        summary=_("评价已办结的事项（一事一评）"),
         description=_("以当前登录用户的手机号评价本人的一个已办结事项。同一手机号5天内只能评价一次。"),
-        request=ReviewInput, responses={201: ReviewOutput, 400: TOO_SOON},
+        request=ReviewInput,
+        responses={201: ReviewOutput, 400: TOO_SOON},
     )
     def post(self, request, pk: int):
         item = selectors.my_pending_item(user=request.user, pk=pk)
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.submit_review(phone=request.user.phone, item=item, user=request.user,
-                                        **_submit_kwargs(data.validated_data))
+        review = services.submit_review(
+            phone=request.user.phone, item=item, user=request.user, **_submit_kwargs(data.validated_data)
+        )
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -165,10 +195,14 @@ class QrReviewApi(APIView):
         return Response(QrInfoOutput({"kind": qr.kind, "title": qr.target_label, "unit": qr.unit}).data)
 
     @extend_schema(
-        tags=["reviews"], summary=_("扫码评价：提交"),
-        description=_("未登录时须提供手机号和短信验证码（先调用 send-code）；已登录时使用账号手机号。"
-                      "同一手机号5天内只能评价一次。"),
-        request=QrReviewInput, responses={201: ReviewOutput, 400: TOO_SOON},
+        tags=["reviews"],
+        summary=_("扫码评价：提交"),
+        description=_(
+            "未登录时须提供手机号和短信验证码（先调用 send-code）；已登录时使用账号手机号。"
+            "同一手机号5天内只能评价一次。"
+        ),
+        request=QrReviewInput,
+        responses={201: ReviewOutput, 400: TOO_SOON},
     )
     def post(self, request, token: str):
         qr = selectors.live_qr_code(token=token)
@@ -184,8 +218,9 @@ class QrReviewApi(APIView):
                 raise serializers.ValidationError({"sms_code": [_("请输入短信验证码")]})
             services.check_phone_may_review(values["phone"])
             sms = check_code(phone=values["phone"], purpose=Purpose.REVIEW, code=values["sms_code"])
-        review = services.submit_review(phone=user.phone if user else values["phone"], qr_code=qr, user=user,
-                                        sms=sms, **_submit_kwargs(values))
+        review = services.submit_review(
+            phone=user.phone if user else values["phone"], qr_code=qr, user=user, sms=sms, **_submit_kwargs(values)
+        )
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -204,9 +239,11 @@ class QrSendCodeApi(APIView):
         resend_after = serializers.IntegerField()
 
     @extend_schema(
-        tags=["reviews"], summary=_("扫码评价：获取短信验证码"),
+        tags=["reviews"],
+        summary=_("扫码评价：获取短信验证码"),
         description=_("只对已生成且启用的二维码发送。该手机号5天内已评价过时直接拒绝（review_too_soon）。"),
-        request=Input, responses={202: Output, 400: TOO_SOON},
+        request=Input,
+        responses={202: Output, 400: TOO_SOON},
     )
     def post(self, request, token: str):
         selectors.live_qr_code(token=token)
@@ -215,8 +252,11 @@ class QrSendCodeApi(APIView):
         phone = data.validated_data["phone"]
         services.check_phone_may_review(phone)
         sms = request_code(phone=phone, purpose=Purpose.REVIEW, ip=client_ip(request))
-        body = {"phone": mask_phone(sms.phone), "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
-                "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds())}
+        body = {
+            "phone": mask_phone(sms.phone),
+            "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
+            "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+        }
         return Response(self.Output(body).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -231,14 +271,13 @@ class FeedbackApi(APIView):
         satisfied = serializers.BooleanField(help_text=_("是否满意整改答复"))
         feedback = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
-    @extend_schema(tags=["reviews"], summary=_("确认整改答复是否满意"), request=Input,
-                   responses={200: ReviewOutput})
+    @extend_schema(tags=["reviews"], summary=_("确认整改答复是否满意"), request=Input, responses={200: ReviewOutput})
     def post(self, request, token: str):
         review = selectors.review_by_token(token=token)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        services.give_feedback(review=review, satisfied=data.validated_data["satisfied"],
-                               feedback=data.validated_data["feedback"])
+        services.give_feedback(
+            review=review, satisfied=data.validated_data["satisfied"], feedback=data.validated_data["feedback"]
+        )
         review = selectors.review_by_token(token=token)
         return Response(ReviewOutput(review).data)
-

@@ -47,7 +47,8 @@ def reviews(ctx: DemoContext) -> None:
     manager, review_admin, supervisor = ctx.users["manager"], ctx.users["review_admin"], ctx.users["supervisor"]
     unit = manager.staff_profile.organization
     hall, _created = ServicePoint.objects.update_or_create(
-        name="城东供电营业厅", defaults={"unit": unit, "address": "西宁市城东区东关大街 88 号"})
+        name="城东供电营业厅", defaults={"unit": unit, "address": "西宁市城东区东关大街 88 号"}
+    )
     code = QrCode.objects.filter(kind=QrKind.VISIT, service_point=hall).first()
     if code is None:
         code = QrCode.objects.create(kind=QrKind.VISIT, service_point=hall)
@@ -60,12 +61,26 @@ def reviews(ctx: DemoContext) -> None:
         review, _created = Review.objects.get_or_create(
             access_token=f"demo-{key}",
             defaults={
-                "source": Source.QR_VISIT, "qr_code": code, "phone": f"1390971{n:04d}", "level": level,
-                "overall": max(level, 1), "efficiency": max(level - 1, 1), "guidance": level, "convenience": level,
-                "usability": min(level + 1, 5), "comment": comment, "bad_reason": reason,
-                "bad_reason_text": reason_text, "title": hall.name, "business": "visit",
-                "business_label": "窗口服务（一次一评）", "unit": unit, "staff": manager if n % 2 else None,
-                "service_point": hall, "submitted_at": at, "next_allowed_at": at + timedelta(days=REVIEW_WINDOW_DAYS),
+                "source": Source.QR_VISIT,
+                "qr_code": code,
+                "phone": f"1390971{n:04d}",
+                "level": level,
+                "overall": max(level, 1),
+                "efficiency": max(level - 1, 1),
+                "guidance": level,
+                "convenience": level,
+                "usability": min(level + 1, 5),
+                "comment": comment,
+                "bad_reason": reason,
+                "bad_reason_text": reason_text,
+                "title": hall.name,
+                "business": "visit",
+                "business_label": "窗口服务（一次一评）",
+                "unit": unit,
+                "staff": manager if n % 2 else None,
+                "service_point": hall,
+                "submitted_at": at,
+                "next_allowed_at": at + timedelta(days=REVIEW_WINDOW_DAYS),
             },
         )
         made[key] = review
@@ -74,21 +89,31 @@ def reviews(ctx: DemoContext) -> None:
 
     closed = RectificationCase.objects.get(review=made["closed-case"])
     if closed.state == CaseState.VERIFYING:
-        closed = services.verify_case(case=closed, note="已电话联系客户，情况属实，当班人员未执行一次性告知", by=manager)
+        closed = services.verify_case(
+            case=closed, note="已电话联系客户，情况属实，当班人员未执行一次性告知", by=manager
+        )
     if closed.state == CaseState.RECTIFYING:
-        closed = services.reply_case(case=closed, rectification="对当班人员批评教育，窗口张贴各业务材料清单",
-                                     reply="非常抱歉给您带来不便，我们已对当班人员批评教育，并在窗口张贴了材料清单。",
-                                     by=manager)
+        closed = services.reply_case(
+            case=closed,
+            rectification="对当班人员批评教育，窗口张贴各业务材料清单",
+            reply="非常抱歉给您带来不便，我们已对当班人员批评教育，并在窗口张贴了材料清单。",
+            by=manager,
+        )
     if closed.state == CaseState.REPLIED:
         services.give_feedback(review=made["closed-case"], satisfied=True, feedback="态度有改进，满意")
     old = RectificationCase.objects.get(review=made["older-4"])
     if old.state == CaseState.VERIFYING:
-        services.reply_case(case=old, rectification="统一材料清单口径", reply="已统一全中心的材料清单，感谢您的监督。",
-                            by=manager)
+        services.reply_case(
+            case=old, rectification="统一材料清单口径", reply="已统一全中心的材料清单，感谢您的监督。", by=manager
+        )
 
     if not Appeal.objects.filter(review=made["appealed"]).exists():
-        services.file_appeal(review=made["appealed"], reason="malicious",
-                             statement="评价人当日未到厅办理业务，监控与排号记录可证明，属恶意差评。", by=manager)
+        services.file_appeal(
+            review=made["appealed"],
+            reason="malicious",
+            statement="评价人当日未到厅办理业务，监控与排号记录可证明，属恶意差评。",
+            by=manager,
+        )
 
     ctx.notes.append(
         f"好差评：扫码一次一评 /r/{code.token}/ · 后台“好差评”由 {review_admin.name} 管理，"

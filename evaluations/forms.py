@@ -26,19 +26,29 @@ class QrSmsCodeInput(SmsCodeInput):
 
 class ReviewForm(forms.Form):
     level = forms.TypedChoiceField(
-        label=_("满意程度"), choices=Level.choices, coerce=int, widget=forms.RadioSelect,
+        label=_("满意程度"),
+        choices=Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
         error_messages={"required": _("请选择满意程度")},
     )
     comment = forms.CharField(
-        label=_("评价内容"), required=False, max_length=500,
+        label=_("评价内容"),
+        required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("请写下您对本次服务的意见或建议（选填）")}),
     )
     bad_reason = forms.ChoiceField(
-        label=_("差评原因类别"), required=False, choices=[("", _("请选择"))] + list(BadReason.choices),
+        label=_("差评原因类别"),
+        required=False,
+        choices=[("", _("请选择"))] + list(BadReason.choices),
         help_text=_("选择“不满意”或“非常不满意”时必填"),
     )
     bad_reason_text = forms.CharField(
-        label=_("差评原因说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("差评原因说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("选择“不满意”或“非常不满意”时必填，我们将安排责任单位核实整改并答复您"),
     )
 
@@ -49,20 +59,27 @@ class ReviewForm(forms.Form):
         fields = {}
         for name, label in SUB_RATINGS:
             fields[name] = forms.TypedChoiceField(
-                label=label, choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect(attrs={"class": "stars"}),
+                label=label,
+                choices=STAR_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "stars"}),
                 error_messages={"required": _("请为“%(label)s”打分") % {"label": label}},
             )
         # Sub-ratings right after the level, as on the paper form.
         ordered = {"level": self.fields.pop("level"), **fields}
         if phone:
             ordered["phone"] = forms.CharField(
-                label=_("手机号码"), initial=phone, disabled=True, required=True,
+                label=_("手机号码"),
+                initial=phone,
+                disabled=True,
+                required=True,
                 help_text=_("使用您账号绑定的手机号码"),
             )
         else:
             ordered["phone"] = forms.CharField(
-                label=_("手机号码"), max_length=11, widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                                              "autocomplete": "tel"}),
+                label=_("手机号码"),
+                max_length=11,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
                 error_messages={"required": _("请输入手机号码")},
             )
             send_url = reverse("evaluations:qr_send_code", kwargs={"token": qr_token}) if qr_token else ""
@@ -92,35 +109,48 @@ class ReviewForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     satisfied = forms.TypedChoiceField(
-        label=_("您对整改答复是否满意"), choices=[("1", _("满意")), ("0", _("不满意"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect, error_messages={"required": _("请选择是否满意")},
+        label=_("您对整改答复是否满意"),
+        choices=[("1", _("满意")), ("0", _("不满意"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择是否满意")},
     )
-    feedback = forms.CharField(label=_("补充意见"), required=False, max_length=500,
-                               widget=forms.Textarea(attrs={"rows": 2}))
+    feedback = forms.CharField(
+        label=_("补充意见"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CaseVerifyForm(forms.Form):
-    verification_note = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}),
-                                        error_messages={"required": _("请填写核实情况")})
+    verification_note = forms.CharField(
+        label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("请填写核实情况")}
+    )
 
 
 class CaseReplyForm(forms.Form):
-    rectification = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}),
-                                    error_messages={"required": _("请填写整改措施")})
-    reply = forms.CharField(label=_("答复评价人"), widget=forms.Textarea(attrs={"rows": 3}),
-                            error_messages={"required": _("请填写给评价人的答复")})
+    rectification = forms.CharField(
+        label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("请填写整改措施")}
+    )
+    reply = forms.CharField(
+        label=_("答复评价人"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写给评价人的答复")},
+    )
 
 
 class AppealForm(forms.Form):
     reason = forms.ChoiceField(label=_("申诉类型"), choices=AppealReason.choices)
-    statement = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}),
-                                error_messages={"required": _("请填写申诉理由")})
+    statement = forms.CharField(
+        label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("请填写申诉理由")}
+    )
 
 
 class AppealDecisionForm(forms.Form):
     upheld = forms.TypedChoiceField(
-        label=_("审核结果"), choices=[("1", _("申诉成立，该评价不计入统计")), ("0", _("申诉不成立"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        label=_("审核结果"),
+        choices=[("1", _("申诉成立，该评价不计入统计")), ("0", _("申诉不成立"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
-    decision_note = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}),
-                                    error_messages={"required": _("请填写审核意见")})
+    decision_note = forms.CharField(
+        label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("请填写审核意见")}
+    )

@@ -88,7 +88,11 @@ class ReviewItem(models.Model):
     business = models.CharField(_("业务"), max_length=80, blank=True)
     business_label = models.CharField(_("业务名称"), max_length=100, blank=True)
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("经办人员"),
     )
     unit = models.CharField(_("责任单位"), max_length=100, blank=True)
@@ -134,22 +138,39 @@ class QrCode(models.Model):
 
     kind = models.CharField(_("类型"), max_length=10, choices=QrKind.choices)
     service_point = models.ForeignKey(
-        ServicePoint, on_delete=models.PROTECT, null=True, blank=True, related_name="qr_codes",
+        ServicePoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="qr_codes",
         verbose_name=_("服务网点"),
     )
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("工作人员"),
     )
     item = models.ForeignKey(
-        ReviewItem, on_delete=models.PROTECT, null=True, blank=True, related_name="qr_codes",
+        ReviewItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="qr_codes",
         verbose_name=_("事项"),
     )
     token = models.CharField(_("链接标识"), max_length=40, unique=True, null=True, blank=True, editable=False)
     generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True, editable=False)
     generated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        editable=False, verbose_name=_("生成人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("生成人"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
@@ -161,9 +182,9 @@ class QrCode(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="visit", item__isnull=True)
-                    & (Q(service_point__isnull=False) | Q(staff__isnull=False))
-                ) | Q(kind="matter", item__isnull=False, service_point__isnull=True),
+                    Q(kind="visit", item__isnull=True) & (Q(service_point__isnull=False) | Q(staff__isnull=False))
+                )
+                | Q(kind="matter", item__isnull=False, service_point__isnull=True),
                 name="qr_code_bound_by_kind",
             ),
             models.CheckConstraint(
@@ -208,7 +229,11 @@ class Review(models.Model):
         QrCode, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews", verbose_name=_("二维码")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
         verbose_name=_("评价人账号"),
     )
     phone = models.CharField(_("手机号码"), max_length=11)
@@ -227,11 +252,19 @@ class Review(models.Model):
     business_label = models.CharField(_("业务名称"), max_length=100, blank=True)
     unit = models.CharField(_("责任单位"), max_length=100, blank=True)
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("工作人员"),
     )
     service_point = models.ForeignKey(
-        ServicePoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews",
+        ServicePoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
         verbose_name=_("服务网点"),
     )
     submitted_at = models.DateTimeField(_("评价时间"), default=timezone.now)
@@ -246,8 +279,9 @@ class Review(models.Model):
         verbose_name_plural = _("评价")
         ordering = ["-submitted_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(next_allowed_at__gt=models.F("submitted_at")),
-                                   name="review_window_after_submission"),
+            models.CheckConstraint(
+                condition=Q(next_allowed_at__gt=models.F("submitted_at")), name="review_window_after_submission"
+            ),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="review_level_1_to_5"),
             models.CheckConstraint(condition=Q(level__gte=3) | ~Q(bad_reason=""), name="bad_review_has_reason"),
         ]
@@ -295,7 +329,11 @@ class RectificationCase(ConcurrentTransitionMixin, models.Model):
     reply = models.TextField(_("答复内容"), blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("处理人"),
     )
     satisfied = models.BooleanField(_("评价人是否满意"), null=True, blank=True)
@@ -362,7 +400,11 @@ class Appeal(models.Model):
     filed_at = models.DateTimeField(_("申诉时间"), default=timezone.now)
     state = models.CharField(_("审核结果"), max_length=10, choices=AppealState.choices, default=AppealState.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("审核人"),
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)

@@ -21,16 +21,16 @@ def my_pending_item(*, user, pk: int) -> ReviewItem:
 
 
 def my_reviews(*, user) -> QuerySet[Review]:
-    return (
-        Review.objects.filter(user=user).select_related("case").order_by("-submitted_at", "-id")
-    )
+    return Review.objects.filter(user=user).select_related("case").order_by("-submitted_at", "-id")
 
 
 def live_qr_code(*, token: str) -> QrCode:
     """A generated, active code by its link; anything else is 404 (no link before 生成)."""
     return get_object_or_404(
         QrCode.objects.select_related("service_point", "staff__staff_profile", "item"),
-        token=token, generated_at__isnull=False, is_active=True,
+        token=token,
+        generated_at__isnull=False,
+        is_active=True,
     )
 
 

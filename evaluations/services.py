@@ -68,9 +68,11 @@ def public_link(path: str) -> str:
 def _case_handlers(unit: str) -> list:
     """Who hears of a new case: the review administrators, and the unit's account managers."""
     return list(
-        get_user_model().objects.filter(is_active=True, is_staff=True)
-        .filter(Q(groups__name=Role.REVIEW_ADMIN)
-                | Q(groups__name=Role.ACCOUNT_MANAGER, staff_profile__organization=unit))
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(groups__name=Role.REVIEW_ADMIN) | Q(groups__name=Role.ACCOUNT_MANAGER, staff_profile__organization=unit)
+        )
         .distinct()
     )
 
@@ -96,10 +98,17 @@ def open_review_item(
     content_type = ContentType.objects.get_for_model(matter, for_concrete_model=False)
     with transaction.atomic():
         item, created = ReviewItem.objects.get_or_create(
-            content_type=content_type, object_id=str(matter.pk),
-            defaults={"user": user, "kind": kind[:40], "title": str(title)[:200], "business": str(business)[:80],
-                      "business_label": business_label_of(title, business), "staff": staff,
-                      "unit": str(unit or "")[:100]},
+            content_type=content_type,
+            object_id=str(matter.pk),
+            defaults={
+                "user": user,
+                "kind": kind[:40],
+                "title": str(title)[:200],
+                "business": str(business)[:80],
+                "business_label": business_label_of(title, business),
+                "staff": staff,
+                "unit": str(unit or "")[:100],
+            },
         )
         if created:
             notify(user, "review.invited", {"pk": item.pk, "title": item.title})
@@ -118,7 +127,9 @@ def too_soon_error(next_allowed_at) -> DomainError:
     return DomainError(
         _("该手机号码%(days)s天内已评价过一次，%(date)s 起可再次评价")
         % {"days": REVIEW_WINDOW_DAYS, "date": _format_local(next_allowed_at)},
-        code="review_too_soon", field="phone", retry_after=wait,
+        code="review_too_soon",
+        field="phone",
+        retry_after=wait,
     )
 
 
@@ -126,7 +137,9 @@ def next_allowed_for(phone: str):
     """When ``phone`` may review again, or None if it may now."""
     return (
         Review.objects.filter(phone=phone, next_allowed_at__gt=timezone.now())
-        .order_by("-next_allowed_at").values_list("next_allowed_at", flat=True).first()
+        .order_by("-next_allowed_at")
+        .values_list("next_allowed_at", flat=True)
+        .first()
     )
 
 
@@ -198,16 +211,41 @@ def submit_review(
     now = timezone.now()
     if item is not None:
         title, business, label, unit, staff, point = (
-            item.title, item.business, item.business_label, item.unit, item.staff, None)
+            item.title,
+            item.business,
+            item.business_label,
+            item.unit,
+            item.staff,
+            None,
+        )
     else:
         assert qr_code is not None  # a review is bound to a matter or to a code, never neither
         title, business, label, unit, staff, point = (
-            qr_code.target_label, "visit", N_("窗口服务（一次一评）"), qr_code.unit, qr_code.staff, qr_code.service_point)
+            qr_code.target_label,
+            "visit",
+            N_("窗口服务（一次一评）"),
+            qr_code.unit,
+            qr_code.staff,
+            qr_code.service_point,
+        )
     review = Review(
-        source=source, item=item, qr_code=qr_code, user=user, phone=phone, level=level,
-        comment=(comment or "").strip(), bad_reason=bad_reason, bad_reason_text=(bad_reason_text or "").strip(),
-        title=title[:200], business=business, business_label=label, unit=unit, staff=staff, service_point=point,
-        submitted_at=now, next_allowed_at=now + timedelta(days=REVIEW_WINDOW_DAYS),
+        source=source,
+        item=item,
+        qr_code=qr_code,
+        user=user,
+        phone=phone,
+        level=level,
+        comment=(comment or "").strip(),
+        bad_reason=bad_reason,
+        bad_reason_text=(bad_reason_text or "").strip(),
+        title=title[:200],
+        business=business,
+        business_label=label,
+        unit=unit,
+        staff=staff,
+        service_point=point,
+        submitted_at=now,
+        next_allowed_at=now + timedelta(days=REVIEW_WINDOW_DAYS),
         **{name: ratings[name] for name, _label in SUB_RATINGS},
     )
     try:
@@ -217,8 +255,13 @@ def submit_review(
                 consume_code(sms)
             if review.is_bad:
                 _open_case(review)
-            record(actor=user, action=N_("提交服务评价"), obj=review, subject=user,
-                   changes={"level": [None, review.get_level_display()]})
+            record(
+                actor=user,
+                action=N_("提交服务评价"),
+                obj=review,
+                subject=user,
+                changes={"level": [None, review.get_level_display()]},
+            )
     except IntegrityError as exc:
         if WINDOW_CONSTRAINT in str(exc):
             # A parallel submit from the same phone committed first.
@@ -252,8 +295,13 @@ def generate_qr_code(*, qr_code: QrCode, by) -> QrCode:
 def _open_case(review: Review) -> RectificationCase:
     deadline = add_working_days(timezone.localdate(review.submitted_at), rectification_days())
     case = RectificationCase.objects.create(review=review, unit=review.unit, deadline=deadline)
-    context = {"case": case.pk, "title": review.title, "unit": review.unit or N_("责任单位"),
-               "level": review.get_level_display(), "deadline": deadline.isoformat()}
+    context = {
+        "case": case.pk,
+        "title": review.title,
+        "unit": review.unit or N_("责任单位"),
+        "level": review.get_level_display(),
+        "deadline": deadline.isoformat(),
+    }
     for person in _case_handlers(review.unit):
         notify(person, "review.case_opened", context)
     return case
@@ -280,16 +328,26 @@ def verify_case(*, case: RectificationCase, note: str, by) -> RectificationCase:
         locked.verified_at = timezone.now()
         locked.handler = by
         locked.save()
-        record(actor=by, action=N_("核实差评"), obj=locked, subject=locked.review.user,
-               changes={"state": [CaseState.VERIFYING, locked.state]})
+        record(
+            actor=by,
+            action=N_("核实差评"),
+            obj=locked,
+            subject=locked.review.user,
+            changes={"state": [CaseState.VERIFYING, locked.state]},
+        )
     return locked
 
 
 def reply_case(*, case: RectificationCase, rectification: str, reply: str, by) -> RectificationCase:
     """整改答复: the measures taken and the reply; the reviewer is told and asked if satisfied."""
-    errors = [(f, m) for f, v, m in (
-        ("rectification", rectification, _("请填写整改措施")), ("reply", reply, _("请填写给评价人的答复")))
-        if not (v or "").strip()]
+    errors = [
+        (f, m)
+        for f, v, m in (
+            ("rectification", rectification, _("请填写整改措施")),
+            ("reply", reply, _("请填写给评价人的答复")),
+        )
+        if not (v or "").strip()
+    ]
     if errors:
         raise DomainError(errors[0][1], code="required", field=errors[0][0])
     with transaction.atomic():
@@ -303,16 +361,25 @@ def reply_case(*, case: RectificationCase, rectification: str, reply: str, by) -
         locked.replied_at = timezone.now()
         locked.handler = by
         locked.save()
-        record(actor=by, action=N_("差评整改答复"), obj=locked, subject=locked.review.user,
-               changes={"state": [from_state, locked.state]})
+        record(
+            actor=by,
+            action=N_("差评整改答复"),
+            obj=locked,
+            subject=locked.review.user,
+            changes={"state": [from_state, locked.state]},
+        )
         _tell_reviewer(locked)
     return locked
 
 
 def _tell_reviewer(case: RectificationCase) -> None:
     review = case.review
-    context = {"title": review.title, "unit": case.unit or N_("责任单位"), "reply": case.reply[:200],
-               "token": review.access_token}
+    context = {
+        "title": review.title,
+        "unit": case.unit or N_("责任单位"),
+        "reply": case.reply[:200],
+        "token": review.access_token,
+    }
     if review.user_id:
         notify(review.user, "review.case_replied", context)
         RectificationCase.objects.filter(pk=case.pk).update(reviewer_notified_at=timezone.now())
@@ -336,8 +403,13 @@ def give_feedback(*, review: Review, satisfied: bool, feedback: str = "") -> Rec
             case.escalated_at = timezone.now()
             _escalate(case, why=N_("评价人对整改答复不满意"))
         case.save()
-        record(actor=review.user, action=N_("评价人确认整改结果"), obj=case, subject=review.user,
-               changes={"satisfied": [None, bool(satisfied)]})
+        record(
+            actor=review.user,
+            action=N_("评价人确认整改结果"),
+            obj=case,
+            subject=review.user,
+            changes={"satisfied": [None, bool(satisfied)]},
+        )
     return case
 
 
@@ -380,8 +452,12 @@ def file_appeal(*, review: Review, reason: str, statement: str, by) -> Appeal:
             raise DomainError(_("该评价已提出过申诉"), code="already_appealed")
         appeal = Appeal.objects.create(review=review, reason=reason, statement=statement.strip(), filed_by=by)
         record(actor=by, action=N_("提出差评申诉"), obj=appeal)
-        context = {"appeal": appeal.pk, "title": review.title, "unit": review.unit or N_("责任单位"),
-                   "statement": appeal.statement[:200]}
+        context = {
+            "appeal": appeal.pk,
+            "title": review.title,
+            "unit": review.unit or N_("责任单位"),
+            "statement": appeal.statement[:200],
+        }
         for person in get_user_model().objects.filter(is_active=True, groups__name=Role.SUPERVISOR).distinct():
             notify(person, "review.appeal_filed", context)
     return appeal
@@ -404,6 +480,10 @@ def decide_appeal(*, appeal: Appeal, upheld: bool, note: str, by) -> Appeal:
         locked.save()
         if upheld:
             Review.objects.filter(pk=locked.review_id).update(excluded_from_stats=True)
-        record(actor=by, action=N_("审核差评申诉"), obj=locked,
-               changes={"state": [AppealState.PENDING, locked.state], "excluded_from_stats": [False, bool(upheld)]})
+        record(
+            actor=by,
+            action=N_("审核差评申诉"),
+            obj=locked,
+            changes={"state": [AppealState.PENDING, locked.state], "excluded_from_stats": [False, bool(upheld)]},
+        )
     return locked

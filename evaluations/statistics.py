@@ -120,10 +120,12 @@ def build_report(*, months: int = 12, unit: str = "", today: date | None = None)
     total = Row(key="all", label=_("合计"), **reviews.aggregate(**measures))
     report = Report(start=start, end=today, total=total)
     report.by_unit = rows(("unit",), lambda d: d["unit"], lambda d: d["unit"] or _("未指定单位"))
-    report.by_staff = rows(("staff_id", "staff__name", "unit"), lambda d: f"{d['staff_id'] or ''}:{d['unit']}",
-                           lambda d: f"{d['staff__name'] or _('未指定人员')}（{d['unit'] or _('未指定单位')}）")
-    report.by_business = rows(("business", "business_label"), lambda d: d["business"],
-                              _business_label)
+    report.by_staff = rows(
+        ("staff_id", "staff__name", "unit"),
+        lambda d: f"{d['staff_id'] or ''}:{d['unit']}",
+        lambda d: f"{d['staff__name'] or _('未指定人员')}（{d['unit'] or _('未指定单位')}）",
+    )
+    report.by_business = rows(("business", "business_label"), lambda d: d["business"], _business_label)
     monthly = {
         timezone.localtime(d["month"]).date() if isinstance(d["month"], datetime) else d["month"]: d
         for d in reviews.annotate(month=TruncMonth("submitted_at")).values("month").annotate(**measures)
@@ -132,8 +134,9 @@ def build_report(*, months: int = 12, unit: str = "", today: date | None = None)
         first = _month_start(today, back)
         d = monthly.get(first)
         label = _("%(y)s年%(m)s月") % {"y": first.year, "m": first.month}
-        report.by_month.append(Row(key=first.strftime("%Y-%m"), label=label,
-                                   **({m: d[m] for m in measures} if d else {})))
+        report.by_month.append(
+            Row(key=first.strftime("%Y-%m"), label=label, **({m: d[m] for m in measures} if d else {}))
+        )
     report.month_chart = _month_chart(report.by_month)
     report.unit_chart = _unit_chart(report.by_unit[:8])
     return report
@@ -153,18 +156,38 @@ def _month_chart(rows: list[Row]) -> dict:
         x = PLOT_LEFT + slot * i + (slot - BAR_WIDTH) / 2
         good_h, bad_h = row.satisfied * scale, row.bad * scale
         title = _("%(month)s：评价 %(n)s 条，满意 %(good)s 条，差评 %(bad)s 条") % {
-            "month": row.label, "n": row.reviews, "good": row.satisfied, "bad": row.bad}
+            "month": row.label,
+            "n": row.reviews,
+            "good": row.satisfied,
+            "bad": row.bad,
+        }
         described.append(title)
-        bars.append({
-            "x": _r(x), "label_x": _r(x + BAR_WIDTH / 2), "title": title,
-            "good_y": _r(PLOT_BOTTOM - good_h), "good_h": _r(good_h),
-            "bad_y": _r(PLOT_BOTTOM - good_h - bad_h), "bad_h": _r(bad_h),
-            "value_y": _r(PLOT_BOTTOM - good_h - bad_h - 4), "value": row.reviews,
-            "month": _("%(m)s月") % {"m": row.key[-2:].lstrip("0")},
-        })
-    return {"width": WIDTH, "height": HEIGHT, "baseline": PLOT_BOTTOM, "left": PLOT_LEFT, "right": PLOT_RIGHT,
-            "bar_width": BAR_WIDTH, "month_y": PLOT_BOTTOM + 14, "bars": bars,
-            "title": _("近%(n)s个月评价数量") % {"n": len(rows)}, "desc": "；".join(described)}
+        bars.append(
+            {
+                "x": _r(x),
+                "label_x": _r(x + BAR_WIDTH / 2),
+                "title": title,
+                "good_y": _r(PLOT_BOTTOM - good_h),
+                "good_h": _r(good_h),
+                "bad_y": _r(PLOT_BOTTOM - good_h - bad_h),
+                "bad_h": _r(bad_h),
+                "value_y": _r(PLOT_BOTTOM - good_h - bad_h - 4),
+                "value": row.reviews,
+                "month": _("%(m)s月") % {"m": row.key[-2:].lstrip("0")},
+            }
+        )
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "baseline": PLOT_BOTTOM,
+        "left": PLOT_LEFT,
+        "right": PLOT_RIGHT,
+        "bar_width": BAR_WIDTH,
+        "month_y": PLOT_BOTTOM + 14,
+        "bars": bars,
+        "title": _("近%(n)s个月评价数量") % {"n": len(rows)},
+        "desc": "；".join(described),
+    }
 
 
 def _unit_chart(rows: list[Row]) -> dict:
@@ -175,11 +198,25 @@ def _unit_chart(rows: list[Row]) -> dict:
         rate = row.satisfaction_rate or 0.0
         title = _("%(unit)s：满意率 %(rate)s%%，评价 %(n)s 条") % {"unit": row.label, "rate": rate, "n": row.reviews}
         described.append(title)
-        bars.append({"y": i * UNIT_ROW + 6, "text_y": i * UNIT_ROW + 19, "width": _r(span * rate / 100),
-                     "label": row.label[-12:], "rate": rate, "title": title,
-                     "value_x": _r(UNIT_LABEL_WIDTH + span * rate / 100 + 4)})
-    return {"width": WIDTH, "height": max(len(rows), 1) * UNIT_ROW + 8, "label_width": UNIT_LABEL_WIDTH,
-            "bars": bars, "title": _("各单位满意率"), "desc": "；".join(described)}
+        bars.append(
+            {
+                "y": i * UNIT_ROW + 6,
+                "text_y": i * UNIT_ROW + 19,
+                "width": _r(span * rate / 100),
+                "label": row.label[-12:],
+                "rate": rate,
+                "title": title,
+                "value_x": _r(UNIT_LABEL_WIDTH + span * rate / 100 + 4),
+            }
+        )
+    return {
+        "width": WIDTH,
+        "height": max(len(rows), 1) * UNIT_ROW + 8,
+        "label_width": UNIT_LABEL_WIDTH,
+        "bars": bars,
+        "title": _("各单位满意率"),
+        "desc": "；".join(described),
+    }
 
 
 def _pct(value: float | None) -> str:
@@ -194,12 +231,41 @@ def csv_response(report: Report) -> HttpResponse:
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("维度"), _("名称"), _("评价数"), _("满意数"), _("差评数"), _("满意率"), _("差评率"),
-                     _("应整改数"), _("按期整改数"), _("整改按期率")])
-    sections = [(_("合计"), [report.total]), (_("单位"), report.by_unit), (_("人员"), report.by_staff),
-                (_("业务"), report.by_business), (_("月份"), report.by_month)]
+    writer.writerow(
+        [
+            _("维度"),
+            _("名称"),
+            _("评价数"),
+            _("满意数"),
+            _("差评数"),
+            _("满意率"),
+            _("差评率"),
+            _("应整改数"),
+            _("按期整改数"),
+            _("整改按期率"),
+        ]
+    )
+    sections = [
+        (_("合计"), [report.total]),
+        (_("单位"), report.by_unit),
+        (_("人员"), report.by_staff),
+        (_("业务"), report.by_business),
+        (_("月份"), report.by_month),
+    ]
     for section, rows in sections:
         for row in rows:
-            writer.writerow([section, row.label, row.reviews, row.satisfied, row.bad, _pct(row.satisfaction_rate),
-                             _pct(row.bad_rate), row.cases_due, row.cases_on_time, _pct(row.on_time_rate)])
+            writer.writerow(
+                [
+                    section,
+                    row.label,
+                    row.reviews,
+                    row.satisfied,
+                    row.bad,
+                    _pct(row.satisfaction_rate),
+                    _pct(row.bad_rate),
+                    row.cases_due,
+                    row.cases_on_time,
+                    _pct(row.on_time_rate),
+                ]
+            )
     return response

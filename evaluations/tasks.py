@@ -23,10 +23,13 @@ def text_reviewer(self, case_id: int) -> None:
         return
     link = public_link(reverse("evaluations:feedback", kwargs={"token": case.review.access_token}))
     with override(settings.LANGUAGE_CODE):
-        params = {"title": _("您的评价已收到整改答复"),
-                  "body": _("%(reply)s 请查看并确认是否满意：%(link)s") % {"reply": case.reply[:120], "link": link}}
-    send_sms(phone=case.review.phone, template="notification", params=params,
-             idempotency_key=f"review-case-reply-{case.pk}")
+        params = {
+            "title": _("您的评价已收到整改答复"),
+            "body": _("%(reply)s 请查看并确认是否满意：%(link)s") % {"reply": case.reply[:120], "link": link},
+        }
+    send_sms(
+        phone=case.review.phone, template="notification", params=params, idempotency_key=f"review-case-reply-{case.pk}"
+    )
     RectificationCase.objects.filter(pk=case.pk, reviewer_notified_at=None).update(reviewer_notified_at=timezone.now())
 
 

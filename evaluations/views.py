@@ -39,8 +39,13 @@ def matter_review(request, pk: int):
         data = form.cleaned_data
         try:
             services.submit_review(
-                phone=request.user.phone, level=data["level"], ratings=form.ratings(), comment=data["comment"],
-                bad_reason=data["bad_reason"], bad_reason_text=data["bad_reason_text"], item=item,
+                phone=request.user.phone,
+                level=data["level"],
+                ratings=form.ratings(),
+                comment=data["comment"],
+                bad_reason=data["bad_reason"],
+                bad_reason_text=data["bad_reason_text"],
+                item=item,
                 user=request.user,
             )
         except DomainError as exc:
@@ -70,8 +75,15 @@ def qr_review(request, token: str):
                 services.check_phone_may_review(data["phone"])
                 sms = check_code(phone=data["phone"], purpose=Purpose.REVIEW, code=data["sms_code"])
             review = services.submit_review(
-                phone=phone or data["phone"], level=data["level"], ratings=form.ratings(), comment=data["comment"],
-                bad_reason=data["bad_reason"], bad_reason_text=data["bad_reason_text"], qr_code=qr, user=user, sms=sms,
+                phone=phone or data["phone"],
+                level=data["level"],
+                ratings=form.ratings(),
+                comment=data["comment"],
+                bad_reason=data["bad_reason"],
+                bad_reason_text=data["bad_reason_text"],
+                qr_code=qr,
+                user=user,
+                sms=sms,
             )
         except DomainError as exc:
             _form_error(form, exc)
@@ -91,7 +103,8 @@ def _send(request, qr, phone: str) -> SendStatus:
     minutes = int(settings.SMS_CODE_TTL.total_seconds() // 60)
     return SendStatus(
         ok=True,
-        message=_("验证码已发送至%(phone)s，%(minutes)s分钟内有效") % {"phone": mask_phone(sms.phone), "minutes": minutes},
+        message=_("验证码已发送至%(phone)s，%(minutes)s分钟内有效")
+        % {"phone": mask_phone(sms.phone), "minutes": minutes},
         retry_after=int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
     )
 
@@ -115,8 +128,9 @@ def feedback(request, token: str):
         form = FeedbackForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.give_feedback(review=review, satisfied=form.cleaned_data["satisfied"],
-                                       feedback=form.cleaned_data["feedback"])
+                services.give_feedback(
+                    review=review, satisfied=form.cleaned_data["satisfied"], feedback=form.cleaned_data["feedback"]
+                )
             except DomainError as exc:
                 _form_error(form, exc)
             else:
@@ -137,4 +151,3 @@ def public_statistics(request):
     """好差评公示: the summary anyone may read (no names of reviewers, no phones)."""
     report = statistics.build_report(months=12)
     return render(request, "evaluations/statistics_public.html", {"report": report})
-

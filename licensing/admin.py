@@ -62,8 +62,11 @@ class QueueFilter(admin.SimpleListFilter):
 
     def choices(self, changelist):
         for key, label in self.lookup_choices:
-            yield {"selected": (self.value() or "formal") == key,
-                   "query_string": changelist.get_query_string({self.parameter_name: key}), "display": label}
+            yield {
+                "selected": (self.value() or "formal") == key,
+                "query_string": changelist.get_query_string({self.parameter_name: key}),
+                "display": label,
+            }
 
     def queryset(self, request, queryset):
         queues = self.queues()
@@ -71,8 +74,9 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("审核意见"), max_length=2000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("审核意见"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @admin.register(LicenceApplication)
@@ -105,8 +109,9 @@ class LicenceApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         wrap = self.admin_site.admin_view
-        return [path("<int:pk>/review/<slug:action>/", wrap(require_POST(self.review_view)),
-                     name="%s_%s_review" % info)] + super().get_urls()
+        return [
+            path("<int:pk>/review/<slug:action>/", wrap(require_POST(self.review_view)), name="%s_%s_review" % info)
+        ] + super().get_urls()
 
     def _get(self, request, pk) -> LicenceApplication:
         if not self.has_view_permission(request):
@@ -127,17 +132,27 @@ class LicenceApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 method = getattr(application, name)
                 if can_proceed(method):
                     custom = method._django_fsm.get_transition(application.state).custom
-                    actions.append({"name": name, "label": custom["label"],
-                                    "reason_required": custom.get("reason_required", False)})
+                    actions.append(
+                        {
+                            "name": name,
+                            "label": custom["label"],
+                            "reason_required": custom.get("reason_required", False),
+                        }
+                    )
         leads = {p.role: p for p in application.leads.prefetch_related("work_history", "training_history")}
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"{application.get_kind_display()} {application.number or ''}",
-            "application": application, "firm": application.firm, "actions": actions,
-            "form": form or ReasonForm(), "problems": services.material_problems(application),
+            "opts": self.opts,
+            "title": f"{application.get_kind_display()} {application.number or ''}",
+            "application": application,
+            "firm": application.firm,
+            "actions": actions,
+            "form": form or ReasonForm(),
+            "problems": services.material_problems(application),
             "counts": selectors.staff_counts(application.firm),
             "staff": list(selectors.current_staff(application.firm)),
-            "tech_lead": leads.get(LeadRole.TECHNICAL), "safety_lead": leads.get(LeadRole.SAFETY),
+            "tech_lead": leads.get(LeadRole.TECHNICAL),
+            "safety_lead": leads.get(LeadRole.SAFETY),
             "equity": list(application.equity_rows.all()),
             "achievements": list(application.achievements.all()),
             "attachments": list(application.attachments.select_related("requirement", "document")),
@@ -153,8 +168,9 @@ class LicenceApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         form = ReasonForm(request.POST)
         form.is_valid()
         try:
-            application = services.review(application=application, action=action, by=request.user,
-                                          reason=form.cleaned_data.get("reason", ""))
+            application = services.review(
+                application=application, action=action, by=request.user, reason=form.cleaned_data.get("reason", "")
+            )
         except DomainError as exc:
             form.add_error("reason" if exc.field == "reason" else None, exc.message)
             return self._render(request, application, form=form, status=400)

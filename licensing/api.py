@@ -43,8 +43,24 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LicenceApplication
-        fields = ["id", "number", "kind", "kind_label", "state", "state_label", "route", "nature", "downgrade",
-                  "categories", "licence_number", "created_at", "submitted_at", "step_due_on", "decided_at", "reason"]
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "kind_label",
+            "state",
+            "state_label",
+            "route",
+            "nature",
+            "downgrade",
+            "categories",
+            "licence_number",
+            "created_at",
+            "submitted_at",
+            "step_due_on",
+            "decided_at",
+            "reason",
+        ]
 
 
 @extend_schema_serializer(component_name="LicensingStaffMember")
@@ -60,8 +76,7 @@ class StaffSerializer(serializers.ModelSerializer):
 class AchievementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Achievement
-        fields = ["id", "application", "category", "project", "voltage_kv", "client", "completed_on",
-                  "contract_amount"]
+        fields = ["id", "application", "category", "project", "voltage_kv", "client", "completed_on", "contract_amount"]
 
 
 @extend_schema(tags=["licensing"], summary=_("本企业的许可申请"))
@@ -153,19 +168,34 @@ class VerifyApi(APIView):
     class QuerySerializer(serializers.Serializer):
         number = serializers.CharField(max_length=30)
 
-    @extend_schema(tags=["licensing"], summary=_("许可证核验"), responses=OutputSerializer,
-                   parameters=[OpenApiParameter("number", str, required=True, description=_("许可证编号"))])
+    @extend_schema(
+        tags=["licensing"],
+        summary=_("许可证核验"),
+        responses=OutputSerializer,
+        parameters=[OpenApiParameter("number", str, required=True, description=_("许可证编号"))],
+    )
     def get(self, request):
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         check = services.check_licence(query.validated_data["number"])
         messages = {
-            LicenceStatus.VALID: _("许可证有效"), LicenceStatus.UNKNOWN: _("查无此证"),
-            LicenceStatus.CANCELLED: _("该许可证已注销，不再有效"), LicenceStatus.EXPIRED: _("该许可证已过期，不再有效"),
+            LicenceStatus.VALID: _("许可证有效"),
+            LicenceStatus.UNKNOWN: _("查无此证"),
+            LicenceStatus.CANCELLED: _("该许可证已注销，不再有效"),
+            LicenceStatus.EXPIRED: _("该许可证已过期，不再有效"),
             LicenceStatus.SUSPENDED: _("该许可证已暂停"),
         }
-        return Response(self.OutputSerializer({
-            "number": check.number, "status": check.status, "status_label": LicenceStatus(check.status).label,
-            "valid": check.is_valid, "holder": check.holder, "scope": check.scope, "expires_on": check.expires_on,
-            "message": messages.get(check.status, ""),
-        }).data)
+        return Response(
+            self.OutputSerializer(
+                {
+                    "number": check.number,
+                    "status": check.status,
+                    "status_label": LicenceStatus(check.status).label,
+                    "valid": check.is_valid,
+                    "holder": check.holder,
+                    "scope": check.scope,
+                    "expires_on": check.expires_on,
+                    "message": messages.get(check.status, ""),
+                }
+            ).data
+        )

@@ -44,8 +44,10 @@ class HttpCreditChecker(BaseCreditChecker):
             return CreditAnswer(good=False, reason="unavailable")
         try:
             response = requests.post(
-                url, json={"credit_code": credit_code, "name": name},
-                headers={"Authorization": f"Bearer {getattr(settings, 'LICENSING_CREDIT_KEY', '')}"}, timeout=5,
+                url,
+                json={"credit_code": credit_code, "name": name},
+                headers={"Authorization": f"Bearer {getattr(settings, 'LICENSING_CREDIT_KEY', '')}"},
+                timeout=5,
             )
             answer = response.json() if response.status_code == 200 else None
         except (requests.RequestException, ValueError) as exc:

@@ -34,29 +34,46 @@ class FirmRegisterForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
     contact_mobile = forms.CharField(label=_("联系人手机"), max_length=11, validators=[validate_mainland_mobile])
     email = forms.EmailField(label=_("电子邮箱"), required=False)
-    postal_code = forms.RegexField(label=_("邮政编码"), regex=r"^\d{6}$", required=False,
-                                   error_messages={"invalid": _("邮政编码为 6 位数字")})
-    region = forms.CharField(label=_("所在地区代码"), max_length=6, required=False, initial="630100",
-                             help_text=_("6 位行政区划代码，例如 630100（西宁市）"))
+    postal_code = forms.RegexField(
+        label=_("邮政编码"), regex=r"^\d{6}$", required=False, error_messages={"invalid": _("邮政编码为 6 位数字")}
+    )
+    region = forms.CharField(
+        label=_("所在地区代码"),
+        max_length=6,
+        required=False,
+        initial="630100",
+        help_text=_("6 位行政区划代码，例如 630100（西宁市）"),
+    )
     parent = forms.IntegerField(label=_("上级企业"), required=False, widget=forms.HiddenInput)
-    parent_search = forms.CharField(label=_("上级企业（可选，输入名称查询）"), required=False,
-                                    widget=forms.TextInput(attrs={"list": "parent-options", "autocomplete": "off"}))
+    parent_search = forms.CharField(
+        label=_("上级企业（可选，输入名称查询）"),
+        required=False,
+        widget=forms.TextInput(attrs={"list": "parent-options", "autocomplete": "off"}),
+    )
 
 
 class FirmUserForm(forms.Form):
-    phone = forms.CharField(label=_("用户手机号码"), max_length=11, validators=[validate_mainland_mobile],
-                            help_text=_("对方需先在本站注册账号"))
+    phone = forms.CharField(
+        label=_("用户手机号码"),
+        max_length=11,
+        validators=[validate_mainland_mobile],
+        help_text=_("对方需先在本站注册账号"),
+    )
 
 
 class FirmEditForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
     contact_mobile = forms.CharField(label=_("联系人手机"), max_length=11, validators=[validate_mainland_mobile])
     email = forms.EmailField(label=_("电子邮箱"), required=False)
-    postal_code = forms.RegexField(label=_("邮政编码"), regex=r"^\d{6}$", required=False,
-                                   error_messages={"invalid": _("邮政编码为 6 位数字")})
+    postal_code = forms.RegexField(
+        label=_("邮政编码"), regex=r"^\d{6}$", required=False, error_messages={"invalid": _("邮政编码为 6 位数字")}
+    )
     parent = forms.IntegerField(label=_("上级企业"), required=False, widget=forms.HiddenInput)
-    parent_search = forms.CharField(label=_("上级企业（可选，输入名称查询）"), required=False,
-                                    widget=forms.TextInput(attrs={"list": "parent-options", "autocomplete": "off"}))
+    parent_search = forms.CharField(
+        label=_("上级企业（可选，输入名称查询）"),
+        required=False,
+        widget=forms.TextInput(attrs={"list": "parent-options", "autocomplete": "off"}),
+    )
 
 
 class StartForm(forms.Form):
@@ -64,13 +81,15 @@ class StartForm(forms.Form):
 
     nature = forms.ChoiceField(label=_("申请性质"), choices=Nature.choices, initial=Nature.NEW)
     related_firm_name = forms.CharField(label=_("合并/分立涉及的企业"), max_length=100, required=False)
-    submitter_type = forms.ChoiceField(label=_("提交类型"), choices=SubmitterType.choices,
-                                       initial=SubmitterType.LEGAL_REP)
+    submitter_type = forms.ChoiceField(
+        label=_("提交类型"), choices=SubmitterType.choices, initial=SubmitterType.LEGAL_REP
+    )
     submitter_name = forms.CharField(label=_("提交人姓名"), max_length=50, required=False)
     submitter_id_number = forms.CharField(label=_("提交人身份证号"), max_length=18, required=False)
     downgrade = forms.BooleanField(label=_("降级延续"), required=False)
-    route = forms.ChoiceField(label=_("审批方式"), choices=Route.choices, initial=Route.ORDINARY,
-                              widget=forms.RadioSelect)
+    route = forms.ChoiceField(
+        label=_("审批方式"), choices=Route.choices, initial=Route.ORDINARY, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, scheme=None, full=True, commitment=False, kind="new", **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,15 +105,16 @@ class StartForm(forms.Form):
             levels = LicenceLevel.objects.filter(scheme=scheme).order_by("rank")
             for value, label in Category.choices:
                 self.fields[f"level_{value}"] = forms.ModelChoiceField(
-                    label=_("%(category)s等级") % {"category": label}, queryset=levels, required=False,
+                    label=_("%(category)s等级") % {"category": label},
+                    queryset=levels,
+                    required=False,
                     empty_label=_("不申请"),
                 )
         if not commitment:
             del self.fields["route"]
 
     def levels(self) -> dict[str, int]:
-        return {c: self.cleaned_data[f"level_{c}"].pk for c in Category.values
-                if self.cleaned_data.get(f"level_{c}")}
+        return {c: self.cleaned_data[f"level_{c}"].pk for c in Category.values if self.cleaned_data.get(f"level_{c}")}
 
 
 class BasicForm(forms.Form):
@@ -172,8 +192,7 @@ class TechnicalStaffForm(forms.ModelForm):
 class SkilledStaffForm(forms.ModelForm):
     class Meta:
         model = StaffMember
-        fields = ["name", "id_number", "specialty", "is_hv_electrician", "certificate_number",
-                  "certificate_authority"]
+        fields = ["name", "id_number", "specialty", "is_hv_electrician", "certificate_number", "certificate_authority"]
 
 
 class AchievementForm(forms.ModelForm):

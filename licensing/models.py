@@ -91,7 +91,11 @@ class Firm(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     postal_code = models.CharField(_("邮政编码"), max_length=6, blank=True)
     parent = models.ForeignKey(
-        "accounts.Enterprise", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("上级企业"),
     )
     region = models.CharField(_("所在地区代码"), max_length=6, blank=True, help_text=_("告知承诺制按地区开放"))
@@ -146,7 +150,11 @@ class StaffMember(models.Model):
     certificate_authority = models.CharField(_("发证机关"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=StaffStatus.choices, default=StaffStatus.ACTIVE)
     change_application = models.ForeignKey(
-        "LicenceApplication", on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_changes",
+        "LicenceApplication",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_changes",
         verbose_name=_("人员变更申请"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -159,7 +167,9 @@ class StaffMember(models.Model):
             # Seed 004: "同一个电工的身份证号码只能使用一次". The database holds it, so two firms
             # submitting the same person at the same moment cannot both succeed.
             models.UniqueConstraint(
-                fields=["id_number"], condition=Q(status__in=ON_STAFF), name="licensing_one_firm_per_person",
+                fields=["id_number"],
+                condition=Q(status__in=ON_STAFF),
+                name="licensing_one_firm_per_person",
                 violation_error_message=ONE_FIRM_RULE,
             ),
         ]
@@ -189,7 +199,11 @@ class Licence(models.Model):
     legal_rep_name = models.CharField(_("法定代表人"), max_length=50)
     address = models.CharField(_("住所"), max_length=200, blank=True)
     document = models.ForeignKey(
-        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("电子许可证"),
     )
     reminded_days = models.JSONField(_("已发送的到期提醒（天）"), default=list, blank=True)
@@ -240,8 +254,14 @@ class Kind(models.TextChoices):
 # Kinds filled in through the full set of tabs (seed 004: "流程和新申请相同").
 FULL_KINDS = [Kind.NEW, Kind.LICENCE_CHANGE, Kind.RENEWAL, Kind.SPLIT, Kind.MERGER]
 # Kinds that need a licence the firm already holds.
-HOLDER_KINDS = [Kind.REGISTRATION_CHANGE, Kind.LICENCE_CHANGE, Kind.RENEWAL, Kind.REISSUE, Kind.CANCELLATION,
-                Kind.PERSONNEL_CHANGE]
+HOLDER_KINDS = [
+    Kind.REGISTRATION_CHANGE,
+    Kind.LICENCE_CHANGE,
+    Kind.RENEWAL,
+    Kind.REISSUE,
+    Kind.CANCELLATION,
+    Kind.PERSONNEL_CHANGE,
+]
 # Seed 004 告知承诺制: first applications and changes may take the commitment route.
 COMMITMENT_KINDS = [Kind.NEW, Kind.LICENCE_CHANGE, Kind.RENEWAL, Kind.SPLIT, Kind.MERGER]
 
@@ -311,7 +331,11 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("申请类型"), max_length=20, choices=Kind.choices)
     scheme = models.ForeignKey(RuleScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("等级标准"))
     licence = models.ForeignKey(
-        Licence, on_delete=models.PROTECT, null=True, blank=True, related_name="applications",
+        Licence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
         verbose_name=_("原许可证"),
     )
     nature = models.CharField(_("申请性质"), max_length=15, choices=Nature.choices, default=Nature.NEW)
@@ -326,10 +350,16 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     matter = models.TextField(_("申请事项说明"), blank=True)
     related_firm_name = models.CharField(_("相关企业（合并/分立）"), max_length=100, blank=True)
-    registered_capital = models.DecimalField(_("注册资本（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("注册资本（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     state = FSMField(_("状态"), default=AppState.DRAFT, choices=AppState.choices, protected=True)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("审核人"),
     )
     reason = models.TextField(_("审核意见"), blank=True)
@@ -369,23 +399,43 @@ class LicenceApplication(ConcurrentTransitionMixin, models.Model):
     def submit(self):
         self.submitted_at = timezone.now()
 
-    @transition(field=state, source=AppState.SUBMITTED, target=AppState.IN_REVIEW, permission=_can_review,
-                custom={"label": _("形式审查通过")})
+    @transition(
+        field=state,
+        source=AppState.SUBMITTED,
+        target=AppState.IN_REVIEW,
+        permission=_can_review,
+        custom={"label": _("形式审查通过")},
+    )
     def pass_formal_review(self):
         pass
 
-    @transition(field=state, source=REVIEW_STATES, target=AppState.RETURNED, permission=_can_review,
-                custom={"label": _("退回补正"), "reason_required": True})
+    @transition(
+        field=state,
+        source=REVIEW_STATES,
+        target=AppState.RETURNED,
+        permission=_can_review,
+        custom={"label": _("退回补正"), "reason_required": True},
+    )
     def return_for_correction(self):
         pass
 
-    @transition(field=state, source=AppState.IN_REVIEW, target=AppState.APPROVED, permission=_can_review,
-                custom={"label": _("准予许可")})
+    @transition(
+        field=state,
+        source=AppState.IN_REVIEW,
+        target=AppState.APPROVED,
+        permission=_can_review,
+        custom={"label": _("准予许可")},
+    )
     def approve(self):
         self.decided_at = timezone.now()
 
-    @transition(field=state, source=REVIEW_STATES, target=AppState.REFUSED, permission=_can_review,
-                custom={"label": _("不予许可"), "reason_required": True})
+    @transition(
+        field=state,
+        source=REVIEW_STATES,
+        target=AppState.REFUSED,
+        permission=_can_review,
+        custom={"label": _("不予许可"), "reason_required": True},
+    )
     def refuse(self):
         self.decided_at = timezone.now()
 
@@ -439,7 +489,9 @@ class AttachmentRequirement(models.Model):
     kinds = models.JSONField(_("适用申请类型"), default=list)
     required = models.BooleanField(_("必须提供"), default=True)
     only_for = models.CharField(
-        _("仅在以下情形需要"), max_length=20, blank=True,
+        _("仅在以下情形需要"),
+        max_length=20,
+        blank=True,
         help_text=_("delegate（委托他人提交）、after_merger、after_split、commitment（告知承诺制）；留空表示总是需要"),
     )
     template = models.CharField(_("模板文件"), max_length=100, blank=True)
@@ -493,7 +545,11 @@ class KeyPerson(models.Model):
     major = models.CharField(_("专业"), max_length=50, blank=True)
     years = models.PositiveSmallIntegerField(_("从业年限"), default=0)
     photo = models.ForeignKey(
-        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("个人登记照"),
     )
 

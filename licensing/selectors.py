@@ -19,7 +19,9 @@ def firm_of(user) -> Firm | None:
         return None
     return (
         Firm.objects.select_related("enterprise", "parent")
-        .filter(enterprise__memberships__user=user).order_by("pk").first()
+        .filter(enterprise__memberships__user=user)
+        .order_by("pk")
+        .first()
     )
 
 
@@ -44,9 +46,9 @@ def current_staff(firm: Firm) -> QuerySet[StaffMember]:
 
 
 def achievements_of(user) -> QuerySet[Achievement]:
-    return Achievement.objects.filter(
-        application__firm__enterprise__memberships__user=user
-    ).select_related("application")
+    return Achievement.objects.filter(application__firm__enterprise__memberships__user=user).select_related(
+        "application"
+    )
 
 
 def review_queue() -> QuerySet[LicenceApplication]:

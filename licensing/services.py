@@ -73,9 +73,21 @@ RENEWAL_CLOSES_DAYS = 30
 
 
 def register_firm(
-    *, user, name: str, credit_code: str, enterprise_type: str, legal_rep_name: str, legal_rep_id_number: str,
-    registered_address: str, contact_name: str, contact_mobile: str, email: str = "", postal_code: str = "",
-    parent: Enterprise | None = None, region: str = "", credit_code_confirmed: bool = False,
+    *,
+    user,
+    name: str,
+    credit_code: str,
+    enterprise_type: str,
+    legal_rep_name: str,
+    legal_rep_id_number: str,
+    registered_address: str,
+    contact_name: str,
+    contact_mobile: str,
+    email: str = "",
+    postal_code: str = "",
+    parent: Enterprise | None = None,
+    region: str = "",
+    credit_code_confirmed: bool = False,
 ) -> Firm:
     """企业注册: an enterprise and its licensing profile, the user becoming one of its users. A
     credit code failing its GB 32100 check character is kept only when the user confirmed it."""
@@ -94,34 +106,58 @@ def register_firm(
     try:
         with transaction.atomic():
             enterprise = Enterprise.objects.create(
-                name=name.strip(), credit_code=code, credit_code_check_passed=check_passed,
-                enterprise_type=enterprise_type, legal_rep_name=legal_rep_name.strip(),
-                legal_rep_id_number=rep_number, registered_address=registered_address.strip(), created_by=user,
+                name=name.strip(),
+                credit_code=code,
+                credit_code_check_passed=check_passed,
+                enterprise_type=enterprise_type,
+                legal_rep_name=legal_rep_name.strip(),
+                legal_rep_id_number=rep_number,
+                registered_address=registered_address.strip(),
+                created_by=user,
             )
             firm = Firm.objects.create(
-                enterprise=enterprise, contact_name=contact_name.strip(), contact_mobile=contact_mobile,
-                email=email, postal_code=postal_code, parent=parent, region=region,
+                enterprise=enterprise,
+                contact_name=contact_name.strip(),
+                contact_mobile=contact_mobile,
+                email=email,
+                postal_code=postal_code,
+                parent=parent,
+                region=region,
             )
             EnterpriseMembership.objects.create(user=user, enterprise=enterprise, relation=EnterpriseRelation.AGENT)
-            record(actor=user, action=gettext_noop("承装（修、试）企业注册"), obj=firm, subject=user,
-                   changes={"credit_code": ["", code], "credit_code_check_passed": [None, check_passed]})
+            record(
+                actor=user,
+                action=gettext_noop("承装（修、试）企业注册"),
+                obj=firm,
+                subject=user,
+                changes={"credit_code": ["", code], "credit_code_check_passed": [None, check_passed]},
+            )
     except IntegrityError:
         raise DomainError(_("该统一社会信用代码的企业已登记"), code="enterprise_exists", field="credit_code") from None
     return firm
 
 
-def update_firm(*, firm: Firm, by, contact_name: str, contact_mobile: str, email: str, postal_code: str,
-                parent: Enterprise | None) -> Firm:
+def update_firm(
+    *, firm: Firm, by, contact_name: str, contact_mobile: str, email: str, postal_code: str, parent: Enterprise | None
+) -> Firm:
     """企业信息修改: only the contact fields and the parent. Type, legal person, legal
     representative and address change by a registration-item change."""
     with transaction.atomic():
         before = {f: getattr(firm, f) for f in ("contact_name", "contact_mobile", "email", "postal_code")}
         firm.contact_name, firm.contact_mobile, firm.email, firm.postal_code = (
-            contact_name, contact_mobile, email, postal_code)
+            contact_name,
+            contact_mobile,
+            email,
+            postal_code,
+        )
         firm.parent = parent
         firm.save()
-        record(actor=by, action=gettext_noop("修改企业信息"), obj=firm,
-               changes={k: [v, getattr(firm, k)] for k, v in before.items() if v != getattr(firm, k)})
+        record(
+            actor=by,
+            action=gettext_noop("修改企业信息"),
+            obj=firm,
+            changes={k: [v, getattr(firm, k)] for k, v in before.items() if v != getattr(firm, k)},
+        )
     return firm
 
 
@@ -135,8 +171,9 @@ def add_firm_user(*, firm: Firm, by, phone: str) -> EnterpriseMembership:
     if selectors.firm_of(user) is not None:
         raise DomainError(_("该用户已关联一家承装（修、试）企业"), field="phone")
     with transaction.atomic():
-        membership = EnterpriseMembership.objects.create(user=user, enterprise=firm.enterprise,
-                                                         relation=EnterpriseRelation.AGENT)
+        membership = EnterpriseMembership.objects.create(
+            user=user, enterprise=firm.enterprise, relation=EnterpriseRelation.AGENT
+        )
         record(actor=by, action=gettext_noop("添加企业用户"), obj=firm, subject=user)
     return membership
 
@@ -145,21 +182,36 @@ def add_firm_user(*, firm: Firm, by, phone: str) -> EnterpriseMembership:
 
 
 def _log(application: LicenceApplication, *, action: str, by, before: str = "", note: str = "") -> None:
-    ApplicationLog.objects.create(application=application, action=action, from_state=before,
-                                  to_state=application.state, actor=by, note=note)
-    record(actor=by, action=str(ACTION_LABELS.get(action, action)), obj=application,
-           changes={"state": [before, application.state]} if before != application.state else None)
+    ApplicationLog.objects.create(
+        application=application, action=action, from_state=before, to_state=application.state, actor=by, note=note
+    )
+    record(
+        actor=by,
+        action=str(ACTION_LABELS.get(action, action)),
+        obj=application,
+        changes={"state": [before, application.state]} if before != application.state else None,
+    )
 
 
 def renewal_window(licence: Licence) -> tuple:
     return licence.expires_on - timedelta(days=RENEWAL_OPENS_DAYS), licence.expires_on - timedelta(
-        days=RENEWAL_CLOSES_DAYS)
+        days=RENEWAL_CLOSES_DAYS
+    )
 
 
 def start_application(
-    *, firm: Firm, by, kind: str, levels: dict[str, int] | None = None, nature: str = Nature.NEW,
-    submitter_type: str = SubmitterType.LEGAL_REP, submitter_name: str = "", submitter_id_number: str = "",
-    route: str = Route.ORDINARY, downgrade: bool = False, related_firm_name: str = "",
+    *,
+    firm: Firm,
+    by,
+    kind: str,
+    levels: dict[str, int] | None = None,
+    nature: str = Nature.NEW,
+    submitter_type: str = SubmitterType.LEGAL_REP,
+    submitter_name: str = "",
+    submitter_id_number: str = "",
+    route: str = Route.ORDINARY,
+    downgrade: bool = False,
+    related_firm_name: str = "",
 ) -> LicenceApplication:
     """Open a draft of ``kind`` (申请类别界面). ``levels`` maps category → LicenceLevel id."""
     if kind not in Kind.values:
@@ -179,8 +231,9 @@ def start_application(
                 % {"opens": RENEWAL_OPENS_DAYS, "closes": RENEWAL_CLOSES_DAYS, "a": opens, "b": closes},
                 code="renewal_closed",
             )
-    if firm.applications.filter(state__in=[AppState.DRAFT, AppState.SUBMITTED, AppState.IN_REVIEW,
-                                           AppState.RETURNED], kind=kind).exists():
+    if firm.applications.filter(
+        state__in=[AppState.DRAFT, AppState.SUBMITTED, AppState.IN_REVIEW, AppState.RETURNED], kind=kind
+    ).exists():
         raise DomainError(_("已有一份同类申请正在填报或办理中，请继续办理或先废弃/终止"), code="open_exists")
     if route == Route.COMMITMENT and (kind not in COMMITMENT_KINDS or not commitment_route_open(firm)):
         raise DomainError(_("贵企业当前不符合告知承诺制条件，请选择传统审批流程"), field="route")
@@ -209,16 +262,26 @@ def start_application(
                 current = {g.category: g.level.rank for g in licence.grants.select_related("level")}  # type: ignore[union-attr]
                 for category, level in chosen:
                     if category not in current or level.rank < current[category]:
-                        raise DomainError(_("降级延续只能选择原许可类别中不高于原等级的等级"), field=f"level_{category}")
+                        raise DomainError(
+                            _("降级延续只能选择原许可类别中不高于原等级的等级"), field=f"level_{category}"
+                        )
     if nature in (Nature.AFTER_MERGER, Nature.AFTER_SPLIT) or kind in (Kind.SPLIT, Kind.MERGER):
         if not related_firm_name.strip():
             raise DomainError(_("请填写合并或分立涉及的企业名称"), field="related_firm_name")
     with transaction.atomic():
         application = LicenceApplication.objects.create(
-            firm=firm, kind=kind, scheme=scheme, licence=licence,
-            nature=nature, submitter_type=submitter_type, submitter_name=submitter_name.strip(),
-            submitter_id_number=normalize_id_number(submitter_id_number), route=route, downgrade=downgrade,
-            related_firm_name=related_firm_name.strip(), created_by=by,
+            firm=firm,
+            kind=kind,
+            scheme=scheme,
+            licence=licence,
+            nature=nature,
+            submitter_type=submitter_type,
+            submitter_name=submitter_name.strip(),
+            submitter_id_number=normalize_id_number(submitter_id_number),
+            route=route,
+            downgrade=downgrade,
+            related_firm_name=related_firm_name.strip(),
+            created_by=by,
         )
         AppliedCategory.objects.bulk_create(
             [AppliedCategory(application=application, category=c, level=lv) for c, lv in chosen]
@@ -226,7 +289,8 @@ def start_application(
         if kind == Kind.REGISTRATION_CHANGE:
             ent = firm.enterprise
             application.changes = {
-                "name": [ent.name, ent.name], "legal_rep_name": [ent.legal_rep_name, ent.legal_rep_name],
+                "name": [ent.name, ent.name],
+                "legal_rep_name": [ent.legal_rep_name, ent.legal_rep_name],
                 "registered_address": [ent.registered_address, ent.registered_address],
                 "enterprise_type": [ent.enterprise_type, ent.enterprise_type],
             }
@@ -240,8 +304,14 @@ def _editable(application: LicenceApplication) -> None:
         raise DomainError(_("申请已提交，当前不能修改"), code="not_editable")
 
 
-def save_basic(*, application: LicenceApplication, by, registered_capital=None, matter: str = "",
-               changes_after: dict[str, str] | None = None) -> LicenceApplication:
+def save_basic(
+    *,
+    application: LicenceApplication,
+    by,
+    registered_capital=None,
+    matter: str = "",
+    changes_after: dict[str, str] | None = None,
+) -> LicenceApplication:
     """基本情况 / 申请变更内容 / 注销事项: the application's own fields."""
     _editable(application)
     with transaction.atomic():
@@ -261,11 +331,17 @@ def save_basic(*, application: LicenceApplication, by, registered_capital=None, 
     return application
 
 
-def upload_attachment(*, application: LicenceApplication, by, requirement: AttachmentRequirement, upload
-                      ) -> ApplicationAttachment:
+def upload_attachment(
+    *, application: LicenceApplication, by, requirement: AttachmentRequirement, upload
+) -> ApplicationAttachment:
     _editable(application)
-    document = store_upload(upload=upload, doc_type="licensing_attachment", uploaded_by=by,
-                            owner_enterprise=application.firm.enterprise, field=f"file_{requirement.code}")
+    document = store_upload(
+        upload=upload,
+        doc_type="licensing_attachment",
+        uploaded_by=by,
+        owner_enterprise=application.firm.enterprise,
+        field=f"file_{requirement.code}",
+    )
     with transaction.atomic():
         attachment, _created = ApplicationAttachment.objects.update_or_create(
             application=application, requirement=requirement, defaults={"document": document}
@@ -282,8 +358,13 @@ def save_lead(*, application: LicenceApplication, by, role: str, data: dict, pho
     with transaction.atomic():
         data = {**data, "id_number": normalize_id_number(data["id_number"])}
         if photo is not None:
-            data["photo"] = store_upload(upload=photo, doc_type="licensing_photo", uploaded_by=by,
-                                         owner_enterprise=application.firm.enterprise, field="photo")
+            data["photo"] = store_upload(
+                upload=photo,
+                doc_type="licensing_photo",
+                uploaded_by=by,
+                owner_enterprise=application.firm.enterprise,
+                field="photo",
+            )
         person, _created = KeyPerson.objects.update_or_create(application=application, role=role, defaults=data)
     return person
 
@@ -392,12 +473,20 @@ def material_problems(application: LicenceApplication) -> list[str]:
                 level = applied.level
                 if level.achievement_min:
                     have = application.achievements.filter(
-                        category=applied.category, voltage_kv__gte=level.achievement_min_kv).count()
+                        category=applied.category, voltage_kv__gte=level.achievement_min_kv
+                    ).count()
                     if have < level.achievement_min:
                         problems.append(
-                            _("%(category)s%(level)s需要规定年限内 %(kv)skV 及以上业绩至少 %(need)s 项，已填 %(have)s 项")
-                            % {"category": applied.get_category_display(), "level": level.name,
-                               "kv": level.achievement_min_kv, "need": level.achievement_min, "have": have}
+                            _(
+                                "%(category)s%(level)s需要规定年限内 %(kv)skV 及以上业绩至少 %(need)s 项，已填 %(have)s 项"
+                            )
+                            % {
+                                "category": applied.get_category_display(),
+                                "level": level.name,
+                                "kv": level.achievement_min_kv,
+                                "need": level.achievement_min,
+                                "have": have,
+                            }
                         )
         leads = {p.role: p for p in application.leads.prefetch_related("work_history")}
         tech = leads.get(LeadRole.TECHNICAL)
@@ -467,8 +556,11 @@ def submit(*, application: LicenceApplication, by) -> LicenceApplication:
         application.save()
         _log(application, action="submit", by=by, before=before)
         for user in _firm_users(application.firm):
-            notify(user, "licensing.submitted", {"number": application.number, "kind": application.get_kind_display(),
-                                                 "pk": application.pk})
+            notify(
+                user,
+                "licensing.submitted",
+                {"number": application.number, "kind": application.get_kind_display(), "pk": application.pk},
+            )
     return application
 
 
@@ -504,7 +596,8 @@ def terminate(*, application: LicenceApplication, by, reason: str = "") -> Licen
 def _release_staff_changes(application: LicenceApplication) -> None:
     application.staff_changes.filter(status=StaffStatus.ONBOARDING).delete()
     application.staff_changes.filter(status=StaffStatus.OFFBOARDING).update(
-        status=StaffStatus.ACTIVE, change_application=None)
+        status=StaffStatus.ACTIVE, change_application=None
+    )
 
 
 # --- review ---------------------------------------------------------------------------------
@@ -516,8 +609,9 @@ def review(*, application: LicenceApplication, action: str, by, reason: str = ""
         raise DomainError(_("未知的审核操作"), code="unknown_action")
     reason = (reason or "").strip()
     with transaction.atomic():
-        application = LicenceApplication.objects.select_for_update().select_related("firm__enterprise").get(
-            pk=application.pk)
+        application = (
+            LicenceApplication.objects.select_for_update().select_related("firm__enterprise").get(pk=application.pk)
+        )
         method = getattr(application, action)
         if not can_proceed(method):
             raise DomainError(_("申请当前所处环节不能执行该操作"), code="wrong_state")
@@ -537,17 +631,27 @@ def review(*, application: LicenceApplication, action: str, by, reason: str = ""
             _apply_approval(application, by=by)
         elif application.state == AppState.REFUSED:
             _release_staff_changes(application)
-        context = {"number": application.number, "kind": application.get_kind_display(), "pk": application.pk,
-                   "state": application.get_state_display(), "reason": reason}
+        context = {
+            "number": application.number,
+            "kind": application.get_kind_display(),
+            "pk": application.pk,
+            "state": application.get_state_display(),
+            "reason": reason,
+        }
         for user in _firm_users(application.firm):
             notify(user, "licensing.progress", context)
         if application.state in (AppState.APPROVED, AppState.REFUSED):
             contact = _firm_users(application.firm).order_by("pk").first()
             if contact is not None:
                 matter_completed.send(
-                    sender=LicenceApplication, matter=application, user=contact, kind="licence_application",
-                    title=f"{application.get_kind_display()} {application.number}", business=application.kind,
-                    staff=by, unit=getattr(settings, "LICENSING_OFFICE_NAME", ""),
+                    sender=LicenceApplication,
+                    matter=application,
+                    user=contact,
+                    kind="licence_application",
+                    title=f"{application.get_kind_display()} {application.number}",
+                    business=application.kind,
+                    staff=by,
+                    unit=getattr(settings, "LICENSING_OFFICE_NAME", ""),
                 )
     return application
 
@@ -607,10 +711,14 @@ def _licence_number() -> str:
 def request_licence_pdf(*, licence: Licence):
     """The electronic licence, rendered by the worker; linked to the licence when done."""
     return request_pdf(
-        template_name="pdf/licensing_licence.html", context={"licence_id": licence.pk},
-        context_builder="licensing.pdf.licence_context", doc_type="licensing_licence",
-        name=f"许可证-{licence.number}", owner_enterprise=licence.firm.enterprise,
-        on_done="licensing.pdf.licence_rendered", on_done_kwargs={"licence_id": licence.pk},
+        template_name="pdf/licensing_licence.html",
+        context={"licence_id": licence.pk},
+        context_builder="licensing.pdf.licence_context",
+        doc_type="licensing_licence",
+        name=f"许可证-{licence.number}",
+        owner_enterprise=licence.firm.enterprise,
+        on_done="licensing.pdf.licence_rendered",
+        on_done_kwargs={"licence_id": licence.pk},
     )
 
 
@@ -624,16 +732,25 @@ def send_expiry_reminders(*, today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for days in REMINDER_DAYS:
-        due = Licence.objects.select_related("firm").filter(
-            status=Licence.Status.VALID, expires_on__lte=today + timedelta(days=days), expires_on__gte=today
-        ).exclude(reminded_days__contains=[days])
+        due = (
+            Licence.objects.select_related("firm")
+            .filter(status=Licence.Status.VALID, expires_on__lte=today + timedelta(days=days), expires_on__gte=today)
+            .exclude(reminded_days__contains=[days])
+        )
         for licence in due:
             with transaction.atomic():
                 licence.reminded_days = sorted({*licence.reminded_days, days}, reverse=True)
                 licence.save(update_fields=["reminded_days"])
                 for user in _firm_users(licence.firm):
-                    notify(user, "licensing.expiring", {"number": licence.number, "expires_on": licence.expires_on,
-                                                        "days": (licence.expires_on - today).days})
+                    notify(
+                        user,
+                        "licensing.expiring",
+                        {
+                            "number": licence.number,
+                            "expires_on": licence.expires_on,
+                            "days": (licence.expires_on - today).days,
+                        },
+                    )
             sent += 1
     return sent
 
@@ -642,19 +759,24 @@ def mark_expired(*, today=None) -> int:
     today = today or timezone.localdate()
     with transaction.atomic():
         return Licence.objects.filter(status=Licence.Status.VALID, expires_on__lt=today).update(
-            status=Licence.Status.EXPIRED)
+            status=Licence.Status.EXPIRED
+        )
 
 
 def check_licence(number: str):
     """The registry lookup the HV mid inspection asks (portal.core.licences)."""
     from portal.core.licences import LicenceCheck, LicenceStatus
 
-    licence = (Licence.objects.filter(number=(number or "").strip())
-               .prefetch_related("grants__level").first())
+    licence = Licence.objects.filter(number=(number or "").strip()).prefetch_related("grants__level").first()
     if licence is None:
         return LicenceCheck(number=number, status=LicenceStatus.UNKNOWN)
-    return LicenceCheck(number=licence.number, status=licence.effective_status, holder=licence.holder_name,
-                        scope=licence.scope_labels(), expires_on=licence.expires_on)
+    return LicenceCheck(
+        number=licence.number,
+        status=licence.effective_status,
+        holder=licence.holder_name,
+        scope=licence.scope_labels(),
+        expires_on=licence.expires_on,
+    )
 
 
 def firm_q(user) -> Q:

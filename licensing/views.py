@@ -59,6 +59,7 @@ def firm_required(view):
         except _NeedFirm:
             messages.info(request, _("请先完成承装（修、试）企业注册"))
             return redirect("licensing:register")
+
     wrapped.__name__ = view.__name__
     return wrapped
 
@@ -108,9 +109,14 @@ def parent_search(request):
 @firm_required
 def firm_edit(request):
     firm = _firm_or_register(request)
-    initial = {"contact_name": firm.contact_name, "contact_mobile": firm.contact_mobile, "email": firm.email,
-               "postal_code": firm.postal_code, "parent": firm.parent_id,
-               "parent_search": firm.parent.name if firm.parent else ""}
+    initial = {
+        "contact_name": firm.contact_name,
+        "contact_mobile": firm.contact_mobile,
+        "email": firm.email,
+        "postal_code": firm.postal_code,
+        "parent": firm.parent_id,
+        "parent_search": firm.parent.name if firm.parent else "",
+    }
     form = f.FirmEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("parent", "parent_search")}
@@ -118,8 +124,9 @@ def firm_edit(request):
         messages.success(request, _("企业信息已保存"))
         return redirect("licensing:firm")
     users = list(firm.enterprise.memberships.select_related("user").order_by("created_at"))
-    return render(request, "licensing/firm.html", {"form": form, "firm": firm, "users": users,
-                                                   "user_form": f.FirmUserForm()})
+    return render(
+        request, "licensing/firm.html", {"form": form, "firm": firm, "users": users, "user_form": f.FirmUserForm()}
+    )
 
 
 @require_POST
@@ -148,9 +155,16 @@ def home(request):
         selectors.applications_of(request.user).filter(firm=firm).exclude(state="abandoned").order_by("-created_at")
     )
     kinds = [(k, label) for k, label in Kind.choices]
-    return render(request, "licensing/home.html", {
-        "firm": firm, "licence": licence, "applications": applications, "kinds": kinds,
-    })
+    return render(
+        request,
+        "licensing/home.html",
+        {
+            "firm": firm,
+            "licence": licence,
+            "applications": applications,
+            "kinds": kinds,
+        },
+    )
 
 
 # --- starting ------------------------------------------------------------------------------
@@ -170,20 +184,35 @@ def start(request, kind):
         data = form.cleaned_data
         try:
             application = services.start_application(
-                firm=firm, by=request.user, kind=kind, levels=form.levels() if full else None,
-                nature=data.get("nature") or "new", submitter_type=data["submitter_type"],
-                submitter_name=data["submitter_name"], submitter_id_number=data["submitter_id_number"],
-                route=data.get("route") or "ordinary", downgrade=data.get("downgrade", False),
+                firm=firm,
+                by=request.user,
+                kind=kind,
+                levels=form.levels() if full else None,
+                nature=data.get("nature") or "new",
+                submitter_type=data["submitter_type"],
+                submitter_name=data["submitter_name"],
+                submitter_id_number=data["submitter_id_number"],
+                route=data.get("route") or "ordinary",
+                downgrade=data.get("downgrade", False),
                 related_firm_name=data.get("related_firm_name", ""),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             return redirect("licensing:tab", pk=application.pk, tab=_tabs(application)[0].code)
-    return render(request, "licensing/start.html", {
-        "form": form, "kind": kind, "kind_label": Kind(kind).label, "full": full, "commitment": commitment,
-        "licence": licence, "firm": firm,
-    })
+    return render(
+        request,
+        "licensing/start.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "full": full,
+            "commitment": commitment,
+            "licence": licence,
+            "firm": firm,
+        },
+    )
 
 
 # --- the tabs ------------------------------------------------------------------------------
@@ -196,9 +225,12 @@ class Tab:
 
 
 TABS_FULL = [
-    Tab("basic", gettext_lazy("基本情况")), Tab("technical", gettext_lazy("技术负责人")),
-    Tab("safety", gettext_lazy("安全负责人")), Tab("tech_staff", gettext_lazy("电力相关技术人员")),
-    Tab("skilled_staff", gettext_lazy("电力相关专业技能人员")), Tab("achievements", gettext_lazy("规定年限内主要业绩")),
+    Tab("basic", gettext_lazy("基本情况")),
+    Tab("technical", gettext_lazy("技术负责人")),
+    Tab("safety", gettext_lazy("安全负责人")),
+    Tab("tech_staff", gettext_lazy("电力相关技术人员")),
+    Tab("skilled_staff", gettext_lazy("电力相关专业技能人员")),
+    Tab("achievements", gettext_lazy("规定年限内主要业绩")),
     Tab("check", gettext_lazy("资料提交")),
 ]
 TABS_SHORT = [Tab("basic", gettext_lazy("基本情况")), Tab("check", gettext_lazy("资料提交"))]
@@ -223,11 +255,9 @@ def _lead(application, role):
 
 SECTIONS = {
     "equity": (f.EquityForm, EquityRow, "basic", lambda a: {"application": a}),
-    "tech_work": (f.WorkHistoryForm, WorkHistory, "technical",
-                  lambda a: {"person": _lead(a, LeadRole.TECHNICAL)}),
+    "tech_work": (f.WorkHistoryForm, WorkHistory, "technical", lambda a: {"person": _lead(a, LeadRole.TECHNICAL)}),
     "safety_work": (f.WorkHistoryForm, WorkHistory, "safety", lambda a: {"person": _lead(a, LeadRole.SAFETY)}),
-    "safety_training": (f.TrainingForm, TrainingHistory, "safety",
-                        lambda a: {"person": _lead(a, LeadRole.SAFETY)}),
+    "safety_training": (f.TrainingForm, TrainingHistory, "safety", lambda a: {"person": _lead(a, LeadRole.SAFETY)}),
     "achievement": (f.AchievementForm, Achievement, "achievements", lambda a: {"application": a}),
 }
 STAFF_SECTIONS = {
@@ -251,8 +281,13 @@ def tab(request, pk, tab):
     if tab not in {t.code for t in tabs}:
         raise Http404
     firm = application.firm
-    ctx: dict[str, Any] = {"application": application, "tabs": tabs, "tab": tab, "firm": firm,
-                           "editable": application.is_editable}
+    ctx: dict[str, Any] = {
+        "application": application,
+        "tabs": tabs,
+        "tab": tab,
+        "firm": firm,
+        "editable": application.is_editable,
+    }
     form = None
     if tab == "basic":
         if application.kind in FULL_KINDS:
@@ -260,20 +295,23 @@ def tab(request, pk, tab):
             ctx["equity_rows"] = list(application.equity_rows.all())
             ctx["equity_form"] = f.EquityForm(prefix="equity")
         elif application.kind == Kind.REGISTRATION_CHANGE:
-            form = f.RegistrationChangeForm(request.POST or None,
-                                            initial={k: v[1] for k, v in application.changes.items()})
+            form = f.RegistrationChangeForm(
+                request.POST or None, initial={k: v[1] for k, v in application.changes.items()}
+            )
             ctx["changes"] = [(form[k].label, v[0], v[1]) for k, v in application.changes.items() if k in form.fields]
         else:
             form = f.MatterForm(request.POST or None, initial={"matter": application.matter})
         have = {a.requirement_id: a for a in application.attachments.select_related("document")}
-        ctx["requirements"] = [(r, have.get(r.pk)) for r in AttachmentRequirement.objects.all()
-                               if r.applies_to(application)]
+        ctx["requirements"] = [
+            (r, have.get(r.pk)) for r in AttachmentRequirement.objects.all() if r.applies_to(application)
+        ]
         if request.method == "POST" and form.is_valid():
             try:
                 data = form.cleaned_data
                 if isinstance(form, f.BasicForm):
-                    services.save_basic(application=application, by=request.user,
-                                        registered_capital=data["registered_capital"])
+                    services.save_basic(
+                        application=application, by=request.user, registered_capital=data["registered_capital"]
+                    )
                 elif isinstance(form, f.RegistrationChangeForm):
                     services.save_basic(application=application, by=request.user, changes_after=data)
                 else:
@@ -299,8 +337,13 @@ def tab(request, pk, tab):
         if request.method == "POST" and form.is_valid():
             data = {k: form.cleaned_data[k] for k in f.LeadForm.Meta.fields}
             try:
-                services.save_lead(application=application, by=request.user, role=role, data=data,
-                                   photo=form.cleaned_data.get("photo_upload"))
+                services.save_lead(
+                    application=application,
+                    by=request.user,
+                    role=role,
+                    data=data,
+                    photo=form.cleaned_data.get("photo_upload"),
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -310,21 +353,29 @@ def tab(request, pk, tab):
         kind = StaffKind.TECHNICAL if tab == "tech_staff" else StaffKind.SKILLED
         section = "technical_staff" if kind == StaffKind.TECHNICAL else "skilled_staff"
         rows = list(selectors.current_staff(firm).filter(kind=kind))
-        ctx.update(staff_rows=rows, staff_section=section, staff_form=STAFF_SECTIONS[section][0](prefix="staff"),
-                   counts=selectors.staff_counts(firm))
+        ctx.update(
+            staff_rows=rows,
+            staff_section=section,
+            staff_form=STAFF_SECTIONS[section][0](prefix="staff"),
+            counts=selectors.staff_counts(firm),
+        )
     elif tab == "achievements":
         rows = list(application.achievements.all())
         totals: dict[str, dict[int, int]] = {}
         for row in rows:
             totals.setdefault(row.get_category_display(), {}).setdefault(row.voltage_kv, 0)
             totals[row.get_category_display()][row.voltage_kv] += 1
-        ctx.update(achievement_rows=rows, achievement_form=f.AchievementForm(prefix="achievement"),
-                   totals=sorted((c, sorted(v.items(), reverse=True)) for c, v in totals.items()),
-                   levels=list(application.categories.select_related("level")))
+        ctx.update(
+            achievement_rows=rows,
+            achievement_form=f.AchievementForm(prefix="achievement"),
+            totals=sorted((c, sorted(v.items(), reverse=True)) for c, v in totals.items()),
+            levels=list(application.categories.select_related("level")),
+        )
     elif tab == "personnel":
         ctx.update(
             staff_rows=list(selectors.current_staff(firm).select_related("change_application")),
-            onboard_technical=f.TechnicalStaffForm(prefix="staff"), onboard_skilled=f.SkilledStaffForm(prefix="staff"),
+            onboard_technical=f.TechnicalStaffForm(prefix="staff"),
+            onboard_skilled=f.SkilledStaffForm(prefix="staff"),
         )
     elif tab == "check":
         ctx["problems"] = services.material_problems(application)
@@ -340,8 +391,9 @@ def upload(request, pk, code):
     form = f.AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.upload_attachment(application=application, by=request.user, requirement=requirement,
-                                       upload=form.cleaned_data["file"])
+            services.upload_attachment(
+                application=application, by=request.user, requirement=requirement, upload=form.cleaned_data["file"]
+            )
         except DomainError as exc:
             messages.error(request, f"{requirement.name}：{exc.message}")
         else:
@@ -374,8 +426,11 @@ def row(request, pk, section, row_id=None):
         else:
             messages.success(request, _("已保存"))
             return redirect("licensing:tab", pk=pk, tab=tab_code)
-    return render(request, "licensing/row.html", {"application": application, "form": form, "tab": tab_code,
-                                                  "section": section, "instance": instance})
+    return render(
+        request,
+        "licensing/row.html",
+        {"application": application, "form": form, "tab": tab_code, "section": section, "instance": instance},
+    )
 
 
 def _staff_row(request, application, section, row_id):
@@ -392,16 +447,29 @@ def _staff_row(request, application, section, row_id):
         try:
             if not application.is_editable:
                 raise DomainError(_("申请已提交，当前不能修改"))
-            services.save_staff(firm=firm, by=request.user, form=form,
-                                status=StaffStatus.ONBOARDING if onboarding and not row_id else None,
-                                change_application=application if onboarding and not row_id else None)
+            services.save_staff(
+                firm=firm,
+                by=request.user,
+                form=form,
+                status=StaffStatus.ONBOARDING if onboarding and not row_id else None,
+                change_application=application if onboarding and not row_id else None,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("licensing:tab", pk=application.pk, tab=tab_code)
-    return render(request, "licensing/row.html", {"application": application, "form": form, "tab": tab_code,
-                                                  "section": section, "instance": instance if row_id else None})
+    return render(
+        request,
+        "licensing/row.html",
+        {
+            "application": application,
+            "form": form,
+            "tab": tab_code,
+            "section": section,
+            "instance": instance if row_id else None,
+        },
+    )
 
 
 @require_POST
@@ -421,8 +489,11 @@ def row_delete(request, pk, section, row_id):
                 services.delete_staff(firm=application.firm, by=request.user, member=member)
         elif section in SECTIONS:
             tab_code = SECTIONS[section][2]
-            services.delete_row(application=application, by=request.user,
-                                row=get_object_or_404(_rows_of(section, application), pk=row_id))
+            services.delete_row(
+                application=application,
+                by=request.user,
+                row=get_object_or_404(_rows_of(section, application), pk=row_id),
+            )
         else:
             raise Http404
     except DomainError as exc:
@@ -469,17 +540,21 @@ def act(request, pk, action):
 @firm_required
 def application_detail(request, pk):
     application = _application(request, pk)
-    return render(request, "licensing/application.html", {
-        "application": application, "log": list(application.log.select_related("actor")),
-    })
+    return render(
+        request,
+        "licensing/application.html",
+        {
+            "application": application,
+            "log": list(application.log.select_related("actor")),
+        },
+    )
 
 
 @firm_required
 def staff_list(request):
     firm = _firm_or_register(request)
     rows = list(selectors.current_staff(firm))
-    return render(request, "licensing/staff.html", {"firm": firm, "rows": rows,
-                                                    "counts": selectors.staff_counts(firm)})
+    return render(request, "licensing/staff.html", {"firm": firm, "rows": rows, "counts": selectors.staff_counts(firm)})
 
 
 @firm_required
@@ -498,7 +573,12 @@ def licence_download(request):
 def verify(request):
     number = (request.GET.get("number") or "").strip()[:30]
     result = services.check_licence(number) if number else None
-    return render(request, "licensing/verify.html", {
-        "number": number, "result": result, "Status": LicenceStatus,
-    })
-
+    return render(
+        request,
+        "licensing/verify.html",
+        {
+            "number": number,
+            "result": result,
+            "Status": LicenceStatus,
+        },
+    )

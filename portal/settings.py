@@ -34,8 +34,19 @@ def _weak_secret_key(key: str) -> str | None:
     placeholder of .env.example and its kind, Django's generated development keys, and keys too
     short or too plain to resist guessing (Django's own check asks for 50 characters, 5 distinct)."""
     lowered = key.lower()
-    placeholders = ("change-me", "changeme", "replace-me", "placeholder", "your-secret", "secret-key-here",
-                    "never-use", "insecure", "example", "build-only", "xxxxxxxx")
+    placeholders = (
+        "change-me",
+        "changeme",
+        "replace-me",
+        "placeholder",
+        "your-secret",
+        "secret-key-here",
+        "never-use",
+        "insecure",
+        "example",
+        "build-only",
+        "xxxxxxxx",
+    )
     if any(p in lowered for p in placeholders) or lowered.startswith("django-insecure"):
         return "SECRET_KEY is a placeholder or a development key"
     if len(key) < 50 or len(set(key)) < 5:
@@ -224,9 +235,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "portal.documents.storage.PrivateStorage"},
     "staticfiles": {
-        "BACKEND": env.str(
-            "STATICFILES_STORAGE", default="django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        "BACKEND": env.str("STATICFILES_STORAGE", default="django.contrib.staticfiles.storage.StaticFilesStorage")
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
@@ -250,16 +259,21 @@ APPEND_ONLY_TABLES = ["audit_auditevent", "utility_flows_workordertransition", "
 # --- cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-        # A Redis outage must cost a request milliseconds, not a hang (the throttles fall back).
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis outage must cost a request milliseconds, not a hang (the throttles fall back).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Where API throttles count while Redis is unreachable (portal.core.throttling): per process.
-CACHES["throttle_fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                               "LOCATION": "throttle-fallback"}
+CACHES["throttle_fallback"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "throttle-fallback",
+}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without Redis (a newcomer's `make run`) tasks run in-process when they are enqueued.
@@ -300,15 +314,20 @@ CELERY_BEAT_SCHEDULE: dict = {
 # PDFs requested while the broker or the workers were down are rendered once they are back
 # (portal.documents). expire_seconds: a sweep still queued when the next is due is pointless.
 CELERY_BEAT_SCHEDULE["licensing-expiry-reminders"] = {
-    "task": "licensing.tasks.licence_expiry", "schedule": crontab(hour=7, minute=15),
+    "task": "licensing.tasks.licence_expiry",
+    "schedule": crontab(hour=7, minute=15),
 }
 CELERY_BEAT_SCHEDULE["documents-sweep-pending-pdfs"] = {
-    "task": "portal.documents.tasks.sweep_pending_pdfs", "schedule": 20.0, "options": {"expire_seconds": 18},
+    "task": "portal.documents.tasks.sweep_pending_pdfs",
+    "schedule": 20.0,
+    "options": {"expire_seconds": 18},
 }
 
 # SMS codes whose task a broker outage lost go out within seconds of its return (portal.verification).
 CELERY_BEAT_SCHEDULE["verification-sweep-unsent-codes"] = {
-    "task": "portal.verification.tasks.sweep_unsent_codes", "schedule": 15.0, "options": {"expire_seconds": 14},
+    "task": "portal.verification.tasks.sweep_unsent_codes",
+    "schedule": 15.0,
+    "options": {"expire_seconds": 14},
 }
 
 # 好差评 (evaluations): working days a unit has to rectify a bad review and reply; the public
@@ -316,11 +335,13 @@ CELERY_BEAT_SCHEDULE["verification-sweep-unsent-codes"] = {
 REVIEW_RECTIFICATION_WORKING_DAYS = env.int("REVIEW_RECTIFICATION_WORKING_DAYS", default=5)
 PORTAL_PUBLIC_URL = env.str("PORTAL_PUBLIC_URL", default="")
 CELERY_BEAT_SCHEDULE["evaluations-flag-overdue-cases"] = {
-    "task": "evaluations.tasks.flag_overdue_cases", "schedule": crontab(hour=7, minute=0),
+    "task": "evaluations.tasks.flag_overdue_cases",
+    "schedule": crontab(hour=7, minute=0),
 }
 # HV e-assistant: due-soon warnings to account managers, late notices to supervisors (SPEC 4.5).
 CELERY_BEAT_SCHEDULE["utility-flows-warn-hv-limits"] = {
-    "task": "utility_flows.hv.tasks.warn_hv_limits", "schedule": crontab(hour=8, minute=0),
+    "task": "utility_flows.hv.tasks.warn_hv_limits",
+    "schedule": crontab(hour=8, minute=0),
 }
 
 # --- REST API -------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 
 # --- documents and signing (portal.documents, portal.signing) -------------------------------
 
+
 def _small_png() -> bytes:
     import io
 
@@ -222,17 +223,30 @@ def _application_data(o) -> dict:
         account = o.service_account
         raw = {"account": {"account_number": account.number, "notice_confirmed": "on"}, "applicant": {}}
         answers = {
-            "account": {"account_number": account.number, "notice_confirmed": True,
-                        "peak_valley_target": not account.peak_valley},
+            "account": {
+                "account_number": account.number,
+                "notice_confirmed": True,
+                "peak_valley_target": not account.peak_valley,
+            },
             "applicant": {"identity": "owner"},
         }
     else:
-        location = {"street": str(o.region.pk), "address": o.address, "capacity": str(o.capacity),
-                    "appointment": _appointment(), "notice_confirmed": "on"}
+        location = {
+            "street": str(o.region.pk),
+            "address": o.address,
+            "capacity": str(o.capacity),
+            "appointment": _appointment(),
+            "notice_confirmed": "on",
+        }
         raw = {"location": location, "property": {"property_proof_type": "real_estate_certificate"}, "applicant": {}}
         answers = {
-            "location": {"street": o.region.pk, "address": o.address, "capacity": str(o.capacity),
-                         "appointment": location["appointment"], "notice_confirmed": True},
+            "location": {
+                "street": o.region.pk,
+                "address": o.address,
+                "capacity": str(o.capacity),
+                "appointment": location["appointment"],
+                "notice_confirmed": True,
+            },
             "property": {"property_proof_type": "real_estate_certificate"},
             "applicant": {"identity": "owner"},
         }
@@ -273,7 +287,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             from applications.models import ApplicationEvent
 
             ApplicationEvent.objects.create(
-                application=obj, actor=obj.applicant, from_state="draft", to_state="submitted", note="客户提交申请",
+                application=obj,
+                actor=obj.applicant,
+                from_state="draft",
+                to_state="submitted",
+                note="客户提交申请",
                 at=obj.submitted_at or timezone.now(),
             )
 

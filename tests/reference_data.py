@@ -29,7 +29,10 @@ def is_missing() -> bool:
     from utility_flows.models import TimeLimit
 
     return not (
-        Group.objects.exists() and DocumentType.objects.exists() and Region.objects.exists() and TimeLimit.objects.exists()
+        Group.objects.exists()
+        and DocumentType.objects.exists()
+        and Region.objects.exists()
+        and TimeLimit.objects.exists()
     )
 
 

@@ -30,7 +30,8 @@ class OrderOutput(serializers.Serializer):
 
     class OrderActorOutput(serializers.Serializer):
         kind = serializers.ChoiceField(
-            choices=["customer", "manager", "utility"], source="actor",
+            choices=["customer", "manager", "utility"],
+            source="actor",
             help_text=_("customer 客户，manager 客户经理或用电检查人员，utility 供电公司"),
         )
         label = serializers.CharField(source="actor_label", help_text=_("例如：客户经理 王芳"))
@@ -52,19 +53,22 @@ class OrderOutput(serializers.Serializer):
     step = serializers.CharField(source="progress.step", allow_null=True, help_text=_("当前待办环节；已办结为 null"))
     step_due_on = serializers.DateField(allow_null=True, help_text=_("当前环节应完成日期"))
     clock = OrderClockOutput(source="progress.clock", allow_null=True)
-    next_actor = OrderActorOutput(source="progress_actor", allow_null=True, help_text=_("下一步由谁办理；已办结为 null"))
+    next_actor = OrderActorOutput(
+        source="progress_actor", allow_null=True, help_text=_("下一步由谁办理；已办结为 null")
+    )
     expected_completion_on = serializers.DateField(
-        source="progress.expected_on", allow_null=True,
+        source="progress.expected_on",
+        allow_null=True,
         help_text=_("按剩余环节的时限（工作日）推算的预计办结日期；已办结时为办结日期"),
     )
-    expected_note = serializers.CharField(source="progress.expected_note",
-                                          help_text=_("无法推算预计办结日期时的说明"))
+    expected_note = serializers.CharField(source="progress.expected_note", help_text=_("无法推算预计办结日期时的说明"))
     assignee = OrderAssigneeOutput(allow_null=True, help_text=_("处理工单的客户经理（或用电检查人员）"))
 
     def to_representation(self, order):
         # Computed from what the page already loaded: no query per order.
-        order.progress = progress_of(order.application, self.context["limits"], self.context["calendar"],
-                                     self.context["today"])
+        order.progress = progress_of(
+            order.application, self.context["limits"], self.context["calendar"], self.context["today"]
+        )
         order.progress_actor = order.progress if order.progress.actor else None
         return super().to_representation(order)
 
@@ -74,8 +78,9 @@ class OrderHistoryOutput(serializers.Serializer):
     label = serializers.CharField()
     note = serializers.CharField()
     actor = serializers.CharField()
-    source = serializers.ChoiceField(choices=["application", "order"],
-                                     help_text=_("application 申请记录，order 工单流转记录"))
+    source = serializers.ChoiceField(
+        choices=["application", "order"], help_text=_("application 申请记录，order 工单流转记录")
+    )
 
 
 class OrderDeferredDocumentOutput(serializers.Serializer):
@@ -93,8 +98,13 @@ class OrderDetailOutput(OrderOutput):
     def to_representation(self, order):
         order.history = selectors.history(order.application)
         order.deferred_documents = [
-            {"id": d.pk, "requirement": d.requirement, "label": services.document_label(order.application, d.requirement),
-             "due_on": d.due_on, "fulfilled_at": d.fulfilled_at}
+            {
+                "id": d.pk,
+                "requirement": d.requirement,
+                "label": services.document_label(order.application, d.requirement),
+                "due_on": d.due_on,
+                "fulfilled_at": d.fulfilled_at,
+            }
             for d in services.deferred_documents(order.application)
         ]
         return super().to_representation(order)
@@ -107,10 +117,13 @@ class _ProgressContext:
         return context
 
 
-@extend_schema_view(get=extend_schema(
-    summary="我的工单", tags=TAGS,
-    description="本人申请受理后生成的工单，最新的在前；每条含当前环节、时限、下一步由谁办理和预计办结日期。",
-))
+@extend_schema_view(
+    get=extend_schema(
+        summary="我的工单",
+        tags=TAGS,
+        description="本人申请受理后生成的工单，最新的在前；每条含当前环节、时限、下一步由谁办理和预计办结日期。",
+    )
+)
 class OrderListApi(_ProgressContext, generics.ListAPIView):
     serializer_class = OrderOutput
 
@@ -118,8 +131,12 @@ class OrderListApi(_ProgressContext, generics.ListAPIView):
         return selectors.my_orders(user=self.request.user)
 
 
-@extend_schema(summary="工单详情", tags=TAGS, responses={200: OrderDetailOutput},
-               description="含办理过程（申请记录与工单流转记录按时间合并）和承诺补交的材料。他人的工单返回 404。")
+@extend_schema(
+    summary="工单详情",
+    tags=TAGS,
+    responses={200: OrderDetailOutput},
+    description="含办理过程（申请记录与工单流转记录按时间合并）和承诺补交的材料。他人的工单返回 404。",
+)
 class OrderDetailApi(_ProgressContext, generics.GenericAPIView):
     serializer_class = OrderDetailOutput
 

@@ -23,4 +23,5 @@ class UtilityFlowsConfig(AppConfig):
 
         register_hv_events()
         from utility_flows.hv import access, admin  # noqa: F401  (document access rules; backoffice pages)
+
         post_migrate.connect(sync_declared_contact_limits, sender=self, dispatch_uid="utility_flows_contact_limits")

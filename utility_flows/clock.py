@@ -60,7 +60,7 @@ class LimitTable:
         if not path or position not in path:
             return None
         total = 0
-        for later in path[path.index(position) + 1:]:
+        for later in path[path.index(position) + 1 :]:
             days = self.days(flow, later, business)
             total += days or 0
         return total
@@ -148,35 +148,67 @@ def progress_of(
     today = today or timezone.localdate()
     state = application.state
     business = application.business
-    order: WorkOrder | None = getattr(application, "work_order", None) if state in (
-        ApplicationState.ACCEPTED, ApplicationState.COMPLETED
-    ) else None
+    order: WorkOrder | None = (
+        getattr(application, "work_order", None)
+        if state in (ApplicationState.ACCEPTED, ApplicationState.COMPLETED)
+        else None
+    )
     if state == ApplicationState.DRAFT:
         return Progress(
-            status=str(application.get_state_display()), step=str(_("填写并提交申请")), due_on=None, clock=None,
-            actor=Actor.CUSTOMER, actor_label=str(_("客户")), expected_on=None, expected_note=str(_("提交后计算")),
+            status=str(application.get_state_display()),
+            step=str(_("填写并提交申请")),
+            due_on=None,
+            clock=None,
+            actor=Actor.CUSTOMER,
+            actor_label=str(_("客户")),
+            expected_on=None,
+            expected_note=str(_("提交后计算")),
         )
     if state == ApplicationState.RETURNED:
         return Progress(
-            status=str(application.get_state_display()), step=str(_("按退回原因修改并重新提交")), due_on=None,
-            clock=None, actor=Actor.CUSTOMER, actor_label=str(_("客户")), expected_on=None,
+            status=str(application.get_state_display()),
+            step=str(_("按退回原因修改并重新提交")),
+            due_on=None,
+            clock=None,
+            actor=Actor.CUSTOMER,
+            actor_label=str(_("客户")),
+            expected_on=None,
             expected_note=str(_("重新提交后计算")),
         )
     if state == ApplicationState.SUBMITTED:
         total = table.whole_path(business.flow, business) if flows.get(business.flow).promises_dates else None
         expected = calendar.add_working_days(today, total) if total is not None else None
         return Progress(
-            status=str(application.get_state_display()), step=str(_("供电公司受理申请")), due_on=None, clock=None,
-            actor=Actor.UTILITY, actor_label=str(_("供电公司")), expected_on=expected,
+            status=str(application.get_state_display()),
+            step=str(_("供电公司受理申请")),
+            due_on=None,
+            clock=None,
+            actor=Actor.UTILITY,
+            actor_label=str(_("供电公司")),
+            expected_on=expected,
             expected_note="" if expected else str(_("受理后由客户经理告知")),
         )
     if state in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN):
-        return Progress(status=str(application.get_state_display()), step=None, due_on=None, clock=None,
-                        actor=None, actor_label=None, expected_on=None)
+        return Progress(
+            status=str(application.get_state_display()),
+            step=None,
+            due_on=None,
+            clock=None,
+            actor=None,
+            actor_label=None,
+            expected_on=None,
+        )
     if order is None or state == ApplicationState.COMPLETED or not order.is_open:
         done_on = timezone.localdate(order.closed_at) if order is not None and order.closed_at else None
-        return Progress(status=str(_("已办结")), step=None, due_on=None, clock=None, actor=None, actor_label=None,
-                        expected_on=done_on)
+        return Progress(
+            status=str(_("已办结")),
+            step=None,
+            due_on=None,
+            clock=None,
+            actor=None,
+            actor_label=None,
+            expected_on=done_on,
+        )
     declaration = order.declaration
     declared = declaration.state(order.state)
     step = declared.due if declared else None
@@ -197,7 +229,12 @@ def progress_of(
     else:
         note = str(declaration.no_date_note or _("由客户经理按办电e助手流程告知"))
     return Progress(
-        status=str(order.get_state_display()), step=str(step) if step else None, due_on=order.step_due_on,
-        clock=clock_for(order.step_due_on, calendar, today), actor=actor, actor_label=actor_label,
-        expected_on=expected, expected_note=note,
+        status=str(order.get_state_display()),
+        step=str(step) if step else None,
+        due_on=order.step_due_on,
+        clock=clock_for(order.step_due_on, calendar, today),
+        actor=actor,
+        actor_label=actor_label,
+        expected_on=expected,
+        expected_note=note,
     )

@@ -45,8 +45,11 @@ def _photo(name: str) -> SimpleUploadedFile:
 
 def _signature() -> str:
     image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line([(40, 150), (120, 50), (190, 140), (260, 60), (340, 150), (420, 70), (560, 120)],
-                               fill=(20, 20, 20, 255), width=8)
+    ImageDraw.Draw(image).line(
+        [(40, 150), (120, 50), (190, 140), (260, 60), (340, 150), (420, 70), (560, 120)],
+        fill=(20, 20, 20, 255),
+        width=8,
+    )
     out = io.BytesIO()
     image.save(out, "PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
@@ -57,8 +60,12 @@ def _demo_code(phone: str) -> str:
     now = timezone.now()
     SmsCode.objects.filter(phone=phone, purpose=Purpose.SUBMIT, used_at=None, voided_at=None).update(voided_at=now)
     SmsCode.objects.create(
-        phone=phone, purpose=Purpose.SUBMIT, code_hash=_hash(phone, Purpose.SUBMIT, DEMO_CODE),
-        created_at=now - timedelta(minutes=2), expires_at=now + timedelta(minutes=3), sent_at=now,
+        phone=phone,
+        purpose=Purpose.SUBMIT,
+        code_hash=_hash(phone, Purpose.SUBMIT, DEMO_CODE),
+        created_at=now - timedelta(minutes=2),
+        expires_at=now + timedelta(minutes=3),
+        sent_at=now,
     )
     return DEMO_CODE
 
@@ -94,7 +101,8 @@ class _Scenario:
         due = timezone.localdate() + timedelta(days=20)
         missing = [r.key for r in requirements_for(self.application) if r.state == "missing"]
         errors = applications.save_documents(
-            application=self.application, user=self.user,
+            application=self.application,
+            user=self.user,
             uploads={k: _photo(f"{k}.jpg") for k in missing if k not in defer},
             deferrals=dict.fromkeys(defer, due),
         )
@@ -103,7 +111,9 @@ class _Scenario:
 
     def submit(self, *, signed: bool = False) -> Application:
         self.application = applications.submit_application(
-            application=self.application, user=self.user, sms_code=_demo_code(self.user.phone),
+            application=self.application,
+            user=self.user,
+            sms_code=_demo_code(self.user.phone),
             signature_data_url=_signature() if signed or applications.needs_signature(self.application) else None,
         )
         return self.application
@@ -145,12 +155,22 @@ def applications_and_orders(ctx: DemoContext) -> None:
 
     # 1. 个人新装, submitted with the property proof promised later: waits in 待受理.
     def residential(s: _Scenario) -> None:
-        s.draft([
-            ("location", {"street": street.pk, "address": "东关大街 200 号 1 单元 602 室", "capacity": "8",
-                          "appointment": _appointment(), "notice_confirmed": "on"}),
-            ("property", {"property_proof_type": "purchase_contract"}),
-            ("applicant", {}),
-        ])
+        s.draft(
+            [
+                (
+                    "location",
+                    {
+                        "street": street.pk,
+                        "address": "东关大街 200 号 1 单元 602 室",
+                        "capacity": "8",
+                        "appointment": _appointment(),
+                        "notice_confirmed": "on",
+                    },
+                ),
+                ("property", {"property_proof_type": "purchase_contract"}),
+                ("applicant", {}),
+            ]
+        )
         s.documents(defer=("property_proof",))
         s.submit()
 
@@ -167,10 +187,15 @@ def applications_and_orders(ctx: DemoContext) -> None:
 
     # 3. 电能表校验, done: the order is archived and the application completed.
     def meter_test(s: _Scenario) -> None:
-        s.draft([
-            ("account", {"account_number": "6301000102", "reason": "fast", "description": "近两个月电量比去年同期高出一倍"}),
-            ("applicant", {"notice_confirmed": "on"}),
-        ])
+        s.draft(
+            [
+                (
+                    "account",
+                    {"account_number": "6301000102", "reason": "fast", "description": "近两个月电量比去年同期高出一倍"},
+                ),
+                ("applicant", {"notice_confirmed": "on"}),
+            ]
+        )
         s.documents()
         s.submit()
         _advance(s.accept(manager), manager, "contact", "check_on_site", "execute", "archive")
@@ -179,21 +204,46 @@ def applications_and_orders(ctx: DemoContext) -> None:
 
     # 4. 充电桩报装, left as a draft after the first step: 服务记录 offers 继续办理.
     def ev_draft(s: _Scenario) -> None:
-        s.draft([("charger", {"street": street.pk, "address": "东关大街 200 号地下车库 B2-036 车位",
-                              "parking_ownership": "owned", "charger_count": "1", "charger_power": "7",
-                              "charger_kind": "ac", "notice_confirmed": "on"})])
+        s.draft(
+            [
+                (
+                    "charger",
+                    {
+                        "street": street.pk,
+                        "address": "东关大街 200 号地下车库 B2-036 车位",
+                        "parking_ownership": "owned",
+                        "charger_count": "1",
+                        "charger_power": "7",
+                        "charger_kind": "ac",
+                        "notice_confirmed": "on",
+                    },
+                )
+            ]
+        )
 
     scenario("resident-ev-draft", resident, "ev_charger", ev_draft)
 
     # 5. 企业增容 beyond 160 kW (flagged), accepted and now late for the survey.
     def capacity_increase(s: _Scenario) -> None:
-        s.draft([
-            ("account", {"account_number": "6301000105", "notice_confirmed": "on"}),
-            ("capacity", {"usage_kind": "enterprise", "added_capacity": "80", "appointment": _appointment(),
-                          "nonresident_notice_confirmed": "on"}),
-            ("subject", {"subject_proof_type": "business_licence", "property_proof_type": "real_estate_certificate"}),
-            ("applicant", {}),
-        ])
+        s.draft(
+            [
+                ("account", {"account_number": "6301000105", "notice_confirmed": "on"}),
+                (
+                    "capacity",
+                    {
+                        "usage_kind": "enterprise",
+                        "added_capacity": "80",
+                        "appointment": _appointment(),
+                        "nonresident_notice_confirmed": "on",
+                    },
+                ),
+                (
+                    "subject",
+                    {"subject_proof_type": "business_licence", "property_proof_type": "real_estate_certificate"},
+                ),
+                ("applicant", {}),
+            ]
+        )
         s.documents()
         s.submit()
         _age(_advance(s.accept(manager), manager, "contact"), days_late=3)
@@ -202,13 +252,24 @@ def applications_and_orders(ctx: DemoContext) -> None:
 
     # 6. 高压新装: accepted, with its account manager assigned, waiting for the e-assistant.
     def hv_new(s: _Scenario) -> None:
-        s.draft([
-            ("enterprise", {"enterprise": enterprise.pk}),
-            ("site", {"street": ServiceAccount.objects.get(number="6301000106").region_id,
-                      "address": "东川工业园区经四路 18 号新材料二期厂区", "capacity": "2000", "transformer": "yes",
-                      "mine_type": "none", "high_energy": "on", "notice_confirmed": "on"}),
-            ("applicant", {}),
-        ])
+        s.draft(
+            [
+                ("enterprise", {"enterprise": enterprise.pk}),
+                (
+                    "site",
+                    {
+                        "street": ServiceAccount.objects.get(number="6301000106").region_id,
+                        "address": "东川工业园区经四路 18 号新材料二期厂区",
+                        "capacity": "2000",
+                        "transformer": "yes",
+                        "mine_type": "none",
+                        "high_energy": "on",
+                        "notice_confirmed": "on",
+                    },
+                ),
+                ("applicant", {}),
+            ]
+        )
         s.documents()
         s.submit()
         s.accept(manager2, assignee=manager2)
@@ -217,11 +278,13 @@ def applications_and_orders(ctx: DemoContext) -> None:
 
     # 7. 需量值变更, signed and submitted: effective the first of next month once executed.
     def demand(s: _Scenario) -> None:
-        s.draft([
-            ("account", {"account_number": "6301000106", "notice_confirmed": "on"}),
-            ("demand", {"requested_demand": "600"}),
-            ("applicant", {"subject_proof_type": "business_licence"}),
-        ])
+        s.draft(
+            [
+                ("account", {"account_number": "6301000106", "notice_confirmed": "on"}),
+                ("demand", {"requested_demand": "600"}),
+                ("applicant", {"subject_proof_type": "business_licence"}),
+            ]
+        )
         s.documents()
         s.submit(signed=True)
 
@@ -229,20 +292,40 @@ def applications_and_orders(ctx: DemoContext) -> None:
 
     # 8. 增值税变更 by the agent: returned for supplement with the reason.
     def vat(s: _Scenario) -> None:
-        s.draft([
-            ("account", {"account_number": "6301000105"}),
-            ("vat", {"invoice_type": "special", "vat_name": enterprise.name, "vat_credit_code": enterprise.credit_code,
-                     "vat_bank": "中国建设银行西宁城东支行", "vat_bank_account": "63001234567890123",
-                     "vat_address": enterprise.registered_address or "西宁市城东区昆仑中路 66 号",
-                     "vat_phone": "0971-8123456", "notice_confirmed": "on"}),
-            ("applicant", {"subject_proof_type": "business_licence", "agent_name": agent.name,
-                           "legal_rep_id_type": "resident_id", "legal_rep_name": legal_rep.name,
-                           "legal_rep_id_number": legal_rep.id_number, "legal_rep_phone": legal_rep.phone}),
-        ])
+        s.draft(
+            [
+                ("account", {"account_number": "6301000105"}),
+                (
+                    "vat",
+                    {
+                        "invoice_type": "special",
+                        "vat_name": enterprise.name,
+                        "vat_credit_code": enterprise.credit_code,
+                        "vat_bank": "中国建设银行西宁城东支行",
+                        "vat_bank_account": "63001234567890123",
+                        "vat_address": enterprise.registered_address or "西宁市城东区昆仑中路 66 号",
+                        "vat_phone": "0971-8123456",
+                        "notice_confirmed": "on",
+                    },
+                ),
+                (
+                    "applicant",
+                    {
+                        "subject_proof_type": "business_licence",
+                        "agent_name": agent.name,
+                        "legal_rep_id_type": "resident_id",
+                        "legal_rep_name": legal_rep.name,
+                        "legal_rep_id_number": legal_rep.id_number,
+                        "legal_rep_phone": legal_rep.phone,
+                    },
+                ),
+            ]
+        )
         s.documents()
         s.submit()
-        orders.return_application(application=s.application, by=manager,
-                                 reason="一般纳税人资格证明已过有效期，请上传最新的证明")
+        orders.return_application(
+            application=s.application, by=manager, reason="一般纳税人资格证明已过有效期，请上传最新的证明"
+        )
 
     scenario("agent-vat-change", agent, "vat_change", vat)
 

@@ -10,7 +10,9 @@ def register_order_events() -> None:
         "order.accepted",
         label=_("申请受理"),
         title=_("{business}申请已受理"),
-        body=_("您的{business}申请（编号 {number}）已受理，客户经理{manager}（{manager_phone}）将为您办理，预计{due}前与您联系。"),
+        body=_(
+            "您的{business}申请（编号 {number}）已受理，客户经理{manager}（{manager_phone}）将为您办理，预计{due}前与您联系。"
+        ),
         link="utility_flows:record_detail",
         link_kwargs=("pk",),
         channels=[Channel.SMS],

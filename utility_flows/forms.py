@@ -7,7 +7,8 @@ class DeferredUploadForm(forms.Form):
     with ``auto_id=f"doc{pk}_%s"`` when several are on one page."""
 
     file = forms.FileField(
-        label=_("选择文件"), help_text=_("支持 JPG、PNG 图片或 PDF 文件"),
+        label=_("选择文件"),
+        help_text=_("支持 JPG、PNG 图片或 PDF 文件"),
         error_messages={"required": _("请选择要上传的文件")},
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )

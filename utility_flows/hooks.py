@@ -73,7 +73,10 @@ def complete_application(step: StepContext) -> None:
     locked.complete()
     locked.save()
     ApplicationEvent.objects.create(
-        application=locked, actor=by, from_state=from_state, to_state=locked.state,
+        application=locked,
+        actor=by,
+        from_state=from_state,
+        to_state=locked.state,
         note=gettext_noop("工单归档，业务办结"),
     )
     order = getattr(locked, "work_order", None)
@@ -113,14 +116,24 @@ def _open_account(order: WorkOrder, by) -> ServiceAccount:
     applicant = application.applicant
     enterprise = application.enterprise
     if enterprise is not None:
-        holder = {"holder_name": enterprise.name, "holder_id_type": "credit_code",
-                  "holder_id_number": enterprise.credit_code, "holder_enterprise": enterprise}
+        holder = {
+            "holder_name": enterprise.name,
+            "holder_id_type": "credit_code",
+            "holder_id_number": enterprise.credit_code,
+            "holder_enterprise": enterprise,
+        }
     elif application.identity == Identity.AGENT and answers.get("owner_name"):
-        holder = {"holder_name": answers["owner_name"], "holder_id_type": answers.get("owner_id_type", ""),
-                  "holder_id_number": answers.get("owner_id_number", "")}
+        holder = {
+            "holder_name": answers["owner_name"],
+            "holder_id_type": answers.get("owner_id_type", ""),
+            "holder_id_number": answers.get("owner_id_number", ""),
+        }
     else:
-        holder = {"holder_name": applicant.name, "holder_id_type": applicant.id_type,
-                  "holder_id_number": applicant.id_number}
+        holder = {
+            "holder_name": applicant.name,
+            "holder_id_type": applicant.id_type,
+            "holder_id_number": applicant.id_number,
+        }
     kind = business.customer_kind or (CustomerKind.ENTERPRISE if enterprise else CustomerKind.RESIDENT)
     capacity = application.capacity or Decimal(str(answers.get(business.capacity_answer or "capacity") or "0"))
     residential = kind == CustomerKind.RESIDENT
@@ -140,12 +153,18 @@ def _open_account(order: WorkOrder, by) -> ServiceAccount:
         opened_on=timezone.localdate(),
         **holder,
     )
-    AccountBinding.objects.get_or_create(user=applicant, account=account,
-                                         defaults={"via": AccountBinding.Via.CONNECTION})
+    AccountBinding.objects.get_or_create(
+        user=applicant, account=account, defaults={"via": AccountBinding.Via.CONNECTION}
+    )
     application.service_account = account
     application.save(update_fields=["service_account", "updated_at"])
-    write_history(actor=by, action=gettext_noop("新装立户"), obj=account, subject=applicant,
-                  changes={"number": ["", account.number], "capacity": ["", str(account.capacity)]})
+    write_history(
+        actor=by,
+        action=gettext_noop("新装立户"),
+        obj=account,
+        subject=applicant,
+        changes={"number": ["", account.number], "capacity": ["", str(account.capacity)]},
+    )
     return account
 
 
@@ -161,11 +180,23 @@ def _raise_capacity(order: WorkOrder, by) -> ServiceAccount:
     old = account.capacity
     now = timezone.now()
     AccountChange.objects.create(
-        account=account, field="capacity", old_value=str(old), new_value=str(new), effective_on=timezone.localdate(now),
-        applied_at=now, application=application, changed_by=by, reason=str(business.name),
+        account=account,
+        field="capacity",
+        old_value=str(old),
+        new_value=str(new),
+        effective_on=timezone.localdate(now),
+        applied_at=now,
+        application=application,
+        changed_by=by,
+        reason=str(business.name),
     )
     account.capacity = new
     account.save(update_fields=["capacity"])
-    write_history(actor=by, action=gettext_noop("户号信息变更"), obj=account, subject=application.applicant,
-                  changes={"capacity": [str(old), str(new)]})
+    write_history(
+        actor=by,
+        action=gettext_noop("户号信息变更"),
+        obj=account,
+        subject=application.applicant,
+        changes={"capacity": [str(old), str(new)]},
+    )
     return account

@@ -18,7 +18,9 @@ def sync_time_limits(sender=None, using: str = "default", **kwargs) -> int:
     for flow in flows.all_flows():
         for state in flow.limited_states:
             _row, new = TimeLimit.objects.using(using).get_or_create(
-                flow=flow.code, state=state.code, business_code="",
+                flow=flow.code,
+                state=state.code,
+                business_code="",
                 defaults={"working_days": state.days or 0, "note": state.basis},
             )
             created += new
@@ -31,7 +33,9 @@ def sync_time_limits(sender=None, using: str = "default", **kwargs) -> int:
         if initial is None or business.contact_days == initial.days:
             continue
         _row, new = TimeLimit.objects.using(using).get_or_create(
-            flow=flow.code, state=flow.initial, business_code=business.code,
+            flow=flow.code,
+            state=flow.initial,
+            business_code=business.code,
             defaults={"working_days": business.contact_days, "note": f"业务声明：{business.name}"},
         )
         created += new

@@ -69,14 +69,23 @@ class WorkOrder(ConcurrentTransitionMixin, machine_mixin(), models.Model):  # ty
     )
     business_code = models.CharField(_("业务"), max_length=40, db_index=True)
     flow = models.CharField(_("流程"), max_length=STATE_MAX_LENGTH, choices=FLOW_CHOICES)
-    state = FSMField(_("环节"), default=OrderState.ACCEPTED, choices=OrderState.choices, protected=True,
-                     max_length=STATE_MAX_LENGTH)
+    state = FSMField(
+        _("环节"), default=OrderState.ACCEPTED, choices=OrderState.choices, protected=True, max_length=STATE_MAX_LENGTH
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_orders",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_orders",
         verbose_name=_("处理人"),
     )
     region = models.ForeignKey(
-        "applications.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders",
+        "applications.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
         verbose_name=_("所属区县"),
     )
     customer = models.ForeignKey(
@@ -113,6 +122,7 @@ class WorkOrder(ConcurrentTransitionMixin, machine_mixin(), models.Model):  # ty
     @property
     def is_open(self) -> bool:
         return self.state != self.declaration.final
+
 
 # Log entries that are not steps of a flow (from == to), by code.
 EVENT_LABELS = {
@@ -175,7 +185,12 @@ class WorkOrderTransition(AppendOnlyModel):
     from_state = models.CharField(_("原环节"), max_length=STATE_MAX_LENGTH, choices=OrderState.choices, blank=True)
     to_state = models.CharField(_("新环节"), max_length=STATE_MAX_LENGTH, choices=OrderState.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     comment = models.CharField(_("办理说明"), max_length=500, blank=True)

@@ -38,7 +38,9 @@ def record_for(*, user, pk: int) -> Application:
     anything else answers 404."""
     return get_object_or_404(
         progress_records(user=user).prefetch_related(
-            Prefetch("documents", queryset=ApplicationDocument.objects.select_related("document__doc_type").order_by("id")),
+            Prefetch(
+                "documents", queryset=ApplicationDocument.objects.select_related("document__doc_type").order_by("id")
+            ),
             "flags",
         ),
         pk=pk,
@@ -79,14 +81,22 @@ def _actor(user, *, for_customer: bool) -> str:
 def history(application: Application, *, for_customer: bool = True) -> list[HistoryEntry]:
     """The application's events and its order's log, merged in time order (two queries)."""
     entries = [
-        HistoryEntry(at=e.at, label=_state_label(e), note=e.text, actor=_actor(e.actor, for_customer=for_customer),
-                     source="application")
+        HistoryEntry(
+            at=e.at,
+            label=_state_label(e),
+            note=e.text,
+            actor=_actor(e.actor, for_customer=for_customer),
+            source="application",
+        )
         for e in ApplicationEvent.objects.filter(application=application).select_related("actor__staff_profile")
     ]
     entries += [
-        HistoryEntry(at=t.at, label=t.label, note=t.reason, actor=_actor(t.by, for_customer=for_customer), source="order")
+        HistoryEntry(
+            at=t.at, label=t.label, note=t.reason, actor=_actor(t.by, for_customer=for_customer), source="order"
+        )
         for t in WorkOrderTransition.objects.filter(order__application=application).select_related(
-            "order", "by__staff_profile")
+            "order", "by__staff_profile"
+        )
     ]
     return sorted(entries, key=lambda e: e.at)
 

@@ -71,11 +71,17 @@ def _reason_note(reason: str) -> str:
 _lazy_reason = lazy(_reason_note, str)
 
 
-def _entry(order: WorkOrder, *, name: str, from_state: str, by, comment: str = "",
-           data: dict | None = None) -> WorkOrderTransition:
+def _entry(
+    order: WorkOrder, *, name: str, from_state: str, by, comment: str = "", data: dict | None = None
+) -> WorkOrderTransition:
     """An (unsaved) entry of the order log."""
     return WorkOrderTransition(
-        order=order, name=name, from_state=from_state, to_state=order.state, by=by, comment=comment[:500],
+        order=order,
+        name=name,
+        from_state=from_state,
+        to_state=order.state,
+        by=by,
+        comment=comment[:500],
         data=data or {},
     )
 
@@ -128,7 +134,8 @@ def pick_assignee(*, business, by):
     )
     if candidate is None:
         raise DomainError(
-            _("当前没有在岗的%(role)s，无法分派工单") % {"role": business.handler_role}, code="no_assignee",
+            _("当前没有在岗的%(role)s，无法分派工单") % {"role": business.handler_role},
+            code="no_assignee",
             field="assignee",
         )
     return candidate
@@ -137,8 +144,10 @@ def pick_assignee(*, business, by):
 def _check_assignee(assignee, business) -> None:
     if not (assignee.is_active and assignee.is_staff and business.handler_role in role_names(assignee)):
         raise DomainError(
-            _("%(name)s 不是在岗的%(role)s，不能分派") % {"name": assignee.name or assignee.masked_phone, "role": business.handler_role},
-            code="bad_assignee", field="assignee",
+            _("%(name)s 不是在岗的%(role)s，不能分派")
+            % {"name": assignee.name or assignee.masked_phone, "role": business.handler_role},
+            code="bad_assignee",
+            field="assignee",
         )
 
 
@@ -157,9 +166,15 @@ def accept_application(*, application: Application, by, assignee=None) -> WorkOr
         now = timezone.now()
         initial = flows.get(business.flow).initial
         order = WorkOrder(
-            application=application, business_code=application.business_code, flow=business.flow, state=initial,
-            assignee=assignee, region=_district(application), customer=application.applicant,
-            accepted_at=now, step_started_at=now,
+            application=application,
+            business_code=application.business_code,
+            flow=business.flow,
+            state=initial,
+            assignee=assignee,
+            region=_district(application),
+            customer=application.applicant,
+            accepted_at=now,
+            step_started_at=now,
         )
         order.step_due_on = due_date(order, LimitTable(), WorkCalendar.around(timezone.localdate(now)), start=now)
         order.save()
@@ -167,10 +182,18 @@ def accept_application(*, application: Application, by, assignee=None) -> WorkOr
         order.save(update_fields=["number"])
         due = order.step_due_on.strftime("%Y-%m-%d") if order.step_due_on else ""
         write_history(
-            actor=by, action=gettext_noop("受理申请并生成工单"), obj=order, subject=application.applicant,
+            actor=by,
+            action=gettext_noop("受理申请并生成工单"),
+            obj=order,
+            subject=application.applicant,
             changes={"assignee": ["", assignee.name]},
-            entry=_entry(order, name="accept", from_state="", by=by, data={"notes": [
-                {"code": "assigned", "role": str(business.handler_role), "name": assignee.name}]}),
+            entry=_entry(
+                order,
+                name="accept",
+                from_state="",
+                by=by,
+                data={"notes": [{"code": "assigned", "role": str(business.handler_role), "name": assignee.name}]},
+            ),
             notices=[Notice(order.customer, "order.accepted", {**_context(order), "due": due})],
         )
         if business.flow == "hv_eassistant":
@@ -222,7 +245,8 @@ def advance(*, order: WorkOrder, transition: str, by, reason: str = "", expected
     if declared is None or not can_proceed(method):
         raise DomainError(
             _("工单当前环节为“%(state)s”，不能执行此操作") % {"state": order.get_state_display()},
-            code="not_allowed", field="transition",
+            code="not_allowed",
+            field="transition",
         )
     if not has_transition_perm(method, by):
         raise DomainError(_("您没有执行此操作的权限"), code="forbidden")
@@ -240,7 +264,10 @@ def advance(*, order: WorkOrder, transition: str, by, reason: str = "", expected
             order.save()
             data = declared.run_hooks(StepContext(order=order, transition=declared, by=by, reason=reason))
             write_history(
-                actor=by, action=declared.label, obj=order, subject=order.customer,
+                actor=by,
+                action=declared.label,
+                obj=order,
+                subject=order.customer,
                 changes={"state": [from_state, order.state]},
                 entry=_entry(order, name=transition, from_state=from_state, by=by, comment=reason, data=data),
                 notices=[_progress_notice(order, declared.notify, reason)] if declared.notify else [],
@@ -272,10 +299,19 @@ def reassign(*, order: WorkOrder, to, by, reason: str) -> WorkOrder:
         locked.assignee = to
         locked.save(update_fields=["assignee"])
         write_history(
-            actor=by, action=gettext_noop("改派工单"), obj=locked, subject=locked.customer,
+            actor=by,
+            action=gettext_noop("改派工单"),
+            obj=locked,
+            subject=locked.customer,
             changes={"assignee": [before, to.name]},
-            entry=_entry(locked, name="reassign", from_state=locked.state, by=by, comment=reason,
-                         data={"notes": [{"code": "reassigned", "old": before or "—", "new": to.name}]}),
+            entry=_entry(
+                locked,
+                name="reassign",
+                from_state=locked.state,
+                by=by,
+                comment=reason,
+                data={"notes": [{"code": "reassigned", "old": before or "—", "new": to.name}]},
+            ),
             notices=[Notice(locked.customer, "order.reassigned", _context(locked))],
         )
     order.refresh_from_db()
@@ -327,15 +363,26 @@ def collect_deferred_document(*, order: WorkOrder, document: ApplicationDocument
     if not note:
         raise DomainError(_("请填写补收说明，例如：已现场查验原件并留存复印件"), code="note_required", field="note")
     with transaction.atomic():
-        updated = ApplicationDocument.objects.filter(pk=document.pk, fulfilled_at=None).update(fulfilled_at=timezone.now())
+        updated = ApplicationDocument.objects.filter(pk=document.pk, fulfilled_at=None).update(
+            fulfilled_at=timezone.now()
+        )
         if not updated:
             raise DomainError(_("该材料已补交"), code="already_fulfilled")
         rule_label = _rule_label(order.application, document.requirement)
         write_history(
-            actor=by, action=gettext_noop("现场补收材料"), obj=order, subject=order.customer,
+            actor=by,
+            action=gettext_noop("现场补收材料"),
+            obj=order,
+            subject=order.customer,
             changes={"document": ["", action_code(rule_label)]},
-            entry=_entry(order, name="collect_document", from_state=order.state, by=by, comment=note,
-                         data={"notes": [{"code": "document", "document": action_code(rule_label)}]}),
+            entry=_entry(
+                order,
+                name="collect_document",
+                from_state=order.state,
+                by=by,
+                comment=note,
+                data={"notes": [{"code": "document", "document": action_code(rule_label)}]},
+            ),
             notices=[Notice(order.customer, "order.document_received", {**_context(order), "document": rule_label})],
         )
         _settle_overdue_flag(order.application, by)
@@ -353,7 +400,9 @@ def upload_deferred_document(*, document: ApplicationDocument, user, upload) -> 
     if document.fulfilled_at is not None:
         raise DomainError(_("该材料已补交"), code="already_fulfilled", field="file")
     if application.state not in (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED):
-        raise DomainError(_("申请已%(state)s，无需再补交材料") % {"state": application.get_state_display()}, code="closed")
+        raise DomainError(
+            _("申请已%(state)s，无需再补交材料") % {"state": application.get_state_display()}, code="closed"
+        )
     rule = _rule(application, document.requirement)
     if rule is None:
         raise DomainError(_("这项材料无需补交"), code="not_deferred")
@@ -362,7 +411,10 @@ def upload_deferred_document(*, document: ApplicationDocument, user, upload) -> 
     owner = document_owner(application, rule)
     with transaction.atomic():
         stored = store_upload(
-            upload=upload, doc_type=rule.doc_type_code(rule_context(application)), uploaded_by=user, field="file",
+            upload=upload,
+            doc_type=rule.doc_type_code(rule_context(application)),
+            uploaded_by=user,
+            field="file",
             owner_user=application.applicant if owner.get("owner_enterprise_id") is None else None,
             owner_enterprise=application.enterprise if owner.get("owner_enterprise_id") else None,
         )
@@ -374,10 +426,18 @@ def upload_deferred_document(*, document: ApplicationDocument, user, upload) -> 
         order = WorkOrder.objects.filter(application=application).first()
         if order is not None:
             write_history(
-                actor=user, action=gettext_noop("客户补交材料"), obj=order, subject=user,
+                actor=user,
+                action=gettext_noop("客户补交材料"),
+                obj=order,
+                subject=user,
                 changes={"document": ["", action_code(rule.label)]},
-                entry=_entry(order, name="upload_document", from_state=order.state, by=user,
-                             data={"notes": [{"code": "document", "document": action_code(rule.label)}]}),
+                entry=_entry(
+                    order,
+                    name="upload_document",
+                    from_state=order.state,
+                    by=user,
+                    data={"notes": [{"code": "document", "document": action_code(rule.label)}]},
+                ),
             )
         _settle_overdue_flag(application, user)
     document.refresh_from_db()
@@ -390,7 +450,9 @@ def flag_overdue_commitments(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     overdue = (
         ApplicationDocument.objects.filter(
-            how=ApplicationDocument.How.DEFERRED, fulfilled_at=None, due_on__lt=today,
+            how=ApplicationDocument.How.DEFERRED,
+            fulfilled_at=None,
+            due_on__lt=today,
             application__state__in=[ApplicationState.SUBMITTED, ApplicationState.ACCEPTED],
         )
         .select_related("application")
@@ -403,11 +465,13 @@ def flag_overdue_commitments(*, today: date | None = None) -> int:
     for docs in by_application.values():
         application = docs[0].application
         detail = "、".join(
-            _("%(label)s（应于 %(date)s 前补交）") % {"label": document_label(application, d.requirement), "date": d.due_on}
+            _("%(label)s（应于 %(date)s 前补交）")
+            % {"label": document_label(application, d.requirement), "date": d.due_on}
             for d in docs
         )
         _flag, created = AbnormalFlag.objects.get_or_create(
-            application=application, kind=AbnormalFlag.Kind.OVERDUE_COMMITMENT,
+            application=application,
+            kind=AbnormalFlag.Kind.OVERDUE_COMMITMENT,
             defaults={"detail": (_("承诺补交材料超期：") + detail)[:300]},
         )
         raised += created
@@ -426,7 +490,12 @@ def resolve_flag(*, flag: AbnormalFlag, by, note: str) -> AbnormalFlag:
         )
         if not updated:
             raise DomainError(_("该异常已处理"), code="already_resolved")
-        write_history(actor=by, action=gettext_noop("处理异常工单"), obj=flag.application,
-                      subject=flag.application.applicant, changes={flag.kind: ["", note[:300]]})
+        write_history(
+            actor=by,
+            action=gettext_noop("处理异常工单"),
+            obj=flag.application,
+            subject=flag.application.applicant,
+            changes={flag.kind: ["", note[:300]]},
+        )
     flag.refresh_from_db()
     return flag

@@ -19,5 +19,6 @@ def flag_overdue_commitments() -> int:
 
     return flag()
 
+
 # The HV e-assistant's tasks, registered with the worker through this module.
 from utility_flows.hv.tasks import make_signed_copy  # noqa: E402,F401

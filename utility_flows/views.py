@@ -55,8 +55,11 @@ def _detail_context(request, application, forms_by_doc=None):
         "history": selectors.history(application),
         "documents": [(d, services.document_label(application, d.requirement)) for d in documents],
         "deferred": [
-            (d, services.document_label(application, d.requirement),
-             forms_by_doc.get(d.pk) or DeferredUploadForm(auto_id=f"doc{d.pk}_%s"))
+            (
+                d,
+                services.document_label(application, d.requirement),
+                forms_by_doc.get(d.pk) or DeferredUploadForm(auto_id=f"doc{d.pk}_%s"),
+            )
             for d in deferred
         ],
         "is_applicant": is_applicant,

@@ -50,7 +50,9 @@ class DistrictFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.filter(Q(**{f"{self.region_path}_id": self.value()}) | Q(**{f"{self.region_path}__parent_id": self.value()}))
+        return queryset.filter(
+            Q(**{f"{self.region_path}_id": self.value()}) | Q(**{f"{self.region_path}__parent_id": self.value()})
+        )
 
 
 class AccountChangeInline(admin.TabularInline):
@@ -99,8 +101,17 @@ class AccountBindingInline(admin.TabularInline):
 
 @admin.register(ServiceAccount)
 class ServiceAccountAdmin(admin.ModelAdmin):
-    list_display = ["number", "holder_name", "holder_id_masked", "area", "voltage", "capacity_shown", "usage_nature",
-                    "status", "phone_masked"]
+    list_display = [
+        "number",
+        "holder_name",
+        "holder_id_masked",
+        "area",
+        "voltage",
+        "capacity_shown",
+        "usage_nature",
+        "status",
+        "phone_masked",
+    ]
     list_filter = ["status", "voltage", "usage_nature", "customer_kind", DistrictFilter]
     search_fields = ["number", "holder_name"]
     list_select_related = ["region__parent"]
@@ -108,14 +119,55 @@ class ServiceAccountAdmin(admin.ModelAdmin):
     inlines = [AccountChangeInline, AccountBindingInline]
     change_list_template = "admin/applications/serviceaccount/change_list.html"
     fieldsets = [
-        (_("户主"), {"fields": ["number", "customer_kind", "holder_name", "holder_id_type", "holder_id_number",
-                               "holder_enterprise", "registered_phone"]}),
+        (
+            _("户主"),
+            {
+                "fields": [
+                    "number",
+                    "customer_kind",
+                    "holder_name",
+                    "holder_id_type",
+                    "holder_id_number",
+                    "holder_enterprise",
+                    "registered_phone",
+                ]
+            },
+        ),
         (_("用电地址"), {"fields": ["region", "address"]}),
-        (_("用电信息"), {"fields": ["voltage", "capacity", "usage_nature", "tariff_category", "peak_valley",
-                                 "basic_charge", "contracted_demand", "status", "paused_capacity", "smart_payment",
-                                 "balance", "opened_on"]}),
-        (_("增值税信息"), {"classes": ["collapse"], "fields": ["vat_invoice_type", "vat_name", "vat_credit_code",
-                                                          "vat_bank", "vat_bank_account", "vat_address", "vat_phone"]}),
+        (
+            _("用电信息"),
+            {
+                "fields": [
+                    "voltage",
+                    "capacity",
+                    "usage_nature",
+                    "tariff_category",
+                    "peak_valley",
+                    "basic_charge",
+                    "contracted_demand",
+                    "status",
+                    "paused_capacity",
+                    "smart_payment",
+                    "balance",
+                    "opened_on",
+                ]
+            },
+        ),
+        (
+            _("增值税信息"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "vat_invoice_type",
+                    "vat_name",
+                    "vat_credit_code",
+                    "vat_bank",
+                    "vat_bank_account",
+                    "vat_address",
+                    "vat_phone",
+                ],
+            },
+        ),
     ]
 
     @admin.display(description=_("证件号码"), ordering="holder_id_number")
@@ -148,15 +200,20 @@ class ServiceAccountAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        services.save_account_by_staff(account=obj, changed_fields=list(form.changed_data) if change else [], by=request.user)
+        services.save_account_by_staff(
+            account=obj, changed_fields=list(form.changed_data) if change else [], by=request.user
+        )
 
     # --- CSV import -------------------------------------------------------------------------------
 
     def get_urls(self):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view), name="applications_serviceaccount_import"),
-            path("import/template.csv", self.admin_site.admin_view(self.import_template),
-                 name="applications_serviceaccount_import_template"),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template),
+                name="applications_serviceaccount_import_template",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -183,8 +240,11 @@ class ServiceAccountAdmin(admin.ModelAdmin):
             else:
                 result = imports.import_accounts(data=upload.read(), by=request.user, filename=upload.name)
                 if result.ok:
-                    messages.success(request, _("导入完成：新增 %(created)s 个户号，更新 %(updated)s 个，未变化 %(unchanged)s 个。") % {
-                        "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+                    messages.success(
+                        request,
+                        _("导入完成：新增 %(created)s 个户号，更新 %(updated)s 个，未变化 %(unchanged)s 个。")
+                        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                    )
                     for warning in result.warnings:
                         messages.warning(request, str(warning))
                     return redirect("admin:applications_serviceaccount_changelist")
@@ -223,7 +283,16 @@ class ScheduledFilter(admin.SimpleListFilter):
 class AccountChangeAdmin(admin.ModelAdmin):
     """The history is written by services only; staff read it."""
 
-    list_display = ["account", "field_name", "old_shown", "new_shown", "effective_on", "applied_at", "changed_by", "reason"]
+    list_display = [
+        "account",
+        "field_name",
+        "old_shown",
+        "new_shown",
+        "effective_on",
+        "applied_at",
+        "changed_by",
+        "reason",
+    ]
     list_filter = [ScheduledFilter, "field"]
     search_fields = ["account__number"]
     list_select_related = ["account", "changed_by"]
@@ -264,12 +333,22 @@ class AccountBindingAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record(actor=request.user, action=gettext_noop("工作人员绑定户号"), obj=obj.account, subject=obj.user,
-               changes={"binding": ["", obj.get_via_display()]})
+        record(
+            actor=request.user,
+            action=gettext_noop("工作人员绑定户号"),
+            obj=obj.account,
+            subject=obj.user,
+            changes={"binding": ["", obj.get_via_display()]},
+        )
 
     def delete_model(self, request, obj):
-        record(actor=request.user, action=gettext_noop("工作人员解除绑定户号"), obj=obj.account, subject=obj.user,
-               changes={"binding": [obj.get_via_display(), ""]})
+        record(
+            actor=request.user,
+            action=gettext_noop("工作人员解除绑定户号"),
+            obj=obj.account,
+            subject=obj.user,
+            changes={"binding": [obj.get_via_display(), ""]},
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
@@ -316,10 +395,14 @@ class OutageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A notice covers a district (all its streets) or one street.
-        self.fields["region"].queryset = Region.objects.filter(
-            kind__in=[Region.Kind.DISTRICT, Region.Kind.STREET]
-        ).select_related("parent").order_by("code")
-        self.fields["region"].label_from_instance = lambda r: f"{r.parent.name if r.parent and r.kind == 'street' else ''}{r.name}"
+        self.fields["region"].queryset = (
+            Region.objects.filter(kind__in=[Region.Kind.DISTRICT, Region.Kind.STREET])
+            .select_related("parent")
+            .order_by("code")
+        )
+        self.fields["region"].label_from_instance = lambda r: (
+            f"{r.parent.name if r.parent and r.kind == 'street' else ''}{r.name}"
+        )
 
     def clean(self):
         data = super().clean()
@@ -343,13 +426,19 @@ class OutageAdmin(admin.ModelAdmin):
     @admin.display(description=_("停电区域"), ordering="region__code")
     def area(self, outage):
         region = outage.region
-        return f"{region.parent.name}{region.name}" if region.kind == Region.Kind.STREET and region.parent else region.name
+        return (
+            f"{region.parent.name}{region.name}" if region.kind == Region.Kind.STREET and region.parent else region.name
+        )
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            record(actor=request.user, action=gettext_noop("修改停电信息") if change else gettext_noop("发布停电信息"), obj=obj,
-                   changes={k: ["", str(form.cleaned_data[k])] for k in form.changed_data})
+            record(
+                actor=request.user,
+                action=gettext_noop("修改停电信息") if change else gettext_noop("发布停电信息"),
+                obj=obj,
+                changes={k: ["", str(form.cleaned_data[k])] for k in form.changed_data},
+            )
             if not change:
                 transaction.on_commit(lambda: notify_outage_watchers.delay(obj.pk), robust=True)
 

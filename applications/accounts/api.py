@@ -99,13 +99,20 @@ class AccountBindApi(APIView):
 
     class InputSerializer(NumberInputSerializer):
         sms_code = serializers.CharField(
-            max_length=6, required=False, allow_blank=True,
+            max_length=6,
+            required=False,
+            allow_blank=True,
             help_text=_("户主证件与实名信息不一致、也不是所在企业的户号时，填写发送至户号预留手机的验证码"),
         )
 
     @extend_schema(
-        tags=ACCOUNTS, summary=_("绑定户号"), request=InputSerializer, responses={201: AccountOutputSerializer},
-        description=_("户主证件与实名认证一致或户主为本人所在企业时直接绑定；否则先调用 bind-code 发送验证码，再带 sms_code 绑定。"),
+        tags=ACCOUNTS,
+        summary=_("绑定户号"),
+        request=InputSerializer,
+        responses={201: AccountOutputSerializer},
+        description=_(
+            "户主证件与实名认证一致或户主为本人所在企业时直接绑定；否则先调用 bind-code 发送验证码，再带 sms_code 绑定。"
+        ),
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -120,21 +127,33 @@ class AccountBindCodeApi(APIView):
     throttle_classes = _LOOKUP_THROTTLES
 
     @extend_schema(
-        tags=ACCOUNTS, summary=_("发送绑定验证码到户号预留手机"), request=NumberInputSerializer,
-        description=_("户号存在、可凭验证码绑定且预留了手机号时发送验证码；无论户号是否存在，回答都相同，也不显示预留手机。"),
-        responses={202: inline_serializer("BindCodeSent", {
-            "expires_in": serializers.IntegerField(help_text=_("验证码有效秒数")),
-            "resend_after": serializers.IntegerField(help_text=_("多少秒后可重新发送")),
-        })},
+        tags=ACCOUNTS,
+        summary=_("发送绑定验证码到户号预留手机"),
+        request=NumberInputSerializer,
+        description=_(
+            "户号存在、可凭验证码绑定且预留了手机号时发送验证码；无论户号是否存在，回答都相同，也不显示预留手机。"
+        ),
+        responses={
+            202: inline_serializer(
+                "BindCodeSent",
+                {
+                    "expires_in": serializers.IntegerField(help_text=_("验证码有效秒数")),
+                    "resend_after": serializers.IntegerField(help_text=_("多少秒后可重新发送")),
+                },
+            )
+        },
     )
     def post(self, request):
         data = NumberInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.request_bind_code(user=request.user, number=data.validated_data["number"], ip=client_ip(request))
-        return Response({
-            "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
-            "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
-        }, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {
+                "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
+                "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class AccountDetailApi(APIView):
@@ -209,8 +228,12 @@ class OutageWatchListApi(ListAPIView):
     def get(self, request):
         return self.list(request)
 
-    @extend_schema(tags=OUTAGES, summary=_("添加户号（确认添加）"), request=NumberInputSerializer,
-                   responses={201: WatchOutputSerializer})
+    @extend_schema(
+        tags=OUTAGES,
+        summary=_("添加户号（确认添加）"),
+        request=NumberInputSerializer,
+        responses={201: WatchOutputSerializer},
+    )
     def post(self, request):
         data = NumberInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -256,7 +279,10 @@ class OutageListApi(ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "watches": getattr(self, "watches", [])}
 
-    @extend_schema(tags=OUTAGES, summary=_("关注户号所在区域的停电信息"),
-                   description=_("正在停电和计划停电在前，其后为近30天已恢复的停电。"))
+    @extend_schema(
+        tags=OUTAGES,
+        summary=_("关注户号所在区域的停电信息"),
+        description=_("正在停电和计划停电在前，其后为近30天已恢复的停电。"),
+    )
     def get(self, request):
         return self.list(request)

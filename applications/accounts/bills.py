@@ -144,31 +144,59 @@ def _draw(summary: BillSummary) -> None:
         year_label = str(row.period.year) if i == 0 or row.period.month == 1 else ""
         if bill is None:
             title = _("%(month)s：无账单") % {"month": _month_text(row.period)}
-            summary.bars.append(Bar(x=_r(x), label_x=_r(x + BAR_WIDTH / 2), value_y=PLOT_BOTTOM - 4,
-                                    month_label=month_label, year_label=year_label, value_label=_("无"), title=title))
+            summary.bars.append(
+                Bar(
+                    x=_r(x),
+                    label_x=_r(x + BAR_WIDTH / 2),
+                    value_y=PLOT_BOTTOM - 4,
+                    month_label=month_label,
+                    year_label=year_label,
+                    value_label=_("无"),
+                    title=title,
+                )
+            )
             descriptions.append(title)
             continue
         height = float(bill.kwh) * scale
         title = _("%(month)s：%(kwh)s 千瓦时，电费 %(amount)s 元，%(state)s") % {
-            "month": _month_text(row.period), "kwh": f"{bill.kwh:.0f}", "amount": f"{bill.amount:.2f}",
+            "month": _month_text(row.period),
+            "kwh": f"{bill.kwh:.0f}",
+            "amount": f"{bill.amount:.2f}",
             "state": row.state_label,
         }
-        bar = dict(x=_r(x), label_x=_r(x + BAR_WIDTH / 2), value_y=_r(PLOT_BOTTOM - height - 4),
-                   month_label=month_label, year_label=year_label, value_label=compact_kwh(bill.kwh),
-                   total_y=_r(PLOT_BOTTOM - height), total_height=_r(height))
+        bar = dict(
+            x=_r(x),
+            label_x=_r(x + BAR_WIDTH / 2),
+            value_y=_r(PLOT_BOTTOM - height - 4),
+            month_label=month_label,
+            year_label=year_label,
+            value_label=compact_kwh(bill.kwh),
+            total_y=_r(PLOT_BOTTOM - height),
+            total_height=_r(height),
+        )
         if summary.split and bill.kwh_peak is not None and bill.kwh_valley is not None:
             valley = float(bill.kwh_valley) * scale
             peak = height - valley
-            bar.update(valley_y=_r(PLOT_BOTTOM - valley), valley_height=_r(valley), peak_y=_r(PLOT_BOTTOM - height),
-                       peak_height=_r(peak))
+            bar.update(
+                valley_y=_r(PLOT_BOTTOM - valley),
+                valley_height=_r(valley),
+                peak_y=_r(PLOT_BOTTOM - height),
+                peak_height=_r(peak),
+            )
             title = _("%(month)s：%(kwh)s 千瓦时（峰 %(peak)s，谷 %(valley)s），电费 %(amount)s 元，%(state)s") % {
-                "month": _month_text(row.period), "kwh": f"{bill.kwh:.0f}", "peak": f"{bill.kwh_peak:.0f}",
-                "valley": f"{bill.kwh_valley:.0f}", "amount": f"{bill.amount:.2f}", "state": row.state_label,
+                "month": _month_text(row.period),
+                "kwh": f"{bill.kwh:.0f}",
+                "peak": f"{bill.kwh_peak:.0f}",
+                "valley": f"{bill.kwh_valley:.0f}",
+                "amount": f"{bill.amount:.2f}",
+                "state": row.state_label,
             }
         summary.bars.append(Bar(title=title, **bar))
         descriptions.append(title)
     first, last = rows[0].period, rows[-1].period
     summary.chart_title = _("户号 %(number)s 近12个月用电量（%(start)s至%(end)s）") % {
-        "number": summary.account.number, "start": _month_text(first), "end": _month_text(last),
+        "number": summary.account.number,
+        "start": _month_text(first),
+        "end": _month_text(last),
     }
     summary.chart_desc = "；".join(descriptions)

@@ -9,10 +9,13 @@ NUMBER_WIDGET = forms.TextInput(
 class BindAccountForm(forms.Form):
     """我的户号 → 绑定户号. The code field is shown once the account turns out to need one."""
 
-    number = forms.CharField(label=_("用电户号"), max_length=20, widget=NUMBER_WIDGET,
-                             error_messages={"required": _("请输入用电户号")})
+    number = forms.CharField(
+        label=_("用电户号"), max_length=20, widget=NUMBER_WIDGET, error_messages={"required": _("请输入用电户号")}
+    )
     sms_code = forms.CharField(
-        label=_("短信验证码"), max_length=6, required=False,
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
     )
 
@@ -20,8 +23,9 @@ class BindAccountForm(forms.Form):
 class OutageWatchForm(forms.Form):
     """停电信息 → 填写用电户号，确认添加."""
 
-    number = forms.CharField(label=_("用电户号"), max_length=20, widget=NUMBER_WIDGET,
-                             error_messages={"required": _("请输入用电户号")})
+    number = forms.CharField(
+        label=_("用电户号"), max_length=20, widget=NUMBER_WIDGET, error_messages={"required": _("请输入用电户号")}
+    )
 
 
 class BillAccountForm(forms.Form):
@@ -31,6 +35,4 @@ class BillAccountForm(forms.Form):
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [
-            (a.number, f"{a.number}（{a.region.name} {a.address}）") for a in accounts
-        ]
+        self.fields["account"].choices = [(a.number, f"{a.number}（{a.region.name} {a.address}）") for a in accounts]

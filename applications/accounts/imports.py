@@ -55,18 +55,43 @@ COLUMNS = [
     Column("number", gettext_lazy("户号"), True, gettext_lazy("10位数字；已有的户号按本行更新")),
     Column("customer_kind", gettext_lazy("客户类别"), True, gettext_lazy("居民 / 个体工商户 / 企业")),
     Column("holder_name", gettext_lazy("户名"), True, ""),
-    Column("holder_id_type", gettext_lazy("证件类型"), False,
-           gettext_lazy("居民身份证、护照等，或“统一社会信用代码”；空白时居民为居民身份证，个体工商户和企业为统一社会信用代码")),
-    Column("holder_id_number", gettext_lazy("证件号码"), True,
-           gettext_lazy("居民身份证按 GB 11643 校验；统一社会信用代码按 GB 32100 检查格式")),
-    Column("region_code", gettext_lazy("街道代码"), True, gettext_lazy("街道/乡镇的行政区划代码，如 630102006（城东区八一路街道）")),
+    Column(
+        "holder_id_type",
+        gettext_lazy("证件类型"),
+        False,
+        gettext_lazy(
+            "居民身份证、护照等，或“统一社会信用代码”；空白时居民为居民身份证，个体工商户和企业为统一社会信用代码"
+        ),
+    ),
+    Column(
+        "holder_id_number",
+        gettext_lazy("证件号码"),
+        True,
+        gettext_lazy("居民身份证按 GB 11643 校验；统一社会信用代码按 GB 32100 检查格式"),
+    ),
+    Column(
+        "region_code",
+        gettext_lazy("街道代码"),
+        True,
+        gettext_lazy("街道/乡镇的行政区划代码，如 630102006（城东区八一路街道）"),
+    ),
     Column("address", gettext_lazy("用电地址"), True, ""),
     Column("voltage", gettext_lazy("供电电压"), True, "220V / 380V / 10kV / 35kV / 110kV"),
     Column("capacity", gettext_lazy("合同容量"), True, gettext_lazy("大于0的数字；低压单位 kW，高压 kVA")),
-    Column("usage_nature", gettext_lazy("用电性质"), True, gettext_lazy("居民生活用电 / 一般工商业用电 / 大工业用电 / 农业生产用电 / 电动汽车充换电")),
+    Column(
+        "usage_nature",
+        gettext_lazy("用电性质"),
+        True,
+        gettext_lazy("居民生活用电 / 一般工商业用电 / 大工业用电 / 农业生产用电 / 电动汽车充换电"),
+    ),
     Column("tariff_category", gettext_lazy("电价类别"), True, ""),
     Column("peak_valley", gettext_lazy("峰谷电价"), False, gettext_lazy("是 / 否，空白为否")),
-    Column("basic_charge", gettext_lazy("基本电费"), False, gettext_lazy("不执行基本电价 / 按容量计费 / 按需量计费，空白为不执行")),
+    Column(
+        "basic_charge",
+        gettext_lazy("基本电费"),
+        False,
+        gettext_lazy("不执行基本电价 / 按容量计费 / 按需量计费，空白为不执行"),
+    ),
     Column("contracted_demand", gettext_lazy("合同需量"), False, gettext_lazy("按需量计费时必填，单位 kW")),
     Column("status", gettext_lazy("状态"), False, gettext_lazy("正常 / 暂停 / 减容 / 已销户，空白为正常")),
     Column("paused_capacity", gettext_lazy("暂停减容容量"), False, gettext_lazy("暂停或减容的容量，空白为0")),
@@ -77,9 +102,25 @@ COLUMNS = [
 
 # What an import may set on an account: the columns, resolved to model fields.
 _ACCOUNT_FIELDS = [
-    "customer_kind", "holder_name", "holder_id_type", "holder_id_number", "holder_enterprise", "region", "address",
-    "voltage", "capacity", "usage_nature", "tariff_category", "peak_valley", "basic_charge", "contracted_demand",
-    "status", "paused_capacity", "smart_payment", "registered_phone", "opened_on",
+    "customer_kind",
+    "holder_name",
+    "holder_id_type",
+    "holder_id_number",
+    "holder_enterprise",
+    "region",
+    "address",
+    "voltage",
+    "capacity",
+    "usage_nature",
+    "tariff_category",
+    "peak_valley",
+    "basic_charge",
+    "contracted_demand",
+    "status",
+    "paused_capacity",
+    "smart_payment",
+    "registered_phone",
+    "opened_on",
 ]
 _TRUE, _FALSE = {"是", "1", "true", "yes", "y"}, {"否", "0", "false", "no", "n", ""}
 
@@ -318,7 +359,9 @@ def check_file(data: bytes) -> tuple[list[_Row], ImportResult]:
                 return [], result
             line = reader.line_num
             if len(cells) != len(keys):
-                result.errors.append(RowError(line, "", _("应有 %(want)s 列，实际 %(got)s 列") % {"want": len(keys), "got": len(cells)}))
+                result.errors.append(
+                    RowError(line, "", _("应有 %(want)s 列，实际 %(got)s 列") % {"want": len(keys), "got": len(cells)})
+                )
                 continue
             parsed.append((line, {k: c for k, c in zip(keys, cells, strict=True) if k}))
     except csv.Error as exc:
@@ -385,14 +428,28 @@ def import_accounts(*, data: bytes, by, filename: str = "") -> ImportResult:
             account.save()
             result.updated += 1
             changes.extend(
-                AccountChange(account=account, field=key, old_value=old[:200], new_value=new[:200],
-                              effective_on=now.date(), applied_at=now, changed_by=by, reason=_("批量导入"))
+                AccountChange(
+                    account=account,
+                    field=key,
+                    old_value=old[:200],
+                    new_value=new[:200],
+                    effective_on=now.date(),
+                    applied_at=now,
+                    changed_by=by,
+                    reason=_("批量导入"),
+                )
                 for key, (old, new) in changed.items()
             )
         AccountChange.objects.bulk_create(changes)
-        record(actor=by, action=gettext_noop("导入用电户号"), changes={
-            "file": ["", filename], "created": [0, result.created], "updated": [0, result.updated],
-        })
+        record(
+            actor=by,
+            action=gettext_noop("导入用电户号"),
+            changes={
+                "file": ["", filename],
+                "created": [0, result.created],
+                "updated": [0, result.updated],
+            },
+        )
     return result
 
 
@@ -401,8 +458,27 @@ def template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([str(c.title) for c in COLUMNS])
-    writer.writerow([
-        "6301009999", "居民", "张三", "居民身份证", "63010219900307001X", "630102006", "八一中路 8 号 3 单元 502 室",
-        "220V", "8", "居民生活用电", "居民生活用电（一户一表）", "否", "", "", "正常", "", "否", "13800001234", "2015-06-01",
-    ])
+    writer.writerow(
+        [
+            "6301009999",
+            "居民",
+            "张三",
+            "居民身份证",
+            "63010219900307001X",
+            "630102006",
+            "八一中路 8 号 3 单元 502 室",
+            "220V",
+            "8",
+            "居民生活用电",
+            "居民生活用电（一户一表）",
+            "否",
+            "",
+            "",
+            "正常",
+            "",
+            "否",
+            "13800001234",
+            "2015-06-01",
+        ]
+    )
     return out.getvalue()

@@ -165,7 +165,9 @@ def outages_for_regions(region_ids: set[int], *, now: datetime | None = None) ->
         output_field=IntegerField(),
     )
     return (
-        Outage.objects.filter(region_id__in=region_ids, published_at__lte=now, ends_at__gte=now - timedelta(days=OUTAGE_HISTORY_DAYS))
+        Outage.objects.filter(
+            region_id__in=region_ids, published_at__lte=now, ends_at__gte=now - timedelta(days=OUTAGE_HISTORY_DAYS)
+        )
         .select_related("region__parent__parent")
         .annotate(phase=phase)
         .annotate(
@@ -190,11 +192,7 @@ def watched_regions(watches) -> set[int]:
 
 def affected_numbers(outage: Outage, watches) -> list[str]:
     """The watched account numbers an outage touches (its street, or its district)."""
-    return [
-        w.account.number
-        for w in watches
-        if outage.region_id in (w.account.region_id, w.account.region.parent_id)
-    ]
+    return [w.account.number for w in watches if outage.region_id in (w.account.region_id, w.account.region.parent_id)]
 
 
 def my_outages(*, user, now: datetime | None = None) -> tuple[list[OutageWatch], QuerySet[Outage]]:
@@ -212,4 +210,3 @@ def unwatched_bound_accounts(*, user) -> QuerySet[ServiceAccount]:
         .only("number")
         .order_by("number")
     )
-

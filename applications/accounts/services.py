@@ -36,7 +36,11 @@ def find_account(number: str | None, *, field: str = "number") -> ServiceAccount
         raise DomainError(_("请输入用电户号"), code="required", field=field)
     if not ACCOUNT_NUMBER.match(number):
         raise DomainError(_("户号为10位数字，请核对电费单上的户号"), code="invalid_number", field=field)
-    account = ServiceAccount.objects.select_related("region__parent__parent", "holder_enterprise").filter(number=number).first()
+    account = (
+        ServiceAccount.objects.select_related("region__parent__parent", "holder_enterprise")
+        .filter(number=number)
+        .first()
+    )
     if account is None:
         raise DomainError(_("户号不存在，请核对电费单上的10位户号"), code="account_not_found", field=field)
     return account
@@ -73,8 +77,9 @@ def _bindable(*, user, number: str | None) -> tuple[ServiceAccount | None, str |
             raise  # empty or malformed: says nothing about any account
         return None, None
     if AccountBinding.objects.filter(user=user, account=account).exists():
-        raise DomainError(_("户号 %(number)s 已绑定到您的账号") % {"number": account.number},
-                          code="already_bound", field="number")
+        raise DomainError(
+            _("户号 %(number)s 已绑定到您的账号") % {"number": account.number}, code="already_bound", field="number"
+        )
     route = binding_route(user=user, account=account)
     if route is None:
         return account, None
@@ -112,8 +117,12 @@ def request_bind_code(*, user, number: str | None, ip: str | None) -> None:
         if not cache.add(_code_wait_key(user, number), timezone.now().timestamp(), wait):
             sent_at = cache.get(_code_wait_key(user, number)) or timezone.now().timestamp()
             left = max(int(sent_at + wait - timezone.now().timestamp()) + 1, 1)
-            raise RateLimited(_("验证码已发送，请%(seconds)s秒后再重新获取") % {"seconds": left},
-                              code="resend_too_soon", field="number", retry_after=left)
+            raise RateLimited(
+                _("验证码已发送，请%(seconds)s秒后再重新获取") % {"seconds": left},
+                code="resend_too_soon",
+                field="number",
+                retry_after=left,
+            )
     except RateLimited:
         raise
     except Exception:
@@ -154,8 +163,13 @@ def bind_account(*, user, number: str | None, sms_code: str = "") -> AccountBind
                 consume_code(sms)
             assert account is not None  # every route above has found the account
             binding = AccountBinding.objects.create(user=user, account=account, via=route)
-            record(actor=user, action=gettext_noop("绑定户号"), obj=account, subject=user,
-                   changes={"binding": ["", binding.get_via_display()]})
+            record(
+                actor=user,
+                action=gettext_noop("绑定户号"),
+                obj=account,
+                subject=user,
+                changes={"binding": ["", binding.get_via_display()]},
+            )
     except IntegrityError:
         # A double submit: the other request bound it a moment ago.
         binding = AccountBinding.objects.get(user=user, account=account)
@@ -166,15 +180,19 @@ def unbind_account(*, user, number: str) -> None:
     """Remove the user's binding of an account (the account itself is untouched)."""
     with transaction.atomic():
         binding = (
-            AccountBinding.objects.select_for_update().select_related("account")
-            .filter(user=user, account__number=_clean_number(number)).first()
+            AccountBinding.objects.select_for_update()
+            .select_related("account")
+            .filter(user=user, account__number=_clean_number(number))
+            .first()
         )
         if binding is None:
             raise DomainError(_("您没有绑定这个户号"), code="not_bound", field="number")
         account = binding.account
         via = binding.get_via_display()
         binding.delete()
-        record(actor=user, action=gettext_noop("解除绑定户号"), obj=account, subject=user, changes={"binding": [via, ""]})
+        record(
+            actor=user, action=gettext_noop("解除绑定户号"), obj=account, subject=user, changes={"binding": [via, ""]}
+        )
 
 
 # --- outage notices ------------------------------------------------------------------------------
@@ -191,11 +209,15 @@ def add_outage_watch(*, user, number: str | None) -> OutageWatch:
         list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
         existing = OutageWatch.objects.filter(user=user, account=account).first()
         if existing is not None:
-            raise DomainError(_("户号 %(number)s 已在关注列表中") % {"number": account.number},
-                              code="already_watched", field="number")
+            raise DomainError(
+                _("户号 %(number)s 已在关注列表中") % {"number": account.number}, code="already_watched", field="number"
+            )
         if OutageWatch.objects.filter(user=user).count() >= MAX_OUTAGE_WATCHES:
-            raise DomainError(_("最多关注 %(n)s 个户号，请先移除不再需要的户号") % {"n": MAX_OUTAGE_WATCHES},
-                              code="too_many_watches", field="number")
+            raise DomainError(
+                _("最多关注 %(n)s 个户号，请先移除不再需要的户号") % {"n": MAX_OUTAGE_WATCHES},
+                code="too_many_watches",
+                field="number",
+            )
         return OutageWatch.objects.create(user=user, account=account)
 
 
@@ -231,8 +253,14 @@ def save_account_by_staff(*, account: ServiceAccount, changed_fields: list[str],
                 continue
             changes[name] = [_as_text(old), _as_text(new)]
             AccountChange.objects.create(
-                account=account, field=name, old_value=_as_text(old)[:200], new_value=_as_text(new)[:200],
-                effective_on=now.date(), applied_at=now, changed_by=by, reason=_("后台修改"),
+                account=account,
+                field=name,
+                old_value=_as_text(old)[:200],
+                new_value=_as_text(new)[:200],
+                effective_on=now.date(),
+                applied_at=now,
+                changed_by=by,
+                reason=_("后台修改"),
             )
         if changes:
             record(actor=by, action=gettext_noop("修改用电户号"), obj=account, changes=changes)

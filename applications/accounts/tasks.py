@@ -11,7 +11,8 @@ def outage_watchers(outage: Outage):
     """The users following an account in the outage's area: its street, or any street of its
     district when the notice is for a district."""
     return (
-        get_user_model().objects.filter(
+        get_user_model()
+        .objects.filter(
             Q(outage_watches__account__region_id=outage.region_id)
             | Q(outage_watches__account__region__parent_id=outage.region_id)
         )
@@ -43,11 +44,15 @@ def notify_outage_watcher(user, outage: Outage) -> None:
 
     region = outage.region
     area = f"{region.parent.name}{region.name}" if region.parent_id and region.kind == "street" else region.name
-    notify(user, "outage.published", {
-        "kind": outage.get_kind_display(),
-        "area": area,
-        "starts_at": timezone.localtime(outage.starts_at).strftime("%m月%d日 %H:%M"),
-        "ends_at": timezone.localtime(outage.ends_at).strftime("%m月%d日 %H:%M"),
-        "scope": outage.scope,
-        "reason": outage.reason,
-    })
+    notify(
+        user,
+        "outage.published",
+        {
+            "kind": outage.get_kind_display(),
+            "area": area,
+            "starts_at": timezone.localtime(outage.starts_at).strftime("%m月%d日 %H:%M"),
+            "ends_at": timezone.localtime(outage.ends_at).strftime("%m月%d日 %H:%M"),
+            "scope": outage.scope,
+            "reason": outage.reason,
+        },
+    )

@@ -50,10 +50,18 @@ def accounts(request):
             _add_error(form, exc)
             retry_after = exc.retry_after
     bindings = list(selectors.my_bindings(user=request.user))
-    return render(request, "applications/accounts/list.html", {
-        "bindings": bindings, "form": form, "pending": pending, "code_sent": code_sent,
-        "retry_after": retry_after, "code_minutes": int(settings.SMS_CODE_TTL.total_seconds() // 60),
-    })
+    return render(
+        request,
+        "applications/accounts/list.html",
+        {
+            "bindings": bindings,
+            "form": form,
+            "pending": pending,
+            "code_sent": code_sent,
+            "retry_after": retry_after,
+            "code_minutes": int(settings.SMS_CODE_TTL.total_seconds() // 60),
+        },
+    )
 
 
 @login_required
@@ -61,8 +69,10 @@ def accounts(request):
 def bind_code(request):
     """htmx: 发送验证码 to the registered phone of the account being bound."""
     form = BindAccountForm(request.POST)
-    context = {"code_minutes": int(settings.SMS_CODE_TTL.total_seconds() // 60),
-               "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds())}
+    context = {
+        "code_minutes": int(settings.SMS_CODE_TTL.total_seconds() // 60),
+        "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+    }
     if not form.is_valid():
         context["error"] = form.errors.get("number", [_("请输入用电户号")])[0]
     else:
@@ -76,9 +86,14 @@ def bind_code(request):
 @login_required
 def account_detail(request, number: str):
     account = selectors.my_account(user=request.user, number=number)
-    return render(request, "applications/accounts/detail.html", {
-        "account": account, "changes": selectors.account_changes(account=account),
-    })
+    return render(
+        request,
+        "applications/accounts/detail.html",
+        {
+            "account": account,
+            "changes": selectors.account_changes(account=account),
+        },
+    )
 
 
 @login_required
@@ -119,18 +134,25 @@ def outages(request):
         except DomainError as exc:
             _add_error(form, exc)
         else:
-            messages.success(request, _("已添加户号 %(number)s，下方显示其所在区域的停电信息") % {"number": watch.account.number})
+            messages.success(
+                request, _("已添加户号 %(number)s，下方显示其所在区域的停电信息") % {"number": watch.account.number}
+            )
             return redirect("applications:outages")
     watches, outage_qs = selectors.my_outages(user=request.user)
     rows = [(o, selectors.affected_numbers(o, watches)) for o in outage_qs]
-    return render(request, "applications/accounts/outages.html", {
-        "form": form, "watches": watches,
-        "current": [r for r in rows if r[0].phase == Phase.CURRENT],
-        "upcoming": [r for r in rows if r[0].phase == Phase.UPCOMING],
-        "past": [r for r in rows if r[0].phase == Phase.PAST],
-        "suggestions": list(selectors.unwatched_bound_accounts(user=request.user)),
-        "history_days": selectors.OUTAGE_HISTORY_DAYS,
-    })
+    return render(
+        request,
+        "applications/accounts/outages.html",
+        {
+            "form": form,
+            "watches": watches,
+            "current": [r for r in rows if r[0].phase == Phase.CURRENT],
+            "upcoming": [r for r in rows if r[0].phase == Phase.UPCOMING],
+            "past": [r for r in rows if r[0].phase == Phase.PAST],
+            "suggestions": list(selectors.unwatched_bound_accounts(user=request.user)),
+            "history_days": selectors.OUTAGE_HISTORY_DAYS,
+        },
+    )
 
 
 @login_required

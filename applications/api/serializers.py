@@ -163,8 +163,10 @@ class ApplicationDetailOut(ApplicationListOut):
     @extend_schema_field(EventOut(many=True))
     def get_events(self, obj: Application) -> list[dict]:
         # Notes are codes plus what staff typed; shown in the language of the request.
-        return [{"at": e.at, "from_state": e.from_state, "to_state": e.to_state, "note": e.text}
-                for e in obj.events.order_by("at", "id")]
+        return [
+            {"at": e.at, "from_state": e.from_state, "to_state": e.to_state, "note": e.text}
+            for e in obj.events.order_by("at", "id")
+        ]
 
 
 class StartIn(serializers.Serializer):

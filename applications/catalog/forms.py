@@ -106,8 +106,11 @@ class ParkMixin(forms.Form):
     where low voltage goes up to 300 kW instead of 160 kW (seed 002)."""
 
     park = forms.ModelChoiceField(
-        label=_("所在小微企业园区"), queryset=SmallBusinessPark.objects.all(), required=False,
-        empty_label=_("不在园区内"), help_text=_("登记的小微企业园区内，低压供电容量可放宽至 300 千瓦"),
+        label=_("所在小微企业园区"),
+        queryset=SmallBusinessPark.objects.all(),
+        required=False,
+        empty_label=_("不在园区内"),
+        help_text=_("登记的小微企业园区内，低压供电容量可放宽至 300 千瓦"),
     )
 
 
@@ -136,7 +139,9 @@ class AccountForm(StepForm):
     """户号: the account the business is about. It must be bound to the user, and fit the business."""
 
     account_number = forms.CharField(
-        label=_("用电户号"), max_length=13, help_text=_("输入后自动带出户名、地址等信息"),
+        label=_("用电户号"),
+        max_length=13,
+        help_text=_("输入后自动带出户名、地址等信息"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -146,9 +151,7 @@ class AccountForm(StepForm):
         if account is None:
             raise forms.ValidationError(_("户号不存在，请核对电费单上的10位户号"), code="not_found")
         if not selectors.is_bound(user=self.user, account=account):
-            raise forms.ValidationError(
-                _("该户号尚未绑定到您的账号，请先在“我的户号”中绑定后再办理"), code="not_bound"
-            )
+            raise forms.ValidationError(_("该户号尚未绑定到您的账号，请先在“我的户号”中绑定后再办理"), code="not_bound")
         if self.business.account_check:
             problem = self.business.account_check(account)
             if problem:
@@ -174,8 +177,10 @@ class ApplicantForm(StepForm):
     the user picks, agent by default. An agent names the owner they act for."""
 
     identity = forms.ChoiceField(
-        label=_("申请人身份"), choices=[(Identity.OWNER, Identity.OWNER.label), (Identity.AGENT, Identity.AGENT.label)],
-        widget=forms.RadioSelect, initial=Identity.AGENT,
+        label=_("申请人身份"),
+        choices=[(Identity.OWNER, Identity.OWNER.label), (Identity.AGENT, Identity.AGENT.label)],
+        widget=forms.RadioSelect,
+        initial=Identity.AGENT,
     )
     owner_name = forms.CharField(label=_("产权人姓名"), max_length=50, required=False)
     owner_id_type = forms.ChoiceField(label=_("产权人证件类型"), choices=IdType.choices, required=False)
@@ -295,7 +300,9 @@ class EnterpriseMixin(forms.Form):
     where to register one."""
 
     enterprise = forms.ModelChoiceField(
-        label=_("企业名称"), queryset=None, empty_label=_("请选择企业"),
+        label=_("企业名称"),
+        queryset=None,
+        empty_label=_("请选择企业"),
         error_messages={"invalid_choice": _("只能选择您已绑定的企业")},
     )
 
@@ -348,7 +355,10 @@ class LegalRepMixin(forms.Form):
             del self.fields["legal_rep_name"], self.fields["legal_rep_id_number"]
             return
         # Shown masked: an agent sees the form too, and the full number stays on the enterprise.
-        values = {"legal_rep_name": enterprise.legal_rep_name, "legal_rep_id_number": mask_id_number(enterprise.legal_rep_id_number)}
+        values = {
+            "legal_rep_name": enterprise.legal_rep_name,
+            "legal_rep_id_number": mask_id_number(enterprise.legal_rep_id_number),
+        }
         for name, value in values.items():
             self.fields[name].initial = value
             self.initial[name] = value
@@ -390,7 +400,9 @@ class SubjectProofMixin(forms.Form):
         if self.hide_subject_proof_on_file:
             enterprise = self.subject_enterprise()
             if enterprise is not None or kind == CustomerKind.INDIVIDUAL_BUSINESS:
-                self.subject_proof_on_file = selectors.on_file_subject_proof(enterprise=enterprise, user=self.user, codes=codes)
+                self.subject_proof_on_file = selectors.on_file_subject_proof(
+                    enterprise=enterprise, user=self.user, codes=codes
+                )
             if self.subject_proof_on_file is not None:
                 del self.fields["subject_proof_type"]
 
@@ -420,8 +432,15 @@ class LegalRepApplicantForm(ApplicantForm):
     legal_rep_name = forms.CharField(label=_("法定代表人姓名"), required=False, disabled=True)
     legal_rep_id_number = forms.CharField(label=_("法定代表人身份证号码"), required=False, disabled=True)
 
-    field_order = ["identity", "legal_rep_name", "legal_rep_id_number", "owner_name", "owner_id_type",
-                   "owner_id_number", "subject_proof_type"]
+    field_order = [
+        "identity",
+        "legal_rep_name",
+        "legal_rep_id_number",
+        "owner_name",
+        "owner_id_type",
+        "owner_id_number",
+        "subject_proof_type",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -430,8 +449,10 @@ class LegalRepApplicantForm(ApplicantForm):
             del self.fields["legal_rep_name"], self.fields["legal_rep_id_number"]
         else:
             # Masked: an agent sees this page too; the full number stays on the enterprise.
-            values = {"legal_rep_name": enterprise.legal_rep_name,
-                      "legal_rep_id_number": mask_id_number(enterprise.legal_rep_id_number)}
+            values = {
+                "legal_rep_name": enterprise.legal_rep_name,
+                "legal_rep_id_number": mask_id_number(enterprise.legal_rep_id_number),
+            }
             for name, value in values.items():
                 self.fields[name].initial = value
                 self.initial[name] = value
@@ -465,13 +486,18 @@ class InvoiceMixin(forms.Form):
     """增值税发票信息 (seed 000 §3 发票性质 + 发票信息, §12 增值税变更). A special VAT invoice needs
     every field; an ordinary one the name and the tax number."""
 
-    invoice_type = forms.ChoiceField(label=_("增值税发票类型"), choices=INVOICE_TYPES, widget=forms.RadioSelect,
-                                     error_messages={"required": _("请选择发票类型")})
+    invoice_type = forms.ChoiceField(
+        label=_("增值税发票类型"),
+        choices=INVOICE_TYPES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择发票类型")},
+    )
     vat_name = forms.CharField(label=_("增值税名"), max_length=100, help_text=_("与税务登记一致的单位名称"))
     vat_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, help_text=_("即纳税人识别号，18位"))
     vat_bank = forms.CharField(label=_("开户银行"), max_length=100, required=False)
-    vat_bank_account = forms.CharField(label=_("银行账户"), max_length=40, required=False,
-                                       widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    vat_bank_account = forms.CharField(
+        label=_("银行账户"), max_length=40, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
     vat_address = forms.CharField(label=_("注册地址"), max_length=200, required=False)
     vat_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
 
@@ -497,10 +523,12 @@ class InvoiceMixin(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("invoice_type") == "special":
-            required = {"vat_bank": _("开具增值税专用发票须填写开户银行"),
-                        "vat_bank_account": _("开具增值税专用发票须填写银行账户"),
-                        "vat_address": _("开具增值税专用发票须填写注册地址"),
-                        "vat_phone": _("开具增值税专用发票须填写联系电话")}
+            required = {
+                "vat_bank": _("开具增值税专用发票须填写开户银行"),
+                "vat_bank_account": _("开具增值税专用发票须填写银行账户"),
+                "vat_address": _("开具增值税专用发票须填写注册地址"),
+                "vat_phone": _("开具增值税专用发票须填写联系电话"),
+            }
             for name, message in required.items():
                 if name not in self.errors and not data.get(name):
                     self.add_error(name, message)
@@ -532,8 +560,10 @@ class SpecialCustomerMixin(forms.Form):
     high_risk = forms.BooleanField(label=_("属于高危及重要客户（如医院、化工、矿山等）"), required=False)
     high_energy = forms.BooleanField(label=_("属于高耗能客户"), required=False)
     mine_type = forms.ChoiceField(
-        label=_("是否为矿山客户"), choices=[("none", _("否")), ("coal", _("煤矿")), ("non_coal", _("非煤矿山"))],
-        initial="none", widget=forms.RadioSelect,
+        label=_("是否为矿山客户"),
+        choices=[("none", _("否")), ("coal", _("煤矿")), ("non_coal", _("非煤矿山"))],
+        initial="none",
+        widget=forms.RadioSelect,
     )
     preferential_tariff = forms.BooleanField(label=_("申请享受国家优待电价"), required=False)
 

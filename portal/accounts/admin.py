@@ -69,7 +69,15 @@ class RealNameFilter(admin.SimpleListFilter):
 class UserAdmin(DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
-    list_display = ("masked_phone_col", "name", "real_name_col", "masked_id_col", "is_staff", "groups_col", "date_joined")
+    list_display = (
+        "masked_phone_col",
+        "name",
+        "real_name_col",
+        "masked_id_col",
+        "is_staff",
+        "groups_col",
+        "date_joined",
+    )
     list_display_links = ("masked_phone_col", "name")
     list_filter = (RealNameFilter, "is_staff", "is_superuser", "is_active", "groups")
     # Exact phone only: a partial search would let anyone enumerate numbers digit by digit.
@@ -80,17 +88,18 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("name", "id_type", "id_number_col", "real_name_verified_at", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
-        (_("实名信息"), {
-            "fields": ("name", "id_type", "id_number_col", "real_name_verified_at"),
-            "description": _("实名信息由用户本人认证，后台不可修改。"),
-        }),
+        (
+            _("实名信息"),
+            {
+                "fields": ("name", "id_type", "id_number_col", "real_name_verified_at"),
+                "description": _("实名信息由用户本人认证，后台不可修改。"),
+            },
+        ),
         (_("联系方式"), {"fields": ("email",)}),
         (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("phone", "usable_password", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone", "usable_password", "password1", "password2")}),)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -121,7 +130,9 @@ class UserAdmin(DjangoUserAdmin):
         url = reverse("admin:accounts_user_id_number", args=[obj.pk])
         return format_html(
             '<span data-testid="masked-id-number">{}</span> <a class="button" href="{}">{}</a>',
-            mask_id_number(obj.id_number), url, _("查看完整证件号"),
+            mask_id_number(obj.id_number),
+            url,
+            _("查看完整证件号"),
         )
 
     def get_urls(self):
@@ -173,8 +184,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ("name", "credit_code", "credit_code_check_passed", "enterprise_type", "legal_rep_name",
-                    "masked_legal_rep_id", "created_at")
+    list_display = (
+        "name",
+        "credit_code",
+        "credit_code_check_passed",
+        "enterprise_type",
+        "legal_rep_name",
+        "masked_legal_rep_id",
+        "created_at",
+    )
     list_filter = ("enterprise_type", "credit_code_check_passed")
     search_fields = ("name", "=credit_code")
     date_hierarchy = "created_at"
@@ -182,8 +200,17 @@ class EnterpriseAdmin(admin.ModelAdmin):
     raw_id_fields = ("created_by",)
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "credit_code", "credit_code_check_passed", "enterprise_type", "legal_rep_name",
-                  "legal_rep_id_type", "legal_rep_id_number", "registered_address", "created_by"]
+        fields = [
+            "name",
+            "credit_code",
+            "credit_code_check_passed",
+            "enterprise_type",
+            "legal_rep_name",
+            "legal_rep_id_type",
+            "legal_rep_id_number",
+            "registered_address",
+            "created_by",
+        ]
         if obj is not None:
             # On an existing enterprise the number is shown masked and not edited here.
             fields[fields.index("legal_rep_id_number")] = "masked_legal_rep_id"
@@ -225,17 +252,40 @@ class MembershipRequestAdmin(admin.ModelAdmin):
     """Staff review an agent's power of attorney here (the only route for an enterprise nobody
     is bound to yet). Approving or refusing goes through the same service as the portal page."""
 
-    list_display = ("enterprise", "requester", "status", "power_of_attorney_link", "created_at", "decided_by",
-                    "decided_at")
+    list_display = (
+        "enterprise",
+        "requester",
+        "status",
+        "power_of_attorney_link",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    )
     list_select_related = ("enterprise", "user", "decided_by", "power_of_attorney")
     list_filter = ("status",)
     search_fields = ("enterprise__name", "=enterprise__credit_code", "=user__phone")
     search_help_text = _("输入企业名称、完整的统一社会信用代码或申请人完整手机号码")
     date_hierarchy = "created_at"
-    fields = ("enterprise", "requester", "power_of_attorney_link", "status", "created_at", "decided_by",
-              "decided_at", "reason")
-    readonly_fields = ("enterprise", "requester", "power_of_attorney_link", "status", "created_at", "decided_by",
-                       "decided_at", "reason")
+    fields = (
+        "enterprise",
+        "requester",
+        "power_of_attorney_link",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    )
+    readonly_fields = (
+        "enterprise",
+        "requester",
+        "power_of_attorney_link",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    )
     actions = ["approve", "refuse"]
 
     def has_add_permission(self, request):
@@ -250,8 +300,11 @@ class MembershipRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("授权委托书"))
     def power_of_attorney_link(self, obj: MembershipRequest) -> str:
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                           reverse("documents:download", args=[obj.power_of_attorney_id]), _("查看"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("documents:download", args=[obj.power_of_attorney_id]),
+            _("查看"),
+        )
 
     def _decide(self, request, queryset, *, approve: bool) -> None:
         from portal.accounts.services import decide_membership_request
@@ -260,7 +313,9 @@ class MembershipRequestAdmin(admin.ModelAdmin):
         for item in queryset.filter(status=MembershipRequestStatus.PENDING).select_related("enterprise", "user"):
             try:
                 decide_membership_request(
-                    membership_request=item, by=request.user, approve=approve,
+                    membership_request=item,
+                    by=request.user,
+                    approve=approve,
                     reason="" if approve else str(_("供电公司审核授权委托书未通过")),
                 )
             except DomainError as exc:

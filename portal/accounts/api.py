@@ -111,9 +111,11 @@ class LoginView(_Anonymous, APIView):
             return attrs
 
     @extend_schema(
-        tags=["auth"], summary=_("登录（密码或短信验证码）"),
+        tags=["auth"],
+        summary=_("登录（密码或短信验证码）"),
         description=_("同一手机号或同一IP登录失败次数过多时暂时锁定，返回 429 与 retry_after。"),
-        request=LoginInput, responses={200: TokenOutput},
+        request=LoginInput,
+        responses={200: TokenOutput},
     )
     def post(self, request):
         data = self.LoginInput(data=request.data)
@@ -155,9 +157,11 @@ class PasswordChangeView(_Authenticated, APIView):
         new_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
     @extend_schema(
-        tags=["auth"], summary=_("修改密码"),
+        tags=["auth"],
+        summary=_("修改密码"),
         description=_("其他会话和旧令牌失效；响应中返回新令牌。"),
-        request=PasswordChangeInput, responses={200: TokenOutput},
+        request=PasswordChangeInput,
+        responses={200: TokenOutput},
     )
     def post(self, request):
         data = self.PasswordChangeInput(data=request.data)
@@ -208,7 +212,9 @@ class EnterpriseOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     credit_code = serializers.CharField()
-    credit_code_check_passed = serializers.BooleanField(help_text=_("信用代码校验位是否通过（未通过的由用户确认后登记）"))
+    credit_code_check_passed = serializers.BooleanField(
+        help_text=_("信用代码校验位是否通过（未通过的由用户确认后登记）")
+    )
     enterprise_type = serializers.ChoiceField(choices=EnterpriseType.choices)
     legal_rep_name = serializers.CharField()
     legal_rep_id_type = serializers.ChoiceField(choices=IdType.choices)
@@ -261,7 +267,9 @@ def _bound_response(result) -> Response:
     return Response(MembershipOutput(result).data, status=status.HTTP_201_CREATED)
 
 
-_ATTORNEY_HELP = _("授权委托书（JPG、PNG 或 PDF）。实名信息与法定代表人不一致时必须上传，此时请求须为 multipart/form-data")
+_ATTORNEY_HELP = _(
+    "授权委托书（JPG、PNG 或 PDF）。实名信息与法定代表人不一致时必须上传，此时请求须为 multipart/form-data"
+)
 
 
 class EnterpriseRegisterInput(serializers.Serializer):
@@ -289,7 +297,8 @@ _PARSERS = (JSONParser, MultiPartParser, FormParser)
 @extend_schema_view(
     get=extend_schema(tags=["enterprises"], summary=_("我的企业"), responses={200: MembershipOutput(many=True)}),
     post=extend_schema(
-        tags=["enterprises"], summary=_("登记企业"),
+        tags=["enterprises"],
+        summary=_("登记企业"),
         description=_("法人代表或经办人由实名信息与法定代表人比对得出；经办人须上传授权委托书。需先完成实名认证。"),
         request={"multipart/form-data": EnterpriseRegisterInput, "application/json": EnterpriseRegisterInput},
         responses={201: MembershipOutput, 202: MembershipRequestOutput},
@@ -308,7 +317,9 @@ class EnterpriseListView(_Authenticated, generics.ListCreateAPIView):
         return _bound_response(services.register_enterprise(user=request.user, **data.validated_data))
 
 
-@extend_schema_view(get=extend_schema(tags=["enterprises"], summary=_("企业绑定详情"), responses={200: MembershipOutput}))
+@extend_schema_view(
+    get=extend_schema(tags=["enterprises"], summary=_("企业绑定详情"), responses={200: MembershipOutput})
+)
 class EnterpriseDetailView(_Authenticated, generics.RetrieveAPIView):
     serializer_class = MembershipOutput
 
@@ -321,9 +332,12 @@ class EnterpriseBindView(_Authenticated, APIView):
     parser_classes = _PARSERS
 
     @extend_schema(
-        tags=["enterprises"], summary=_("绑定已登记企业"),
-        description=_("法定代表人本人立即绑定（201）；经办人提交申请（202），由企业法定代表人或已绑定人员、"
-                      "或供电公司审核授权委托书后批准，批准前不享有任何权限。"),
+        tags=["enterprises"],
+        summary=_("绑定已登记企业"),
+        description=_(
+            "法定代表人本人立即绑定（201）；经办人提交申请（202），由企业法定代表人或已绑定人员、"
+            "或供电公司审核授权委托书后批准，批准前不享有任何权限。"
+        ),
         request={"multipart/form-data": EnterpriseBindInput, "application/json": EnterpriseBindInput},
         responses={201: MembershipOutput, 202: MembershipRequestOutput},
     )
@@ -333,11 +347,14 @@ class EnterpriseBindView(_Authenticated, APIView):
         return _bound_response(services.bind_enterprise(user=request.user, **data.validated_data))
 
 
-@extend_schema_view(get=extend_schema(
-    tags=["enterprises"], summary=_("企业绑定申请"),
-    description=_("我提交的申请，以及向我已绑定的企业提交的申请（含审核结果）"),
-    responses={200: MembershipRequestOutput(many=True)},
-))
+@extend_schema_view(
+    get=extend_schema(
+        tags=["enterprises"],
+        summary=_("企业绑定申请"),
+        description=_("我提交的申请，以及向我已绑定的企业提交的申请（含审核结果）"),
+        responses={200: MembershipRequestOutput(many=True)},
+    )
+)
 class MembershipRequestListView(_Authenticated, generics.ListAPIView):
     serializer_class = MembershipRequestOutput
 
@@ -348,11 +365,16 @@ class MembershipRequestListView(_Authenticated, generics.ListAPIView):
 class MembershipDecisionView(_Authenticated, APIView):
     class DecisionInput(serializers.Serializer):
         approve = serializers.BooleanField(help_text=_("true 批准，false 拒绝"))
-        reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
-                                       help_text=_("审核意见，拒绝时必填"))
+        reason = serializers.CharField(
+            max_length=200, required=False, allow_blank=True, default="", help_text=_("审核意见，拒绝时必填")
+        )
 
-    @extend_schema(tags=["enterprises"], summary=_("审核企业绑定申请"), request=DecisionInput,
-                   responses={200: MembershipRequestOutput})
+    @extend_schema(
+        tags=["enterprises"],
+        summary=_("审核企业绑定申请"),
+        request=DecisionInput,
+        responses={200: MembershipRequestOutput},
+    )
     def post(self, request, pk: int):
         data = self.DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)

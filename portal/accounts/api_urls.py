@@ -16,6 +16,7 @@ urlpatterns = [
     path("enterprises/bind/", api.EnterpriseBindView.as_view(), name="api-enterprise-bind"),
     path("enterprises/<int:pk>/", api.EnterpriseDetailView.as_view(), name="api-enterprise-detail"),
     path("enterprise-requests/", api.MembershipRequestListView.as_view(), name="api-membership-requests"),
-    path("enterprise-requests/<int:pk>/decision/", api.MembershipDecisionView.as_view(),
-         name="api-membership-decision"),
+    path(
+        "enterprise-requests/<int:pk>/decision/", api.MembershipDecisionView.as_view(), name="api-membership-decision"
+    ),
 ]

@@ -45,25 +45,33 @@ def check_login_allowed(*, phone: str, ip: str | None, method: str = "password")
     if method == "sms":
         pair = pair.filter(method="sms")
     limit = settings.LOGIN_FAILURE_LIMIT_PER_PHONE
-    recent = list(pair.order_by("-at").values_list("at", flat=True)[:limit + 8])
+    recent = list(pair.order_by("-at").values_list("at", flat=True)[: limit + 8])
     if len(recent) >= limit:
         delay = min(window * (2 ** (len(recent) - limit)), timedelta(days=1))
         if recent[0] + delay > now:
-            raise _locked(_("该账号登录失败次数过多，请%(minutes)s分钟后再试，或使用短信验证码登录")
-                          if method == "password" else _("该账号登录失败次数过多，请%(minutes)s分钟后再试"),
-                          recent[0] + delay)
+            raise _locked(
+                _("该账号登录失败次数过多，请%(minutes)s分钟后再试，或使用短信验证码登录")
+                if method == "password"
+                else _("该账号登录失败次数过多，请%(minutes)s分钟后再试"),
+                recent[0] + delay,
+            )
     if ip:
-        on_network = list(failures.filter(ip=ip, at__gte=now - window).order_by("-at")
-                          .values_list("at", flat=True)[:settings.LOGIN_FAILURE_LIMIT_PER_IP])
+        on_network = list(
+            failures.filter(ip=ip, at__gte=now - window)
+            .order_by("-at")
+            .values_list("at", flat=True)[: settings.LOGIN_FAILURE_LIMIT_PER_IP]
+        )
         if len(on_network) >= settings.LOGIN_FAILURE_LIMIT_PER_IP:
             raise _locked(_("当前网络登录失败次数过多，请%(minutes)s分钟后再试"), on_network[-1] + window)
     if method == "password":
         everywhere = settings.LOGIN_FAILURE_LIMIT_PER_PHONE_ALL_SOURCES
-        spread = list(failures.filter(phone=phone, at__gte=now - window).order_by("-at")
-                      .values_list("at", flat=True)[:everywhere])
+        spread = list(
+            failures.filter(phone=phone, at__gte=now - window).order_by("-at").values_list("at", flat=True)[:everywhere]
+        )
         if len(spread) >= everywhere:
-            raise _locked(_("该账号近期密码错误次数过多，暂停密码登录%(minutes)s分钟，请使用短信验证码登录"),
-                          spread[-1] + window)
+            raise _locked(
+                _("该账号近期密码错误次数过多，暂停密码登录%(minutes)s分钟，请使用短信验证码登录"), spread[-1] + window
+            )
 
 
 def failures_before_lock(*, phone: str, ip: str | None) -> int:

@@ -183,7 +183,9 @@ class RegisterForm(_NewPasswordMixin, forms.Form):
 class PasswordLoginForm(forms.Form):
     phone = _phone_field()
     password = forms.CharField(
-        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("请输入密码")},
     )
 
@@ -207,7 +209,9 @@ class PasswordResetForm(_NewPasswordMixin, forms.Form):
 class PasswordChangeForm(_NewPasswordMixin, forms.Form):
     new_password_fields = ("new_password", "new_password2")
     old_password = forms.CharField(
-        label=_("原密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label=_("原密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("请输入原密码")},
     )
     new_password = _new_password(_("新密码"))
@@ -223,7 +227,9 @@ class PasswordChangeForm(_NewPasswordMixin, forms.Form):
 
 class EmailForm(forms.Form):
     email = forms.EmailField(
-        label=_("电子邮箱"), required=False, help_text=_("用于接收通知，可不填"),
+        label=_("电子邮箱"),
+        required=False,
+        help_text=_("用于接收通知，可不填"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -237,13 +243,17 @@ def _id_type_field(label) -> forms.ChoiceField:
 
 class RealNameForm(forms.Form):
     name = forms.CharField(
-        label=_("姓名"), max_length=50, error_messages={"required": _("请输入姓名")},
+        label=_("姓名"),
+        max_length=50,
+        error_messages={"required": _("请输入姓名")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("与证件上的姓名一致"),
     )
     id_type = _id_type_field(_("证件类型"))
     id_number = forms.CharField(
-        label=_("证件号码"), max_length=32, error_messages={"required": _("请输入证件号码")},
+        label=_("证件号码"),
+        max_length=32,
+        error_messages={"required": _("请输入证件号码")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
 
@@ -267,7 +277,9 @@ _ATTORNEY_HELP = _(
 
 def _attorney_field() -> forms.FileField:
     return forms.FileField(
-        label=_("授权委托书"), required=False, help_text=_ATTORNEY_HELP,
+        label=_("授权委托书"),
+        required=False,
+        help_text=_ATTORNEY_HELP,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
 
@@ -287,17 +299,22 @@ class EnterpriseRegisterForm(VerifiedApplicantMixin, forms.Form):
     name = forms.CharField(label=_("企业名称"), max_length=100, error_messages={"required": _("请输入企业名称")})
     credit_code = _CreditCodeField(
         # The shape validator's message already says "18位"; no separate length messages.
-        label=_("统一社会信用代码"), validators=[validate_uscc_shape],
+        label=_("统一社会信用代码"),
+        validators=[validate_uscc_shape],
         error_messages={"required": _("请输入统一社会信用代码")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
         help_text=_("18位，见营业执照"),
     )
     credit_code_confirmed = forms.BooleanField(label=_("我已核对，信用代码无误"), required=False)
     enterprise_type = forms.ChoiceField(label=_("企业类型"), choices=[("", _("请选择"))] + EnterpriseType.choices)
-    legal_rep_name = forms.CharField(label=_("法定代表人姓名"), max_length=50, error_messages={"required": _("请输入法定代表人姓名")})
+    legal_rep_name = forms.CharField(
+        label=_("法定代表人姓名"), max_length=50, error_messages={"required": _("请输入法定代表人姓名")}
+    )
     legal_rep_id_type = _id_type_field(_("法定代表人证件类型"))
     legal_rep_id_number = forms.CharField(
-        label=_("法定代表人证件号码"), max_length=32, error_messages={"required": _("请输入法定代表人证件号码")},
+        label=_("法定代表人证件号码"),
+        max_length=32,
+        error_messages={"required": _("请输入法定代表人证件号码")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
     registered_address = forms.CharField(label=_("注册地址"), max_length=200, required=False)
@@ -333,7 +350,9 @@ class EnterpriseBindForm(VerifiedApplicantMixin, forms.Form):
     applicant_phone_label = _("申请人手机号码")
 
     credit_code = _CreditCodeField(
-        label=_("统一社会信用代码"), max_length=18, error_messages={"required": _("请输入统一社会信用代码")},
+        label=_("统一社会信用代码"),
+        max_length=18,
+        error_messages={"required": _("请输入统一社会信用代码")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
         help_text=_("输入已登记企业的18位统一社会信用代码"),
     )

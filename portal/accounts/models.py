@@ -44,7 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     mainland mobile number they registered with."""
 
     phone = models.CharField(
-        _("手机号码"), max_length=11, unique=True, validators=[validate_mainland_mobile],
+        _("手机号码"),
+        max_length=11,
+        unique=True,
+        validators=[validate_mainland_mobile],
         error_messages={"unique": _("该手机号码已注册")},
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -107,7 +110,11 @@ class StaffProfile(models.Model):
     service_motto = models.CharField(_("服务宣言"), max_length=100, blank=True)
     # Shown on the account manager's card of the customer's HV order (SPEC 4.2 stage 3).
     photo = models.ForeignKey(
-        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("照片"),
     )
 
@@ -138,7 +145,9 @@ class Enterprise(models.Model):
 
     name = models.CharField(_("企业名称"), max_length=100)
     credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True,
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
         error_messages={"unique": _("该统一社会信用代码的企业已登记，请选择绑定")},
     )
     # GB 32100 check character result, kept so staff can see which codes need a second look.
@@ -180,7 +189,11 @@ class EnterpriseMembership(models.Model):
     relation = models.CharField(_("与企业的关系"), max_length=20, choices=EnterpriseRelation.choices)
     # The agent's authority; kept (PROTECT) as long as the binding it proves.
     power_of_attorney = models.ForeignKey(
-        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("授权委托书"),
     )
     created_at = models.DateTimeField(_("绑定时间"), auto_now_add=True)
@@ -227,7 +240,10 @@ class MembershipRequest(models.Model):
         Enterprise, on_delete=models.CASCADE, related_name="membership_requests", verbose_name=_("企业")
     )
     power_of_attorney = models.ForeignKey(
-        "documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("授权委托书"),
+        "documents.Document",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("授权委托书"),
     )
     status = models.CharField(
         _("状态"), max_length=10, choices=MembershipRequestStatus.choices, default=MembershipRequestStatus.PENDING

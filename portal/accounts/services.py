@@ -141,7 +141,12 @@ def issue_api_token(*, user, request: HttpRequest | None = None) -> IssuedToken:
     now = timezone.now()
     label = (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:100]
     token = ApiToken.objects.create(
-        user=user, key_hash=hash_key(key), label=label, ip=client_ip(request), created_at=now, last_used_at=now,
+        user=user,
+        key_hash=hash_key(key),
+        label=label,
+        ip=client_ip(request),
+        created_at=now,
+        last_used_at=now,
         expires_at=now + min(settings.API_TOKEN_IDLE, settings.API_TOKEN_MAX_AGE),
     )
     update_last_login(User, user)
@@ -151,7 +156,12 @@ def issue_api_token(*, user, request: HttpRequest | None = None) -> IssuedToken:
 def revoke_api_token(*, user, token=None) -> None:
     """End one device's token (``token``), or every token of the user."""
     if token is not None:
-        if isinstance(token, ApiToken) and token.user_id == user.pk or isinstance(token, Token) and token.user_id == user.pk:
+        if (
+            isinstance(token, ApiToken)
+            and token.user_id == user.pk
+            or isinstance(token, Token)
+            and token.user_id == user.pk
+        ):
             token.delete()
         return
     ApiToken.objects.filter(user=user).delete()
@@ -166,8 +176,13 @@ def revoke_device(*, user, token_id: int) -> None:
             raise DomainError(_("该设备已退出登录"), code="not_found")
         label = token.label
         token.delete()
-        record(actor=user, action=gettext_noop("退出设备登录"), obj=user, subject=user,
-               changes={"device": [label[:60], ""]})
+        record(
+            actor=user,
+            action=gettext_noop("退出设备登录"),
+            obj=user,
+            subject=user,
+            changes={"device": [label[:60], ""]},
+        )
 
 
 # --- passwords -----------------------------------------------------------------------------
@@ -221,7 +236,9 @@ def update_email(*, user, email: str) -> None:
         before = user.email
         user.email = email
         user.save(update_fields=["email"])
-        record(actor=user, action=gettext_noop("修改电子邮箱"), obj=user, subject=user, changes={"email": [before, email]})
+        record(
+            actor=user, action=gettext_noop("修改电子邮箱"), obj=user, subject=user, changes={"email": [before, email]}
+        )
 
 
 # --- real-name verification ----------------------------------------------------------------
@@ -242,7 +259,11 @@ def verify_real_name(*, user, name: str, id_type: str, id_number: str) -> User:
     if problem:
         raise DomainError(problem, code="invalid_id_number", field="id_number")
     taken = _("该证件已被其他账号实名认证；如非本人操作，请拨打95598")
-    if User.objects.filter(id_type=id_type, id_number=number, real_name_verified_at__isnull=False).exclude(pk=user.pk).exists():
+    if (
+        User.objects.filter(id_type=id_type, id_number=number, real_name_verified_at__isnull=False)
+        .exclude(pk=user.pk)
+        .exists()
+    ):
         raise DomainError(taken, code="identity_taken", field="id_number")
     # Outside the transaction: the verifier may call a remote service.
     get_verifier().verify(name=name, id_type=id_type, id_number=number)
@@ -255,7 +276,10 @@ def verify_real_name(*, user, name: str, id_type: str, id_number: str) -> User:
             locked.name, locked.id_type, locked.id_number, locked.real_name_verified_at = name, id_type, number, now
             locked.save(update_fields=["name", "id_type", "id_number", "real_name_verified_at"])
             record(
-                actor=locked, action=gettext_noop("实名认证"), obj=locked, subject=locked,
+                actor=locked,
+                action=gettext_noop("实名认证"),
+                obj=locked,
+                subject=locked,
                 changes={
                     "name": ["", mask_name(name)],
                     "id_type": ["", str(IdType(id_type).label)],
@@ -290,7 +314,8 @@ def is_legal_representative(user, enterprise: Enterprise) -> bool:
 def _attorney_required() -> DomainError:
     return DomainError(
         _("您的实名信息与该企业的法定代表人不一致，将作为经办人办理，请上传法定代表人签署的授权委托书"),
-        code="power_of_attorney_required", field="power_of_attorney",
+        code="power_of_attorney_required",
+        field="power_of_attorney",
     )
 
 
@@ -335,7 +360,9 @@ def register_enterprise(
     if not check_passed and not credit_code_confirmed:
         raise DomainError(_(CREDIT_CODE_WARNING), code="credit_code_unconfirmed", field="credit_code_confirmed")
     if Enterprise.objects.filter(credit_code=code).exists():
-        raise DomainError(_("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code")
+        raise DomainError(
+            _("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code"
+        )
     if enterprise_type not in EnterpriseType.values:
         raise DomainError(_("请选择企业类型"), code="invalid_enterprise_type", field="enterprise_type")
     legal_rep_name = (legal_rep_name or "").strip()
@@ -348,18 +375,31 @@ def register_enterprise(
     if problem:
         raise DomainError(problem, code="invalid_id_number", field="legal_rep_id_number")
     enterprise = Enterprise(
-        name=name, credit_code=code, credit_code_check_passed=check_passed, enterprise_type=enterprise_type,
-        legal_rep_name=legal_rep_name, legal_rep_id_type=legal_rep_id_type, legal_rep_id_number=rep_number,
-        registered_address=(registered_address or "").strip(), created_by=user,
+        name=name,
+        credit_code=code,
+        credit_code_check_passed=check_passed,
+        enterprise_type=enterprise_type,
+        legal_rep_name=legal_rep_name,
+        legal_rep_id_type=legal_rep_id_type,
+        legal_rep_id_number=rep_number,
+        registered_address=(registered_address or "").strip(),
+        created_by=user,
     )
-    relation = EnterpriseRelation.LEGAL_REPRESENTATIVE if is_legal_representative(user, enterprise) else EnterpriseRelation.AGENT
+    relation = (
+        EnterpriseRelation.LEGAL_REPRESENTATIVE
+        if is_legal_representative(user, enterprise)
+        else EnterpriseRelation.AGENT
+    )
     if relation == EnterpriseRelation.AGENT and not power_of_attorney:
         raise _attorney_required()
     try:
         with transaction.atomic():
             enterprise.save()
             record(
-                actor=user, action=gettext_noop("登记企业"), obj=enterprise, subject=user,
+                actor=user,
+                action=gettext_noop("登记企业"),
+                obj=enterprise,
+                subject=user,
                 changes={
                     "credit_code": ["", code],
                     "credit_code_check_passed": [None, check_passed],
@@ -371,7 +411,9 @@ def register_enterprise(
                 return _request_membership(user=user, enterprise=enterprise, power_of_attorney=power_of_attorney)
             return _bind(user=user, enterprise=enterprise, relation=relation)
     except IntegrityError:
-        raise DomainError(_("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code") from None
+        raise DomainError(
+            _("该统一社会信用代码的企业已登记，请选择绑定"), code="enterprise_exists", field="credit_code"
+        ) from None
 
 
 def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> EnterpriseMembership | MembershipRequest:
@@ -395,7 +437,10 @@ def bind_enterprise(*, user, credit_code: str, power_of_attorney=None) -> Enterp
             with transaction.atomic():
                 membership = _bind(user=user, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
                 record(
-                    actor=user, action=gettext_noop("绑定企业"), obj=enterprise, subject=user,
+                    actor=user,
+                    action=gettext_noop("绑定企业"),
+                    obj=enterprise,
+                    subject=user,
                     changes={"relation": ["", str(EnterpriseRelation.LEGAL_REPRESENTATIVE.label)]},
                 )
         except IntegrityError:  # a double submit: the first one bound it
@@ -437,12 +482,20 @@ def _request_membership(*, user, enterprise: Enterprise, power_of_attorney) -> M
 
     # A refused file raises here and rolls back the caller's transaction with it.
     document = store_upload(
-        upload=power_of_attorney, doc_type="power_of_attorney", owner_enterprise=enterprise,
-        uploaded_by=user, field="power_of_attorney",
+        upload=power_of_attorney,
+        doc_type="power_of_attorney",
+        owner_enterprise=enterprise,
+        uploaded_by=user,
+        field="power_of_attorney",
     )
     request = MembershipRequest.objects.create(user=user, enterprise=enterprise, power_of_attorney=document)
-    record(actor=user, action=gettext_noop("申请绑定企业"), obj=enterprise, subject=user,
-           changes={"relation": ["", str(EnterpriseRelation.AGENT.label)], "status": ["", "待审核"]})
+    record(
+        actor=user,
+        action=gettext_noop("申请绑定企业"),
+        obj=enterprise,
+        subject=user,
+        changes={"relation": ["", str(EnterpriseRelation.AGENT.label)], "status": ["", "待审核"]},
+    )
     context = {"enterprise": enterprise.name, "requester": mask_name(user.name), "pk": enterprise.pk}
     for approver in approvers_of(enterprise):
         notify(approver, "enterprise.membership_requested", context)
@@ -470,8 +523,10 @@ def decide_membership_request(
     if not approve and not reason:
         raise DomainError(_("请填写拒绝的原因"), code="reason_required", field="reason")
     with transaction.atomic():
-        locked = MembershipRequest.objects.select_for_update().select_related("enterprise", "user").get(
-            pk=membership_request.pk
+        locked = (
+            MembershipRequest.objects.select_for_update()
+            .select_related("enterprise", "user")
+            .get(pk=membership_request.pk)
         )
         if locked.status != MembershipRequestStatus.PENDING:
             raise DomainError(_("该申请已审核"), code="already_decided")
@@ -481,17 +536,27 @@ def decide_membership_request(
         enterprise = locked.enterprise
         if approve:
             EnterpriseMembership.objects.get_or_create(
-                user=locked.user, enterprise=enterprise,
+                user=locked.user,
+                enterprise=enterprise,
                 defaults={"relation": EnterpriseRelation.AGENT, "power_of_attorney": locked.power_of_attorney},
             )
         record(
-            actor=by, action=gettext_noop("批准企业绑定") if approve else gettext_noop("拒绝企业绑定"),
-            obj=enterprise, subject=locked.user,
-            changes={"status": ["待审核", "已批准" if approve else "已拒绝"], **({"reason": ["", reason]} if reason else {})},
+            actor=by,
+            action=gettext_noop("批准企业绑定") if approve else gettext_noop("拒绝企业绑定"),
+            obj=enterprise,
+            subject=locked.user,
+            changes={
+                "status": ["待审核", "已批准" if approve else "已拒绝"],
+                **({"reason": ["", reason]} if reason else {}),
+            },
         )
-        notify(locked.user, "enterprise.membership_decided", {
-            "enterprise": enterprise.name,
-            "result": "已批准" if approve else "未获批准",
-            "reason": f"原因：{reason}" if reason and not approve else "",
-        })
+        notify(
+            locked.user,
+            "enterprise.membership_decided",
+            {
+                "enterprise": enterprise.name,
+                "result": "已批准" if approve else "未获批准",
+                "reason": f"原因：{reason}" if reason and not approve else "",
+            },
+        )
     return locked

@@ -46,9 +46,7 @@ class HttpVerifier(LocalVerifier):
 
     def verify(self, *, name: str, id_type: str, id_number: str) -> None:
         super().verify(name=name, id_type=id_type, id_number=id_number)
-        unavailable = DomainError(
-            _("实名认证服务暂时无法使用，请稍后再试"), code="verifier_unavailable"
-        )
+        unavailable = DomainError(_("实名认证服务暂时无法使用，请稍后再试"), code="verifier_unavailable")
         if not settings.REAL_NAME_VERIFIER_URL:
             logger.error("REAL_NAME_VERIFIER_URL is not set")
             raise unavailable
@@ -72,11 +70,11 @@ class HttpVerifier(LocalVerifier):
             raise unavailable from None
         if not isinstance(answer, dict) or answer.get("match") is not True:
             # The service's own reason is for our logs; the user gets advice they can act on.
-            logger.info("identity service: no match (%s)", str(answer.get("reason", ""))[:100]
-                        if isinstance(answer, dict) else "")
-            raise DomainError(
-                _("姓名与证件号码不一致，请核对后重新输入"), code="real_name_mismatch"
+            logger.info(
+                "identity service: no match (%s)",
+                str(answer.get("reason", ""))[:100] if isinstance(answer, dict) else "",
             )
+            raise DomainError(_("姓名与证件号码不一致，请核对后重新输入"), code="real_name_mismatch")
 
 
 def get_verifier() -> BaseVerifier:

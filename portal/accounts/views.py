@@ -105,9 +105,13 @@ def login_view(request):
             data = form.cleaned_data
             try:
                 if method == "sms":
-                    user = services.log_in_with_sms_code(request=request, phone=data["phone"], sms_code=data["sms_code"])
+                    user = services.log_in_with_sms_code(
+                        request=request, phone=data["phone"], sms_code=data["sms_code"]
+                    )
                 else:
-                    user = services.log_in_with_password(request=request, phone=data["phone"], password=data["password"])
+                    user = services.log_in_with_password(
+                        request=request, phone=data["phone"], password=data["password"]
+                    )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -211,30 +215,45 @@ def real_name(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.verify_real_name(user=user, name=data["name"], id_type=data["id_type"], id_number=data["id_number"])
+            services.verify_real_name(
+                user=user, name=data["name"], id_type=data["id_type"], id_number=data["id_number"]
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("实名认证成功"))
             return redirect(next_url or "accounts:me")
-    return render(request, "accounts/real_name.html", {"form": form, "verified": False, "next": next_url,
-                                                       "resident_id": IdType.RESIDENT_ID})
+    return render(
+        request,
+        "accounts/real_name.html",
+        {"form": form, "verified": False, "next": next_url, "resident_id": IdType.RESIDENT_ID},
+    )
 
 
 @login_required
 def enterprises(request):
     page = Paginator(memberships_of(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "accounts/enterprises.html", {
-        "page_obj": page, "memberships": page.object_list, "my_requests": pending_requests_of(user=request.user)[:20],
-    })
+    return render(
+        request,
+        "accounts/enterprises.html",
+        {
+            "page_obj": page,
+            "memberships": page.object_list,
+            "my_requests": pending_requests_of(user=request.user)[:20],
+        },
+    )
 
 
 def _bound_message(result) -> str:
     if isinstance(result, MembershipRequest):
-        return _("已提交绑定企业“%(name)s”的申请。企业法定代表人或已绑定人员（新登记的企业由供电公司）审核授权委托书并批准后，"
-                 "您才能以经办人身份办理该企业的业务。") % {"name": result.enterprise.name}
+        return _(
+            "已提交绑定企业“%(name)s”的申请。企业法定代表人或已绑定人员（新登记的企业由供电公司）审核授权委托书并批准后，"
+            "您才能以经办人身份办理该企业的业务。"
+        ) % {"name": result.enterprise.name}
     return _("已绑定企业“%(name)s”，您的身份：%(relation)s") % {
-        "name": result.enterprise.name, "relation": result.get_relation_display()}
+        "name": result.enterprise.name,
+        "relation": result.get_relation_display(),
+    }
 
 
 @login_required
@@ -246,11 +265,17 @@ def enterprise_detail(request, pk: int):
     enterprise = membership.enterprise
     requests = membership_requests_visible_to(user=request.user).filter(enterprise=enterprise)
     members = enterprise.memberships.select_related("user").order_by("pk")
-    return render(request, "accounts/enterprise_detail.html", {
-        "enterprise": enterprise, "membership": membership, "members": members,
-        "pending": [r for r in requests if r.status == "pending"],
-        "decided": [r for r in requests if r.status != "pending"][:50],
-    })
+    return render(
+        request,
+        "accounts/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "membership": membership,
+            "members": members,
+            "pending": [r for r in requests if r.status == "pending"],
+            "decided": [r for r in requests if r.status != "pending"][:50],
+        },
+    )
 
 
 @require_POST
@@ -260,7 +285,9 @@ def enterprise_request_decide(request, pk: int):
     approve = request.POST.get("decision") == "approve"
     try:
         services.decide_membership_request(
-            membership_request=membership_request, by=request.user, approve=approve,
+            membership_request=membership_request,
+            by=request.user,
+            approve=approve,
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
@@ -300,8 +327,12 @@ def enterprise_register(request):
 @never_cache
 @real_name_required
 def enterprise_bind(request):
-    form = EnterpriseBindForm(request.POST or None, request.FILES or None, applicant=request.user,
-                              initial={"credit_code": request.GET.get("credit_code", "")[:18]})
+    form = EnterpriseBindForm(
+        request.POST or None,
+        request.FILES or None,
+        applicant=request.user,
+        initial={"credit_code": request.GET.get("credit_code", "")[:18]},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

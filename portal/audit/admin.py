@@ -17,8 +17,16 @@ class AuditEventAdmin(admin.ModelAdmin):
     # No bulk actions at all: "delete selected" must not even be offered.
     actions = None
     fields = (
-        "at", "kind", "actor_label", "action_label", "object_type", "object_id", "object_label",
-        "subject_display", "ip", "changes_display",
+        "at",
+        "kind",
+        "actor_label",
+        "action_label",
+        "object_type",
+        "object_id",
+        "object_label",
+        "subject_display",
+        "ip",
+        "changes_display",
     )
     readonly_fields = fields
 

@@ -26,8 +26,18 @@ class MyAccessLogApi(generics.ListAPIView):
 
         class Meta:
             model = AuditEvent
-            fields = ["id", "at", "kind", "kind_label", "actor_label", "by_me", "action", "action_code", "object_label",
-                      "ip"]
+            fields = [
+                "id",
+                "at",
+                "kind",
+                "kind_label",
+                "actor_label",
+                "by_me",
+                "action",
+                "action_code",
+                "object_label",
+                "ip",
+            ]
 
         def get_by_me(self, event: AuditEvent) -> bool:
             return event.actor_id == self.context["request"].user.pk
@@ -37,9 +47,7 @@ class MyAccessLogApi(generics.ListAPIView):
     def get_queryset(self):
         params = self.FilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return selectors.access_log_for(
-            user=self.request.user, others_only=params.validated_data["who"] == "others"
-        )
+        return selectors.access_log_for(user=self.request.user, others_only=params.validated_data["who"] == "others")
 
     @extend_schema(
         tags=["audit"],
@@ -47,7 +55,10 @@ class MyAccessLogApi(generics.ListAPIView):
         description=_("谁在什么时间、从哪里查看或修改了当前用户的个人信息，按时间倒序分页。"),
         parameters=[
             OpenApiParameter(
-                "who", str, enum=["all", "others"], required=False,
+                "who",
+                str,
+                enum=["all", "others"],
+                required=False,
                 description=_("all：全部；others：只列出他人（工作人员、系统）的访问"),
             )
         ],

@@ -40,7 +40,11 @@ class AuditEvent(AppendOnlyModel):
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("类别"), max_length=10, choices=AuditKind.choices, default=AuditKind.CHANGE)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("操作人"),
     )
     actor_label = models.CharField(_("操作人"), max_length=100, help_text=_("操作当时的姓名与身份，系统任务为“系统”"))
@@ -50,7 +54,11 @@ class AuditEvent(AppendOnlyModel):
     object_label = models.CharField(_("对象"), max_length=200, blank=True)
     # Whose personal data this touched: what the customer's data-access log lists.
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events_about_me",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events_about_me",
         verbose_name=_("数据所属用户"),
     )
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)

@@ -15,7 +15,8 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("给用户看的错误说明"))
     code = serializers.CharField(help_text=_("机器可读的错误代码"))
     fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False,
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
         help_text=_("按字段列出的输入错误"),
     )
     retry_after = serializers.IntegerField(required=False, help_text=_("多少秒后可以重试"))

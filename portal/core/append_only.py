@@ -69,8 +69,13 @@ class AppendOnlyModel(models.Model):
 
 
 def _names(table: str) -> dict[str, str]:
-    return {"table": table, "func": f"{table}_append_only", "row": f"{table}_append_only",
-            "stmt": f"{table}_no_truncate", "setting": TRUNCATE_SETTING}
+    return {
+        "table": table,
+        "func": f"{table}_append_only",
+        "row": f"{table}_append_only",
+        "stmt": f"{table}_no_truncate",
+        "setting": TRUNCATE_SETTING,
+    }
 
 
 def create_sql(table: str) -> str:

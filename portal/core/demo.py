@@ -142,6 +142,7 @@ def login_table(logins: list[Login]) -> str:
 
 # --- the platform's step: one log-in per role ------------------------------------------------
 
+
 def resident_id_number(region: str, born: date, sequence: int) -> str:
     """A valid GB 11643 number; the sequence's parity carries the sex (odd: male)."""
     from portal.accounts.validators import resident_id_check_char
@@ -180,24 +181,89 @@ PEOPLE: list[Person] = [
     Person("resident", "居民客户", "马晓燕", "18609710001", resident_id_number("630102", date(1988, 4, 16), 124)),
     Person("legal_rep", "企业法人代表", "赵建国", "18609710002", resident_id_number("630104", date(1972, 9, 3), 317)),
     Person("agent", "企业经办人", "李婷", "18609710003", resident_id_number("630103", date(1993, 12, 21), 206)),
-    Person("contractor", "承装（修、试）企业联系人", "杨志强", "18609710004",
-           resident_id_number("630105", date(1980, 10, 10), 451)),
-    Person("manager", "客户经理", "王海涛", "18609710011", resident_id_number("630105", date(1985, 6, 12), 133),
-           role_group="客户经理", employee_number="QH100201", organization=f"{XINING}城东供电中心", title="客户经理"),
-    Person("manager2", "客户经理", "陈丽娟", "18609710012", resident_id_number("630104", date(1990, 2, 27), 248),
-           role_group="客户经理", employee_number="QH100202", organization=f"{XINING}城西供电中心", title="客户经理"),
-    Person("inspector", "用电检查人员", "韩文博", "18609710013", resident_id_number("630102", date(1982, 11, 8), 355),
-           role_group="用电检查人员", employee_number="QH100305", organization=f"{XINING}城东供电中心", title="用电检查员"),
-    Person("supervisor", "营销主管", "刘振华", "18609710014", resident_id_number("630103", date(1976, 3, 30), 171),
-           role_group="营销主管", employee_number="QH100101", organization=f"{XINING}营销服务中心", title="营销主管"),
-    Person("licensing_reviewer", "许可审核人员", "周敏", "18609710015",
-           resident_id_number("630104", date(1987, 7, 19), 262),
-           role_group="许可审核人员", employee_number="XK200301", organization="电力业务资质许可审核组", title="审核员"),
-    Person("review_admin", "好差评管理员", "孙佳琪", "18609710016", resident_id_number("630102", date(1991, 5, 5), 188),
-           role_group="好差评管理员", employee_number="QH100410", organization="国网青海省电力公司客户服务中心",
-           title="服务质量专责"),
-    Person("admin", "系统管理员（超级用户）", "平台管理员", "18609710000", employee_number="QH000001",
-           organization="国网青海省电力公司信息通信公司", title="系统管理员", superuser=True),
+    Person(
+        "contractor",
+        "承装（修、试）企业联系人",
+        "杨志强",
+        "18609710004",
+        resident_id_number("630105", date(1980, 10, 10), 451),
+    ),
+    Person(
+        "manager",
+        "客户经理",
+        "王海涛",
+        "18609710011",
+        resident_id_number("630105", date(1985, 6, 12), 133),
+        role_group="客户经理",
+        employee_number="QH100201",
+        organization=f"{XINING}城东供电中心",
+        title="客户经理",
+    ),
+    Person(
+        "manager2",
+        "客户经理",
+        "陈丽娟",
+        "18609710012",
+        resident_id_number("630104", date(1990, 2, 27), 248),
+        role_group="客户经理",
+        employee_number="QH100202",
+        organization=f"{XINING}城西供电中心",
+        title="客户经理",
+    ),
+    Person(
+        "inspector",
+        "用电检查人员",
+        "韩文博",
+        "18609710013",
+        resident_id_number("630102", date(1982, 11, 8), 355),
+        role_group="用电检查人员",
+        employee_number="QH100305",
+        organization=f"{XINING}城东供电中心",
+        title="用电检查员",
+    ),
+    Person(
+        "supervisor",
+        "营销主管",
+        "刘振华",
+        "18609710014",
+        resident_id_number("630103", date(1976, 3, 30), 171),
+        role_group="营销主管",
+        employee_number="QH100101",
+        organization=f"{XINING}营销服务中心",
+        title="营销主管",
+    ),
+    Person(
+        "licensing_reviewer",
+        "许可审核人员",
+        "周敏",
+        "18609710015",
+        resident_id_number("630104", date(1987, 7, 19), 262),
+        role_group="许可审核人员",
+        employee_number="XK200301",
+        organization="电力业务资质许可审核组",
+        title="审核员",
+    ),
+    Person(
+        "review_admin",
+        "好差评管理员",
+        "孙佳琪",
+        "18609710016",
+        resident_id_number("630102", date(1991, 5, 5), 188),
+        role_group="好差评管理员",
+        employee_number="QH100410",
+        organization="国网青海省电力公司客户服务中心",
+        title="服务质量专责",
+    ),
+    Person(
+        "admin",
+        "系统管理员（超级用户）",
+        "平台管理员",
+        "18609710000",
+        employee_number="QH000001",
+        organization="国网青海省电力公司信息通信公司",
+        title="系统管理员",
+        superuser=True,
+    ),
 ]
 
 ENTERPRISE = {
@@ -228,8 +294,11 @@ def _seed_person(person: Person):
     if person.staff:
         StaffProfile.objects.update_or_create(
             user=user,
-            defaults={"employee_number": person.employee_number, "organization": person.organization,
-                      "title": person.title},
+            defaults={
+                "employee_number": person.employee_number,
+                "organization": person.organization,
+                "title": person.title,
+            },
         )
     user.groups.set([Group.objects.get(name=person.role_group)] if person.role_group else [])
     return user
@@ -267,5 +336,7 @@ def people(ctx: DemoContext) -> None:
     ctx.objects["contractor_firm_name"] = CONTRACTOR_FIRM
     # Both are approved members: the agent's binding counts as reviewed (an agent who binds through
     # the portal waits for the legal representative, a member or staff to approve).
-    ctx.notes.append(f"企业法人代表{legal_rep.name}和经办人{ctx.users['agent'].name}已绑定{enterprise.name}（经办人已获批准）。")
+    ctx.notes.append(
+        f"企业法人代表{legal_rep.name}和经办人{ctx.users['agent'].name}已绑定{enterprise.name}（经办人已获批准）。"
+    )
     ctx.notes.append(f"承装（修、试）企业联系人{ctx.users['contractor'].name}代表{CONTRACTOR_FIRM}。")

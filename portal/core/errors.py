@@ -5,8 +5,7 @@ class DomainError(Exception):
     status_code = 400
     default_code = "invalid"
 
-    def __init__(self, message, *, code: str | None = None, field: str | None = None,
-                 retry_after: int | None = None):
+    def __init__(self, message, *, code: str | None = None, field: str | None = None, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code

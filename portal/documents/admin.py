@@ -37,8 +37,18 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ("doc_type", "owner_user", "owner_enterprise")
     date_hierarchy = "created_at"
     search_fields = ("=id", "=sha256", "owner_enterprise__name", "=owner_user__phone")
-    fields = ("doc_type", "owner", "content_type", "size_display", "sha256", "issued_on", "expires_on",
-              "source", "created_at", "download")
+    fields = (
+        "doc_type",
+        "owner",
+        "content_type",
+        "size_display",
+        "sha256",
+        "issued_on",
+        "expires_on",
+        "source",
+        "created_at",
+        "download",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -66,8 +76,10 @@ class DocumentAdmin(admin.ModelAdmin):
         # The same view customers use: permission check and audit of sensitive reads included.
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}">{}</a>',
-            reverse("documents:preview", args=[document.pk]), _("查看"),
-            reverse("documents:download", args=[document.pk]), _("下载"),
+            reverse("documents:preview", args=[document.pk]),
+            _("查看"),
+            reverse("documents:download", args=[document.pk]),
+            _("下载"),
         )
 
 
@@ -77,9 +89,23 @@ class PdfRenderAdmin(admin.ModelAdmin):
     list_filter = ("status", "doc_type")
     list_select_related = ("doc_type",)
     search_fields = ("=id", "name", "template_name")
-    readonly_fields = ("template_name", "context", "context_builder", "doc_type", "owner_user", "owner_enterprise",
-                       "name", "on_done", "on_done_kwargs", "status", "document", "attempts", "last_error",
-                       "created_at", "finished_at")
+    readonly_fields = (
+        "template_name",
+        "context",
+        "context_builder",
+        "doc_type",
+        "owner_user",
+        "owner_enterprise",
+        "name",
+        "on_done",
+        "on_done_kwargs",
+        "status",
+        "document",
+        "attempts",
+        "last_error",
+        "created_at",
+        "finished_at",
+    )
     actions = ["retry"]
 
     def has_add_permission(self, request):

@@ -21,8 +21,16 @@ TAGS = ["documents"]
 class DocumentTypeOutput(serializers.ModelSerializer):
     class Meta:
         model = DocumentType
-        fields = ["code", "name", "owner_kind", "sensitive", "reusable", "customer_upload",
-                  "default_validity_months", "description"]
+        fields = [
+            "code",
+            "name",
+            "owner_kind",
+            "sensitive",
+            "reusable",
+            "customer_upload",
+            "default_validity_months",
+            "description",
+        ]
 
 
 class DocumentOutput(serializers.ModelSerializer):
@@ -45,8 +53,20 @@ class DocumentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "doc_type", "owner_enterprise", "content_type", "size", "original_name", "issued_on",
-                  "expires_on", "validity", "source", "created_at", "file_url"]
+        fields = [
+            "id",
+            "doc_type",
+            "owner_enterprise",
+            "content_type",
+            "size",
+            "original_name",
+            "issued_on",
+            "expires_on",
+            "validity",
+            "source",
+            "created_at",
+            "file_url",
+        ]
 
     def get_file_url(self, document: Document) -> str:
         url = reverse("api-document-file", args=[document.pk])
@@ -56,10 +76,14 @@ class DocumentOutput(serializers.ModelSerializer):
 
 class DocumentUploadInput(serializers.Serializer):
     doc_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=uploadable_types(), help_text=_("证照类型代码，见 GET document-types/"),
+        slug_field="code",
+        queryset=uploadable_types(),
+        help_text=_("证照类型代码，见 GET document-types/"),
     )
     owner_enterprise = serializers.IntegerField(
-        required=False, allow_null=True, help_text=_("企业证照的所属企业编号（须是本人绑定的企业）；个人证照不填"),
+        required=False,
+        allow_null=True,
+        help_text=_("企业证照的所属企业编号（须是本人绑定的企业）；个人证照不填"),
     )
     issued_on = serializers.DateField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True, help_text=_("长期有效可不填"))
@@ -85,20 +109,19 @@ class DocumentUploadInput(serializers.Serializer):
                 {"owner_enterprise": _("%(type)s属于企业，请选择所属企业") % {"type": doc_type.name}}
             )
         if doc_type.owner_kind == OwnerKind.PERSON and enterprise is not None:
-            raise serializers.ValidationError(
-                {"owner_enterprise": _("%(type)s只能属于本人") % {"type": doc_type.name}}
-            )
+            raise serializers.ValidationError({"owner_enterprise": _("%(type)s只能属于本人") % {"type": doc_type.name}})
         return data
 
 
 @extend_schema_view(
-    get=extend_schema(summary="我的证照", tags=TAGS,
-                      description="本人及本人所代表企业的证照，最新的在前。"),
+    get=extend_schema(summary="我的证照", tags=TAGS, description="本人及本人所代表企业的证照，最新的在前。"),
     post=extend_schema(
-        summary="上传证照", tags=TAGS, request={"multipart/form-data": DocumentUploadInput},
+        summary="上传证照",
+        tags=TAGS,
+        request={"multipart/form-data": DocumentUploadInput},
         responses={201: DocumentOutput},
         description="文件按内容判断格式（JPG、PNG、PDF），图片会重新编码并去除 EXIF；被拒绝时 400，"
-                    "`fields.file` 说明原因。",
+        "`fields.file` 说明原因。",
     ),
 )
 class DocumentListCreateApi(generics.ListAPIView):
@@ -114,9 +137,13 @@ class DocumentListCreateApi(generics.ListAPIView):
         values = data.validated_data
         enterprise = values.get("owner_enterprise")
         document = store_upload(
-            upload=values["file"], doc_type=values["doc_type"], uploaded_by=request.user,
-            owner_user=None if enterprise else request.user, owner_enterprise=enterprise,
-            issued_on=values.get("issued_on"), expires_on=values.get("expires_on"),
+            upload=values["file"],
+            doc_type=values["doc_type"],
+            uploaded_by=request.user,
+            owner_user=None if enterprise else request.user,
+            owner_enterprise=enterprise,
+            issued_on=values.get("issued_on"),
+            expires_on=values.get("expires_on"),
         )
         document = documents_of(user=request.user).get(pk=document.pk)
         return Response(DocumentOutput(document, context={"request": request}).data, status=status.HTTP_201_CREATED)
@@ -141,20 +168,28 @@ class AnyAcceptNegotiation(BaseContentNegotiation):
 
 
 @extend_schema(
-    summary="下载证照文件", tags=TAGS,
+    summary="下载证照文件",
+    tags=TAGS,
     description="返回文件本身（`Content-Disposition: attachment`，中文文件名按 RFC 5987 编码；"
-                "`Cache-Control: private, no-store`）。他人的证照返回 404。查看他人的敏感证照会记入其数据访问记录。",
+    "`Cache-Control: private, no-store`）。他人的证照返回 404。查看他人的敏感证照会记入其数据访问记录。",
     responses={
-        (200, media): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容，格式即 content_type（JPG、PNG 或 PDF）")
+        (200, media): OpenApiResponse(
+            OpenApiTypes.BINARY, description="文件内容，格式即 content_type（JPG、PNG 或 PDF）"
+        )
         for media in ("image/jpeg", "image/png", "application/pdf")
     },
     parameters=[
-        OpenApiParameter("Content-Disposition", str, OpenApiParameter.HEADER, response=[200],
-                         description="attachment; filename=\"document-<id>.<ext>\"; filename*=UTF-8''<中文文件名>"),
-        OpenApiParameter("Cache-Control", str, OpenApiParameter.HEADER, response=[200],
-                         description="private, no-store"),
-        OpenApiParameter("X-Content-Type-Options", str, OpenApiParameter.HEADER, response=[200],
-                         description="nosniff"),
+        OpenApiParameter(
+            "Content-Disposition",
+            str,
+            OpenApiParameter.HEADER,
+            response=[200],
+            description="attachment; filename=\"document-<id>.<ext>\"; filename*=UTF-8''<中文文件名>",
+        ),
+        OpenApiParameter(
+            "Cache-Control", str, OpenApiParameter.HEADER, response=[200], description="private, no-store"
+        ),
+        OpenApiParameter("X-Content-Type-Options", str, OpenApiParameter.HEADER, response=[200], description="nosniff"),
     ],
 )
 class DocumentFileApi(APIView):
@@ -164,8 +199,9 @@ class DocumentFileApi(APIView):
         return serve(request.user, pk, inline=False)
 
 
-@extend_schema_view(get=extend_schema(summary="证照类型", tags=TAGS,
-                                      description="customer_upload 为 true 的类型可由客户上传。"))
+@extend_schema_view(
+    get=extend_schema(summary="证照类型", tags=TAGS, description="customer_upload 为 true 的类型可由客户上传。")
+)
 class DocumentTypeListApi(generics.ListAPIView):
     serializer_class = DocumentTypeOutput
     queryset = DocumentType.objects.order_by("code")

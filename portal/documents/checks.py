@@ -17,8 +17,10 @@ def cjk_font_installed(app_configs=None, **kwargs):
         return []
     if found.strip():
         return []
-    return [Warning(
-        "No Chinese font is installed: generated PDFs would show empty boxes instead of Chinese text.",
-        hint="Install Debian's fonts-wqy-microhei (named in templates/pdf/base.html), or fonts-noto-cjk.",
-        id="documents.W001",
-    )]
+    return [
+        Warning(
+            "No Chinese font is installed: generated PDFs would show empty boxes instead of Chinese text.",
+            hint="Install Debian's fonts-wqy-microhei (named in templates/pdf/base.html), or fonts-noto-cjk.",
+            id="documents.W001",
+        )
+    ]

@@ -21,7 +21,10 @@ class UploadForm(forms.Form):
 
     doc_type = forms.ModelChoiceField(queryset=uploadable_types(), label=_("证照类型"), empty_label=_("请选择"))
     owner_enterprise = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("证照归属"), empty_label=_("本人"),
+        queryset=None,
+        required=False,
+        label=_("证照归属"),
+        empty_label=_("本人"),
         help_text=_("企业的证照（如营业执照）请选择所属企业"),
     )
     issued_on = forms.DateField(label=_("签发日期"), required=False, widget=DateInput())
@@ -29,7 +32,8 @@ class UploadForm(forms.Form):
         label=_("有效期至"), required=False, widget=DateInput(), help_text=_("长期有效的证照可不填")
     )
     file = forms.FileField(
-        label=_("文件"), widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        label=_("文件"),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
         error_messages={"required": _("请选择要上传的文件")},
     )
 
@@ -56,7 +60,8 @@ class UploadForm(forms.Form):
             if doc_type.owner_kind == OwnerKind.ENTERPRISE and enterprise is None:
                 field = "owner_enterprise" if "owner_enterprise" in self.fields else "doc_type"
                 message = (
-                    _("%(type)s属于企业，请选择所属企业") if field == "owner_enterprise"
+                    _("%(type)s属于企业，请选择所属企业")
+                    if field == "owner_enterprise"
                     else _("%(type)s属于企业，请先登记或绑定企业")
                 )
                 self.add_error(field, message % {"type": doc_type.name})

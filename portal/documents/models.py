@@ -67,11 +67,19 @@ class Document(models.Model):
 
     doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("类型"))
     owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="documents",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
         verbose_name=_("所属个人"),
     )
     owner_enterprise = models.ForeignKey(
-        "accounts.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="documents",
+        "accounts.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
         verbose_name=_("所属企业"),
     )
     file = models.FileField(_("文件"), storage=private_storage, upload_to="documents/%Y/%m/", max_length=200)
@@ -83,7 +91,11 @@ class Document(models.Model):
     expires_on = models.DateField(_("有效期至"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.UPLOAD)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("上传人"),
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
@@ -154,21 +166,33 @@ class PdfRender(models.Model):
     # JSON only: the worker rebuilds model instances through ``context_builder`` when given.
     context = models.JSONField(_("模板数据"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     context_builder = models.CharField(
-        _("数据组装函数"), max_length=200, blank=True,
+        _("数据组装函数"),
+        max_length=200,
+        blank=True,
         help_text=_("点分路径；在后台任务中以模板数据为关键字参数调用，返回模板上下文"),
     )
     doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("文件类型"))
     owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("所属个人"),
     )
     owner_enterprise = models.ForeignKey(
-        "accounts.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "accounts.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("所属企业"),
     )
     name = models.CharField(_("文件名"), max_length=200)
     on_done = models.CharField(
-        _("完成回调"), max_length=200, blank=True,
+        _("完成回调"),
+        max_length=200,
+        blank=True,
         help_text=_("点分路径；生成后在同一事务中调用 fn(render=..., document=..., **回调参数)"),
     )
     on_done_kwargs = models.JSONField(_("回调参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)

@@ -73,7 +73,7 @@ def static_name(url: str) -> str | None:
         return None
     if not path.startswith(prefix):
         return None
-    return path[len(prefix):]
+    return path[len(prefix) :]
 
 
 class PortalURLFetcher(URLFetcher):

@@ -88,7 +88,8 @@ def _reencode_image(data: bytes, content_type: str, field: str) -> bytes:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise DomainError(
             _("图片尺寸过大，请压缩后上传（不超过 %(mp)s 百万像素）") % {"mp": settings.UPLOAD_MAX_PIXELS // 1_000_000},
-            code="image_too_large", field=field,
+            code="image_too_large",
+            field=field,
         ) from None
     except (OSError, SyntaxError, ValueError):
         raise DomainError(_("图片文件已损坏或不完整，请重新拍照或导出后上传"), code="bad_image", field=field) from None
@@ -109,13 +110,37 @@ def _check_pdf(data: bytes, field: str) -> None:
 
 
 # Actions that run something or reach out when a PDF is opened or clicked; links (URI, GoTo) stay.
-_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE",
-                   "/Rendition", "/Movie", "/Sound", "/RichMediaExecute", "/SetOCGState", "/Hide", "/Named"}
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/ResetForm",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/Movie",
+    "/Sound",
+    "/RichMediaExecute",
+    "/SetOCGState",
+    "/Hide",
+    "/Named",
+}
 # Annotations that carry files or media.
 _ACTIVE_ANNOTATIONS = {"/FileAttachment", "/Screen", "/Movie", "/Sound", "/RichMedia", "/3D"}
 # What must not be left anywhere in the rewritten file (checked on the bytes written).
-_ACTIVE_MARKERS = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction", b"/AA", b"/RichMedia",
-                   b"/XFA", b"/SubmitForm", b"/ImportData")
+_ACTIVE_MARKERS = (
+    b"/JavaScript",
+    b"/JS",
+    b"/Launch",
+    b"/EmbeddedFile",
+    b"/OpenAction",
+    b"/AA",
+    b"/RichMedia",
+    b"/XFA",
+    b"/SubmitForm",
+    b"/ImportData",
+)
 
 
 def sanitize_pdf(data: bytes, field: str = "file") -> bytes:
@@ -155,13 +180,15 @@ def sanitize_pdf(data: bytes, field: str = "file") -> bytes:
     except DomainError:
         raise
     except Exception:  # pypdf's errors on hostile structure vary; all mean "cannot be cleaned"
-        raise DomainError(_("PDF 文件结构异常，无法安全处理，请重新导出（打印为 PDF）后上传"),
-                          code="bad_pdf", field=field) from None
+        raise DomainError(
+            _("PDF 文件结构异常，无法安全处理，请重新导出（打印为 PDF）后上传"), code="bad_pdf", field=field
+        ) from None
     cleaned = out.getvalue()
     if any(marker in cleaned for marker in _ACTIVE_MARKERS):
         raise DomainError(
             _("PDF 文件含有脚本、附件或自动执行的操作，无法安全处理；请重新导出（打印为 PDF）后上传"),
-            code="pdf_active_content", field=field,
+            code="pdf_active_content",
+            field=field,
         )
     return cleaned
 
@@ -173,7 +200,8 @@ def validated_content(upload, *, field: str = "file") -> tuple[bytes, str]:
     if size is not None and size > limit:
         raise DomainError(
             _("文件不能超过 %(limit)s，当前文件 %(size)s") % {"limit": _size(limit), "size": _size(size)},
-            code="too_large", field=field,
+            code="too_large",
+            field=field,
         )
     upload.seek(0)
     data = upload.read(limit + 1)
@@ -185,7 +213,8 @@ def validated_content(upload, *, field: str = "file") -> tuple[bytes, str]:
     if content_type is None:
         raise DomainError(
             _("只能上传 JPG、PNG 图片或 PDF 文件；所选文件的内容不是这些格式（与文件扩展名无关）"),
-            code="bad_type", field=field,
+            code="bad_type",
+            field=field,
         )
     if content_type == PDF:
         _check_pdf(data, field)
@@ -222,16 +251,29 @@ def store_upload(
         raise DomainError(_("证件已过期，请上传有效期内的证件"), code="expired", field="expires_on")
     data, content_type = validated_content(upload, field=field)
     return _save(
-        data=data, content_type=content_type, doc_type=doc_type, uploaded_by=uploaded_by,
-        owner_user=owner_user, owner_enterprise=owner_enterprise, issued_on=issued_on,
+        data=data,
+        content_type=content_type,
+        doc_type=doc_type,
+        uploaded_by=uploaded_by,
+        owner_user=owner_user,
+        owner_enterprise=owner_enterprise,
+        issued_on=issued_on,
         expires_on=expires_on or _default_expiry(doc_type, issued_on),
-        original_name=str(getattr(upload, "name", "") or "")[-200:], source=DocumentSource.UPLOAD,
+        original_name=str(getattr(upload, "name", "") or "")[-200:],
+        source=DocumentSource.UPLOAD,
     )
 
 
 def store_generated(
-    *, data: bytes, doc_type: DocumentType | str, owner_user=None, owner_enterprise=None,
-    name: str, source: str = DocumentSource.GENERATED, created_by=None, audit_action: str | None = None,
+    *,
+    data: bytes,
+    doc_type: DocumentType | str,
+    owner_user=None,
+    owner_enterprise=None,
+    name: str,
+    source: str = DocumentSource.GENERATED,
+    created_by=None,
+    audit_action: str | None = None,
 ) -> Document:
     """Keep a file the portal produced itself (a rendered PDF, a signed copy, a drawn signature).
     ``audit_action`` names the event in the audit trail when "生成文件" would say too little."""
@@ -243,14 +285,34 @@ def store_generated(
     if content_type is None:
         raise ValueError("generated documents are PDF, PNG or JPEG")
     return _save(
-        data=data, content_type=content_type, doc_type=doc_type, uploaded_by=created_by,
-        owner_user=owner_user, owner_enterprise=owner_enterprise, issued_on=timezone.localdate(),
-        expires_on=None, original_name=name, source=source, audit_action=audit_action,
+        data=data,
+        content_type=content_type,
+        doc_type=doc_type,
+        uploaded_by=created_by,
+        owner_user=owner_user,
+        owner_enterprise=owner_enterprise,
+        issued_on=timezone.localdate(),
+        expires_on=None,
+        original_name=name,
+        source=source,
+        audit_action=audit_action,
     )
 
 
-def _save(*, data, content_type, doc_type, uploaded_by, owner_user, owner_enterprise, issued_on,
-          expires_on, original_name, source, audit_action=None) -> Document:
+def _save(
+    *,
+    data,
+    content_type,
+    doc_type,
+    uploaded_by,
+    owner_user,
+    owner_enterprise,
+    issued_on,
+    expires_on,
+    original_name,
+    source,
+    audit_action=None,
+) -> Document:
     with transaction.atomic():
         document = Document(
             doc_type=doc_type,
@@ -315,9 +377,15 @@ def request_pdf(
     get_template(template_name)
     with transaction.atomic():
         render = PdfRender.objects.create(
-            template_name=template_name, context=context or {}, context_builder=context_builder,
-            doc_type=doc_type, owner_user=owner_user, owner_enterprise=owner_enterprise, name=name[:200],
-            on_done=on_done, on_done_kwargs=on_done_kwargs or {},
+            template_name=template_name,
+            context=context or {},
+            context_builder=context_builder,
+            doc_type=doc_type,
+            owner_user=owner_user,
+            owner_enterprise=owner_enterprise,
+            name=name[:200],
+            on_done=on_done,
+            on_done_kwargs=on_done_kwargs or {},
         )
         enqueue_render(render.pk)
     return render
@@ -349,8 +417,11 @@ def complete_render(*, render_id: int) -> Document | None:
         data = render_pdf(render.template_name, context)
         name = render.name if render.name.lower().endswith(".pdf") else f"{render.name}.pdf"
         document = store_generated(
-            data=data, doc_type=render.doc_type, owner_user=render.owner_user,
-            owner_enterprise=render.owner_enterprise, name=name,
+            data=data,
+            doc_type=render.doc_type,
+            owner_user=render.owner_user,
+            owner_enterprise=render.owner_enterprise,
+            name=name,
         )
         try:
             render.document = document

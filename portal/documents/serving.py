@@ -51,7 +51,10 @@ def document_for(user, pk: int, *, reading_file: bool = True) -> Document:
         raise Http404
     if reading_file and document.doc_type.sensitive and document.owner_user_id != user.pk:
         record_access(
-            actor=user, what=gettext_noop("查看%(type)s"), params={"type": document.doc_type.name}, obj=document,
+            actor=user,
+            what=gettext_noop("查看%(type)s"),
+            params={"type": document.doc_type.name},
+            obj=document,
             subject=document.owner_user,
         )
     return document

@@ -27,8 +27,9 @@ def dispatch_render(render_id: int) -> bool:
     try:
         publish(render_pdf_document, render_id)
     except Exception as exc:  # the broker's errors vary by transport; all mean "later"
-        logger.warning("Broker unavailable (%s); PDF render %s waits for the sweeper",
-                       exc.__class__.__name__, render_id)
+        logger.warning(
+            "Broker unavailable (%s); PDF render %s waits for the sweeper", exc.__class__.__name__, render_id
+        )
         return False
     PdfRender.objects.filter(pk=render_id).update(dispatched_at=timezone.now())
     return True
@@ -61,7 +62,9 @@ def sweep_pending_pdfs() -> int:
     ids = list(
         pending.filter(
             Q(dispatched_at__isnull=True, created_at__lt=now - UNSENT_AFTER) | Q(dispatched_at__lt=now - STALE_AFTER)
-        ).order_by("created_at").values_list("pk", flat=True)[:500]
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
     )
     sent = 0
     for render_id in ids:

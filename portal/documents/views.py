@@ -25,9 +25,13 @@ def mine(request):
         enterprise = data.get("owner_enterprise")
         try:
             document = store_upload(
-                upload=data["file"], doc_type=data["doc_type"], uploaded_by=request.user,
-                owner_user=None if enterprise else request.user, owner_enterprise=enterprise,
-                issued_on=data["issued_on"], expires_on=data["expires_on"],
+                upload=data["file"],
+                doc_type=data["doc_type"],
+                uploaded_by=request.user,
+                owner_user=None if enterprise else request.user,
+                owner_enterprise=enterprise,
+                issued_on=data["issued_on"],
+                expires_on=data["expires_on"],
             )
         except DomainError as refused:
             form.add_error(refused.field if refused.field in form.fields else "file", refused.message)

@@ -91,14 +91,31 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "channel", "masked_recipient", "notification_title", "status", "attempts",
-                    "short_error", "sent_at"]
+    list_display = [
+        "created_at",
+        "channel",
+        "masked_recipient",
+        "notification_title",
+        "status",
+        "attempts",
+        "short_error",
+        "sent_at",
+    ]
     list_filter = ["status", "channel", EventFilter]
     list_select_related = ["notification"]
     search_fields = ["=notification__user__phone"]
     actions = ["resend"]
-    fields = ["notification", "channel", "masked_recipient", "status", "attempts", "last_error", "created_at",
-              "next_attempt_at", "sent_at"]
+    fields = [
+        "notification",
+        "channel",
+        "masked_recipient",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("接收方"))
@@ -118,11 +135,13 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         total = queryset.count()
         n = services.requeue_failed(messages=queryset, by=request.user)
         if n:
-            self.message_user(request, ngettext("已重新排队发送 %(n)s 条", "已重新排队发送 %(n)s 条", n) % {"n": n},
-                              messages.SUCCESS)
+            self.message_user(
+                request, ngettext("已重新排队发送 %(n)s 条", "已重新排队发送 %(n)s 条", n) % {"n": n}, messages.SUCCESS
+            )
         if total - n:
             self.message_user(
-                request, _("%(n)s 条不是“发送失败”状态，已跳过（待发送的仍在途中，已发送的不会重复发送）") % {"n": total - n},
+                request,
+                _("%(n)s 条不是“发送失败”状态，已跳过（待发送的仍在途中，已发送的不会重复发送）") % {"n": total - n},
                 messages.WARNING,
             )
 

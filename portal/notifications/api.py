@@ -32,7 +32,8 @@ class NotificationListApi(GenericAPIView):
         unread = serializers.BooleanField(required=False, default=False, help_text=_("只列出未读消息"))
 
     @extend_schema(
-        tags=TAGS, summary=_("我的消息列表"),
+        tags=TAGS,
+        summary=_("我的消息列表"),
         parameters=[OpenApiParameter("unread", bool, description=_("为 true 时只列出未读消息"))],
     )
     def get(self, request):
@@ -44,8 +45,9 @@ class NotificationListApi(GenericAPIView):
 
 
 class NotificationReadApi(APIView):
-    @extend_schema(tags=TAGS, summary=_("标记一条消息为已读"), request=None,
-                   responses={200: NotificationOutputSerializer})
+    @extend_schema(
+        tags=TAGS, summary=_("标记一条消息为已读"), request=None, responses={200: NotificationOutputSerializer}
+    )
     def post(self, request, pk: int):
         notification = get_object_or_404(selectors.inbox(user=request.user), pk=pk)
         services.mark_read(notification=notification)
@@ -54,9 +56,14 @@ class NotificationReadApi(APIView):
 
 class NotificationReadAllApi(APIView):
     @extend_schema(
-        tags=TAGS, summary=_("全部标为已读"), request=None,
-        responses={200: inline_serializer("ReadAllResult", {
-            "marked": serializers.IntegerField(help_text=_("本次标为已读的条数"))})},
+        tags=TAGS,
+        summary=_("全部标为已读"),
+        request=None,
+        responses={
+            200: inline_serializer(
+                "ReadAllResult", {"marked": serializers.IntegerField(help_text=_("本次标为已读的条数"))}
+            )
+        },
     )
     def post(self, request):
         return Response({"marked": services.mark_all_read(user=request.user)})
@@ -64,7 +71,8 @@ class NotificationReadAllApi(APIView):
 
 class UnreadCountApi(APIView):
     @extend_schema(
-        tags=TAGS, summary=_("未读消息数"),
+        tags=TAGS,
+        summary=_("未读消息数"),
         responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})},
     )
     def get(self, request):
@@ -105,14 +113,17 @@ class NotificationPreferencesApi(APIView):
     def get(self, request):
         return self._response(request)
 
-    @extend_schema(tags=TAGS, summary=_("修改通知设置"), request=PreferencesInputSerializer,
-                   responses={200: PreferencesOutputSerializer})
+    @extend_schema(
+        tags=TAGS,
+        summary=_("修改通知设置"),
+        request=PreferencesInputSerializer,
+        responses={200: PreferencesOutputSerializer},
+    )
     def put(self, request):
         data = PreferencesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         choices = {
-            row["event"]: {c for c in (Channel.SMS, Channel.EMAIL) if row[c]}
-            for row in data.validated_data["events"]
+            row["event"]: {c for c in (Channel.SMS, Channel.EMAIL) if row[c]} for row in data.validated_data["events"]
         }
         services.set_preferences(user=request.user, choices=choices)
         return self._response(request)

@@ -88,14 +88,23 @@ def attempt_delivery(outbox_id: int) -> Result:
             if message.attempts >= conf.max_attempts():
                 message.status = OutboxStatus.FAILED
                 result = Result(Outcome.FAILED)
-                logger.error("Outbox message %s failed for good after %s attempts: %s",
-                             message.pk, message.attempts, message.last_error)
+                logger.error(
+                    "Outbox message %s failed for good after %s attempts: %s",
+                    message.pk,
+                    message.attempts,
+                    message.last_error,
+                )
             else:
                 delay = conf.retry_delay(message.attempts)
                 message.next_attempt_at = now + timedelta(seconds=delay)
                 result = Result(Outcome.RETRY, retry_in=delay)
-                logger.warning("Outbox message %s attempt %s failed, retrying in %ss: %s",
-                               message.pk, message.attempts, delay, message.last_error)
+                logger.warning(
+                    "Outbox message %s attempt %s failed, retrying in %ss: %s",
+                    message.pk,
+                    message.attempts,
+                    delay,
+                    message.last_error,
+                )
             message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
             return result
         message.status = OutboxStatus.SENT

@@ -39,8 +39,10 @@ def register_platform_events() -> None:
         "enterprise.membership_requested",
         label=_("企业绑定申请"),
         title=_("有人申请作为经办人绑定企业“{enterprise}”"),
-        body=_("{requester}上传了授权委托书，申请作为经办人绑定企业“{enterprise}”。批准前该申请不享有任何权限，"
-               "请核对授权委托书后批准或拒绝；如不认识申请人，请拒绝。"),
+        body=_(
+            "{requester}上传了授权委托书，申请作为经办人绑定企业“{enterprise}”。批准前该申请不享有任何权限，"
+            "请核对授权委托书后批准或拒绝；如不认识申请人，请拒绝。"
+        ),
         link="accounts:enterprise_detail",
         link_kwargs=["pk"],
         # Someone is asking to act for the enterprise: its people must hear of it at once.

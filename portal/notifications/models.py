@@ -49,7 +49,9 @@ class NotificationPreference(models.Model):
     default applies."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
         verbose_name=_("用户"),
     )
     event = models.CharField(_("事件"), max_length=100)

@@ -36,7 +36,9 @@ def enqueue_deliveries(outbox_ids: Iterable[int]) -> int:
         except Exception as exc:  # the broker's errors vary by transport; all mean "later"
             logger.warning(
                 "Broker unavailable (%s: %s); outbox message %s stays pending for the sweeper",
-                exc.__class__.__name__, exc, pk,
+                exc.__class__.__name__,
+                exc,
+                pk,
             )
             break
         published += 1

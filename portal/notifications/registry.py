@@ -128,8 +128,14 @@ def register_event(
     if "." not in code or len(code) > 100:
         raise ImproperlyConfigured(f"event code {code!r} must be dotted, like 'account.registered'")
     kind = EventKind(
-        code=code, label=label, title=title, body=body, link=link, link_kwargs=tuple(link_kwargs),
-        default_channels=channels, description=description,
+        code=code,
+        label=label,
+        title=title,
+        body=body,
+        link=link,
+        link_kwargs=tuple(link_kwargs),
+        default_channels=channels,
+        description=description,
     )
     existing = _registry.get(code)
     if existing is not None and existing != kind:

@@ -32,9 +32,7 @@ _TITLE_MAX = cast(int, Notification._meta.get_field("title").max_length)
 def enabled_channels(*, user, kind: EventKind) -> set[str]:
     """The extra channels (SMS, e-mail) this user receives this event on: their choice where
     they made one, the event's default where not."""
-    chosen = dict(
-        NotificationPreference.objects.filter(user=user, event=kind.code).values_list("channel", "enabled")
-    )
+    chosen = dict(NotificationPreference.objects.filter(user=user, event=kind.code).values_list("channel", "enabled"))
     return {c for c in SWITCHABLE_CHANNELS if chosen.get(c, kind.default_enabled(c))}
 
 
@@ -91,18 +89,21 @@ def set_preferences(*, user, choices: Mapping[str, Iterable[str]]) -> None:
     known = {kind.code for kind in all_events()}
     unknown = sorted(set(choices) - known)
     if unknown:
-        raise DomainError(_("未知的通知类型：%(codes)s") % {"codes": "、".join(unknown)}, code="unknown_event",
-                          field="events")
+        raise DomainError(
+            _("未知的通知类型：%(codes)s") % {"codes": "、".join(unknown)}, code="unknown_event", field="events"
+        )
     rows = []
     for code, channels in choices.items():
         channels = set(channels)
         bad = channels - set(SWITCHABLE_CHANNELS) - {Channel.IN_APP}
         if bad:
-            raise DomainError(_("未知的通知渠道：%(channels)s") % {"channels": "、".join(sorted(bad))},
-                              code="unknown_channel", field="events")
+            raise DomainError(
+                _("未知的通知渠道：%(channels)s") % {"channels": "、".join(sorted(bad))},
+                code="unknown_channel",
+                field="events",
+            )
         rows += [
-            NotificationPreference(user=user, event=code, channel=c, enabled=c in channels)
-            for c in SWITCHABLE_CHANNELS
+            NotificationPreference(user=user, event=code, channel=c, enabled=c in channels) for c in SWITCHABLE_CHANNELS
         ]
     with transaction.atomic():
         NotificationPreference.objects.bulk_create(
@@ -117,7 +118,8 @@ def requeue_failed(*, messages: QuerySet[OutboxMessage], by) -> int:
 
     with transaction.atomic():
         rows = list(
-            messages.select_for_update(of=("self",)).filter(status=OutboxStatus.FAILED)
+            messages.select_for_update(of=("self",))
+            .filter(status=OutboxStatus.FAILED)
             .select_related("notification__user")
         )
         now = timezone.now()

@@ -27,7 +27,8 @@ def sweep_outbox() -> int:
     overdue = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now - conf.sweep_after())
     with transaction.atomic():
         ids = list(
-            overdue.select_for_update(skip_locked=True).order_by("next_attempt_at")
+            overdue.select_for_update(skip_locked=True)
+            .order_by("next_attempt_at")
             .values_list("pk", flat=True)[: conf.sweep_batch()]
         )
         # Moved forward before publishing, so the next sweep leaves them alone for a minute

@@ -26,8 +26,9 @@ def open_notification(request, pk: int):
     notification = get_object_or_404(selectors.inbox(user=request.user), pk=pk)
     services.mark_read(notification=notification)
     link = notification.link
-    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure()):
+    if link and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(link)
     return render(request, "notifications/detail.html", {"notification": notification})
 

@@ -37,5 +37,8 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("签名图片"))
     def image_link(self, signature: Signature) -> str:
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                           reverse("documents:preview", args=[signature.image_id]), _("查看"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("documents:preview", args=[signature.image_id]),
+            _("查看"),
+        )

@@ -28,19 +28,26 @@ class SignatureOutput(serializers.ModelSerializer):
 
 class SignatureInput(serializers.Serializer):
     data_url = serializers.CharField(
-        max_length=(MAX_SIGNATURE_BYTES * 4) // 3 + 64, trim_whitespace=True,
+        max_length=(MAX_SIGNATURE_BYTES * 4) // 3 + 64,
+        trim_whitespace=True,
         help_text=_("签名板导出的 PNG：data:image/png;base64,…（透明或白色背景）"),
-        error_messages={"max_length": _("签名图片过大，请清除后重新签名"), "blank": _("请先签名"),
-                        "required": _("请先签名")},
+        error_messages={
+            "max_length": _("签名图片过大，请清除后重新签名"),
+            "blank": _("请先签名"),
+            "required": _("请先签名"),
+        },
     )
 
 
 @extend_schema_view(
     get=extend_schema(summary="我的手写签名", tags=TAGS, description="最新的在前。"),
     post=extend_schema(
-        summary="保存手写签名", tags=TAGS, request=SignatureInput, responses={201: SignatureOutput},
+        summary="保存手写签名",
+        tags=TAGS,
+        request=SignatureInput,
+        responses={201: SignatureOutput},
         description="服务器检查是否为 PNG、大小是否合理、是否空白；空白签名返回 400，"
-                    "`fields.data_url` 为“请先签名”。保存时裁去空白边缘。",
+        "`fields.data_url` 为“请先签名”。保存时裁去空白边缘。",
     ),
 )
 class SignatureListCreateApi(generics.ListAPIView):

@@ -40,18 +40,27 @@ class Seal(models.Model):
         ACTIVE = "active", _("正常")
         CANCELLED = "cancelled", _("已注销")
 
-    enterprise = models.ForeignKey("accounts.Enterprise", on_delete=models.PROTECT, related_name="seals",
-                                   verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise", on_delete=models.PROTECT, related_name="seals", verbose_name=_("企业")
+    )
     name = models.CharField(_("印章名称"), max_length=60)
     kind = models.CharField(_("生成方式"), max_length=10, choices=Kind.choices)
-    image = models.OneToOneField("documents.Document", on_delete=models.PROTECT, related_name="seal",
-                                 verbose_name=_("印章图片"))
+    image = models.OneToOneField(
+        "documents.Document", on_delete=models.PROTECT, related_name="seal", verbose_name=_("印章图片")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("申请人"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
     applied_at = models.DateTimeField(_("申请时间"), default=timezone.now)
-    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("注销人"))
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("注销人"),
+    )
     cancelled_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
     cancel_reason = models.CharField(_("注销原因"), max_length=200, blank=True)
 

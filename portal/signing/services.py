@@ -40,7 +40,7 @@ def _decode_png(data_url: str, field: str) -> bytes:
     data_url = data_url.strip()
     if not data_url.startswith(DATA_URL_PREFIX):
         raise _refuse(_("签名须为 PNG 图片，请清除后重新签名"), "bad_signature", field)
-    encoded = data_url[len(DATA_URL_PREFIX):]
+    encoded = data_url[len(DATA_URL_PREFIX) :]
     if len(encoded) > (MAX_SIGNATURE_BYTES * 4) // 3 + 4:
         raise _refuse(_("签名图片过大，请清除后重新签名"), "too_large", field)
     try:
@@ -88,8 +88,12 @@ def signature_png(data_url: str, *, field: str = "signature") -> bytes:
     bbox = ink.getbbox()
     assert bbox is not None  # there is ink: the histogram said so
     left, top, right, bottom = bbox
-    box = (max(left - CROP_MARGIN, 0), max(top - CROP_MARGIN, 0),
-           min(right + CROP_MARGIN, rgba.width), min(bottom + CROP_MARGIN, rgba.height))
+    box = (
+        max(left - CROP_MARGIN, 0),
+        max(top - CROP_MARGIN, 0),
+        min(right + CROP_MARGIN, rgba.width),
+        min(bottom + CROP_MARGIN, rgba.height),
+    )
     # Only the ink is kept, on a transparent background, so the signature sits on any page;
     # the pen's soft edges stay soft.
     cropped = on_white.crop(box)
@@ -105,8 +109,13 @@ def save_signature(*, user, data_url: str, field: str = "signature") -> Signatur
     png = signature_png(data_url, field=field)
     with transaction.atomic():
         document = store_generated(
-            data=png, doc_type="signature", owner_user=user, name=_("手写签名") + ".png",
-            source="upload", created_by=user, audit_action=gettext_noop("保存手写签名"),
+            data=png,
+            doc_type="signature",
+            owner_user=user,
+            name=_("手写签名") + ".png",
+            source="upload",
+            created_by=user,
+            audit_action=gettext_noop("保存手写签名"),
         )
         return Signature.objects.create(user=user, image=document, sha256=document.sha256)
 

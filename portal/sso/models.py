@@ -51,7 +51,8 @@ class Consent(models.Model):
         ordering = ["-granted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "provider"], condition=models.Q(withdrawn_at__isnull=True),
+                fields=["user", "provider"],
+                condition=models.Q(withdrawn_at__isnull=True),
                 name="one_active_consent_per_user_and_provider",
             ),
         ]

@@ -17,8 +17,12 @@ from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
 from django.http import Http404
 
-DEFAULT_CLAIMS = {"name": "name", "id_number": "id_number", "phone": "phone_number",
-                  "phone_verified": "phone_number_verified"}
+DEFAULT_CLAIMS = {
+    "name": "name",
+    "id_number": "id_number",
+    "phone": "phone_number",
+    "phone_verified": "phone_number_verified",
+}
 METADATA_MAX_AGE = 3600  # discovery and JWKS are fetched again after an hour
 
 
@@ -117,8 +121,11 @@ def client_for(provider: Provider) -> PortalOIDCApp:
             client_id=provider.client_id,
             client_secret=provider.client_secret,
             server_metadata_url=provider.discovery_url,
-            client_kwargs={"scope": provider.scope, "code_challenge_method": "S256",
-                           "default_timeout": provider.timeout},
+            client_kwargs={
+                "scope": provider.scope,
+                "code_challenge_method": "S256",
+                "default_timeout": provider.timeout,
+            },
         )
         client = oauth.create_client(provider.name)
         client.allowed_algorithms = provider.algorithms

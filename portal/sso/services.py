@@ -51,8 +51,14 @@ class GovClaims:
     phone_verified: bool = True
 
     def as_session(self) -> dict:
-        return {"provider": self.provider, "subject": self.subject, "name": self.name,
-                "id_number": self.id_number, "phone": self.phone, "phone_verified": self.phone_verified}
+        return {
+            "provider": self.provider,
+            "subject": self.subject,
+            "name": self.name,
+            "id_number": self.id_number,
+            "phone": self.phone,
+            "phone_verified": self.phone_verified,
+        }
 
 
 def claims_from(provider: Provider, userinfo: dict) -> GovClaims:
@@ -66,7 +72,9 @@ def claims_from(provider: Provider, userinfo: dict) -> GovClaims:
         phone=str(userinfo.get(names["phone"]) or "").strip().removeprefix("+86"),
         phone_verified=userinfo.get(names["phone_verified"]) not in (False, "false"),
     )
-    incomplete = _("政务服务网未提供完整的实名信息（姓名、身份证号码、手机号码），无法登录。请在政务服务网完善实名信息后再试。")
+    incomplete = _(
+        "政务服务网未提供完整的实名信息（姓名、身份证号码、手机号码），无法登录。请在政务服务网完善实名信息后再试。"
+    )
     if not claims.subject or not claims.name:
         raise SsoRefused(incomplete, code="claims_incomplete")
     if id_number_problem(IdType.RESIDENT_ID, claims.id_number):
@@ -78,9 +86,12 @@ def claims_from(provider: Provider, userinfo: dict) -> GovClaims:
 
 def _mismatch(subject) -> SsoRefused:
     return SsoRefused(
-        _("政务服务网的实名信息与本平台已有账号的实名信息不一致（姓名或证件号码不符），为保护账号安全，已拒绝登录。"
-          "如有疑问请拨打95598。"),
-        code="identity_mismatch", subject=subject,
+        _(
+            "政务服务网的实名信息与本平台已有账号的实名信息不一致（姓名或证件号码不符），为保护账号安全，已拒绝登录。"
+            "如有疑问请拨打95598。"
+        ),
+        code="identity_mismatch",
+        subject=subject,
     )
 
 
@@ -103,8 +114,11 @@ def find_account(claims: GovClaims):
     by_phone = User.objects.filter(phone=claims.phone).first()
     if by_phone is not None and not claims.phone_verified:
         raise SsoRefused(
-            _("政务服务网未确认该手机号码属于您，而本平台已有使用该号码的账号，无法自动关联。请先用手机号码登录本平台。"),
-            code="phone_not_verified", subject=by_phone,
+            _(
+                "政务服务网未确认该手机号码属于您，而本平台已有使用该号码的账号，无法自动关联。请先用手机号码登录本平台。"
+            ),
+            code="phone_not_verified",
+            subject=by_phone,
         )
     if by_phone is not None:
         # Verified with another ID number (same number was caught above), or named otherwise.
@@ -118,20 +132,38 @@ def find_account(claims: GovClaims):
 
 def _verify_from_government(user, claims: GovClaims, *, now) -> None:
     user.name, user.id_type, user.id_number, user.real_name_verified_at = (
-        claims.name, IdType.RESIDENT_ID, claims.id_number, now)
+        claims.name,
+        IdType.RESIDENT_ID,
+        claims.id_number,
+        now,
+    )
     user.save(update_fields=["name", "id_type", "id_number", "real_name_verified_at"])
     RealNameVerification.objects.update_or_create(
-        user=user, defaults={"source": RealNameSource.GOV_SSO, "provider": claims.provider, "verified_at": now})
+        user=user, defaults={"source": RealNameSource.GOV_SSO, "provider": claims.provider, "verified_at": now}
+    )
     record(
-        actor=user, action=gettext_noop("实名认证（政务服务网）"), obj=user, subject=user,
-        changes={"name": ["", mask_name(claims.name)], "id_type": ["", str(IdType.RESIDENT_ID.label)],
-                 "id_number": ["", mask_id_number(claims.id_number)], "source": ["", claims.provider]},
+        actor=user,
+        action=gettext_noop("实名认证（政务服务网）"),
+        obj=user,
+        subject=user,
+        changes={
+            "name": ["", mask_name(claims.name)],
+            "id_type": ["", str(IdType.RESIDENT_ID.label)],
+            "id_number": ["", mask_id_number(claims.id_number)],
+            "source": ["", claims.provider],
+        },
     )
 
 
 def _record_login(user, provider: str) -> None:
-    record(actor=user, action=gettext_noop("通过政务服务网登录"), obj=user, subject=user, kind=AuditKind.SECURITY,
-           changes={"provider": ["", provider]})
+    record(
+        actor=user,
+        action=gettext_noop("通过政务服务网登录"),
+        obj=user,
+        subject=user,
+        kind=AuditKind.SECURITY,
+        changes={"provider": ["", provider]},
+    )
 
 
 def grant_consent(*, claims: GovClaims, ip: str | None):
@@ -142,23 +174,46 @@ def grant_consent(*, claims: GovClaims, ip: str | None):
             user = find_account(claims)
             if user is None:
                 user = User.objects.create_user(phone=claims.phone, password=None)
-                record(actor=user, action=gettext_noop("通过政务服务网注册账号"), obj=user, subject=user,
-                       changes={"phone": ["", mask_phone(claims.phone)], "provider": ["", claims.provider]})
+                record(
+                    actor=user,
+                    action=gettext_noop("通过政务服务网注册账号"),
+                    obj=user,
+                    subject=user,
+                    changes={"phone": ["", mask_phone(claims.phone)], "provider": ["", claims.provider]},
+                )
                 _verify_from_government(user, claims, now=now)
             elif not user.is_real_name_verified:
                 _verify_from_government(user, claims, now=now)
             # A new government account for the same person replaces the old link.
             GovIdentity.objects.filter(provider=claims.provider, user=user).delete()
             identity = GovIdentity.objects.create(
-                user=user, provider=claims.provider, subject=claims.subject, linked_at=now, last_login_at=now)
+                user=user, provider=claims.provider, subject=claims.subject, linked_at=now, last_login_at=now
+            )
             Consent.objects.filter(user=user, provider=claims.provider, withdrawn_at__isnull=True).update(
-                withdrawn_at=now)
-            consent = Consent.objects.create(user=user, provider=claims.provider, claims=CONSENT_CLAIMS,
-                                             text_version=CONSENT_TEXT_VERSION, granted_at=now, ip=ip)
-            record(actor=user, action=gettext_noop("同意政务服务网授权"), obj=consent, subject=user,
-                   changes={"claims": ["", CONSENT_CLAIMS], "text_version": ["", CONSENT_TEXT_VERSION]})
-            record(actor=user, action=gettext_noop("关联政务服务网身份"), obj=identity, subject=user,
-                   changes={"provider": ["", claims.provider]})
+                withdrawn_at=now
+            )
+            consent = Consent.objects.create(
+                user=user,
+                provider=claims.provider,
+                claims=CONSENT_CLAIMS,
+                text_version=CONSENT_TEXT_VERSION,
+                granted_at=now,
+                ip=ip,
+            )
+            record(
+                actor=user,
+                action=gettext_noop("同意政务服务网授权"),
+                obj=consent,
+                subject=user,
+                changes={"claims": ["", CONSENT_CLAIMS], "text_version": ["", CONSENT_TEXT_VERSION]},
+            )
+            record(
+                actor=user,
+                action=gettext_noop("关联政务服务网身份"),
+                obj=identity,
+                subject=user,
+                changes={"provider": ["", claims.provider]},
+            )
             _record_login(user, claims.provider)
     except IntegrityError:  # the same identity, phone or ID number taken a moment ago elsewhere
         raise SsoRefused(_("登录未能完成，请重新从政务服务网进入。"), code="concurrent_link") from None
@@ -183,20 +238,38 @@ def withdraw_consent(*, user, provider: str) -> None:
     now = timezone.now()
     with transaction.atomic():
         withdrawn = Consent.objects.filter(user=user, provider=provider, withdrawn_at__isnull=True).update(
-            withdrawn_at=now)
+            withdrawn_at=now
+        )
         unlinked, _detail = GovIdentity.objects.filter(user=user, provider=provider).delete()
         if not withdrawn and not unlinked:
             raise DomainError(_("没有可撤回的授权"), code="no_consent")
-        record(actor=user, action=gettext_noop("撤回政务服务网授权"), obj=user, subject=user,
-               changes={"provider": [provider, ""]})
+        record(
+            actor=user,
+            action=gettext_noop("撤回政务服务网授权"),
+            obj=user,
+            subject=user,
+            changes={"provider": [provider, ""]},
+        )
 
 
 def record_refusal(*, provider: str, code: str, subject=None) -> None:
     """An SSO log-in we refused (or could not complete): a security row, no personal data."""
-    record(actor=None, action=gettext_noop("政务服务网登录被拒绝"), obj=subject, subject=subject,
-           kind=AuditKind.SECURITY, changes={"provider": ["", provider], "reason": ["", code]})
+    record(
+        actor=None,
+        action=gettext_noop("政务服务网登录被拒绝"),
+        obj=subject,
+        subject=subject,
+        kind=AuditKind.SECURITY,
+        changes={"provider": ["", provider], "reason": ["", code]},
+    )
 
 
 def record_logout(*, user, provider: str) -> None:
-    record(actor=user, action=gettext_noop("通过政务服务网退出登录"), obj=user, subject=user, kind=AuditKind.SECURITY,
-           changes={"provider": [provider, ""]})
+    record(
+        actor=user,
+        action=gettext_noop("通过政务服务网退出登录"),
+        obj=user,
+        subject=user,
+        kind=AuditKind.SECURITY,
+        changes={"provider": [provider, ""]},
+    )

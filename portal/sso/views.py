@@ -51,8 +51,10 @@ BACKEND = "portal.accounts.backends.RateLimitedBackend"
 def own_path(value: str | None) -> str:
     """``next`` only ever points into this site: a path, never another host or scheme."""
     value = (value or "").strip()
-    if value.startswith("/") and not value.startswith(("//", "/\\")) and url_has_allowed_host_and_scheme(
-        value, allowed_hosts=set()
+    if (
+        value.startswith("/")
+        and not value.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(value, allowed_hosts=set())
     ):
         return value
     return ""
@@ -68,10 +70,17 @@ def _refused(request, provider: Provider | str, exc: SsoRefused):
 def _provider_down(request, provider: Provider, exc: Exception):
     services.record_refusal(provider=provider.name, code="provider_unreachable")
     logger.warning("SSO provider %s unreachable: %s", provider.name, exc.__class__.__name__)
-    return render(request, "sso/refused.html", {
-        "message": _("暂时无法连接%(label)s，请稍后再试，或使用手机号码登录。") % {"label": provider.label or _("政务服务网")},
-        "code": "provider_unreachable", "provider_down": True,
-    }, status=503)
+    return render(
+        request,
+        "sso/refused.html",
+        {
+            "message": _("暂时无法连接%(label)s，请稍后再试，或使用手机号码登录。")
+            % {"label": provider.label or _("政务服务网")},
+            "code": "provider_unreachable",
+            "provider_down": True,
+        },
+        status=503,
+    )
 
 
 def _log_in(request, user, provider: Provider, id_token: str | None):
@@ -117,8 +126,11 @@ def callback(request, provider_name: str):
     try:
         token = client_for(provider).authorize_access_token(request, leeway=60)
     except MismatchingStateError:
-        return _refused(request, provider, SsoRefused(
-            _("登录请求已失效，或不是从本平台发起的。请重新从政务服务网进入。"), code="state_mismatch"))
+        return _refused(
+            request,
+            provider,
+            SsoRefused(_("登录请求已失效，或不是从本平台发起的。请重新从政务服务网进入。"), code="state_mismatch"),
+        )
     except OAuthError as exc:
         if exc.error == "access_denied":
             refusal = SsoRefused(_("您未在政务服务网完成授权，未登录。"), code="access_denied")
@@ -136,8 +148,9 @@ def callback(request, provider_name: str):
         return _refused(request, provider, _token_problem(Exception()))
     try:
         claims = services.claims_from(provider, userinfo)
-        identity = GovIdentity.objects.select_related("user").filter(
-            provider=provider.name, subject=claims.subject).first()
+        identity = (
+            GovIdentity.objects.select_related("user").filter(provider=provider.name, subject=claims.subject).first()
+        )
         if identity is not None:
             user = services.log_in_linked(identity=identity, claims=claims)
             return _log_in(request, user, provider, token.get("id_token"))
@@ -185,14 +198,18 @@ def consent(request):
             return redirect(provider.return_url)
         messages.info(request, _("您未同意授权，未登录。"))
         return redirect("accounts:login")
-    return render(request, "sso/consent.html", {
-        "provider": provider,
-        "label": provider.label or _("政务服务网"),
-        "name": claims.name,
-        "id_number": mask_id_number(claims.id_number),
-        "phone": mask_phone(claims.phone),
-        "text_version": CONSENT_TEXT_VERSION,
-    })
+    return render(
+        request,
+        "sso/consent.html",
+        {
+            "provider": provider,
+            "label": provider.label or _("政务服务网"),
+            "name": claims.name,
+            "id_number": mask_id_number(claims.id_number),
+            "phone": mask_phone(claims.phone),
+            "text_version": CONSENT_TEXT_VERSION,
+        },
+    )
 
 
 @require_POST
@@ -214,7 +231,8 @@ def logout(request):
             return client.logout_redirect(
                 request,
                 post_logout_redirect_uri=request.build_absolute_uri(reverse("sso:logged_out", args=[provider.name])),
-                id_token_hint=sso.get("id_token") or None, client_id=provider.client_id,
+                id_token_hint=sso.get("id_token") or None,
+                client_id=provider.client_id,
             )
     except (Http404, OAuthError, requests.RequestException, ValueError, RuntimeError) as exc:
         # The provider is gone or down: our own log-out has happened all the same.

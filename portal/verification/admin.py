@@ -14,15 +14,33 @@ _CODE_IN_TEXT = re.compile(r"(?<!\d)\d{6}(?!\d)")
 
 @admin.register(SmsCode)
 class SmsCodeAdmin(ReadOnlyAdmin):
-    list_display = ("masked_phone_col", "purpose", "created_at", "expires_at", "sent_at", "used_at", "voided_at",
-                    "failed_attempts", "requester_ip")
+    list_display = (
+        "masked_phone_col",
+        "purpose",
+        "created_at",
+        "expires_at",
+        "sent_at",
+        "used_at",
+        "voided_at",
+        "failed_attempts",
+        "requester_ip",
+    )
     list_filter = ("purpose",)
     search_fields = ("=phone",)
     search_help_text = _("输入完整的11位手机号码")
     date_hierarchy = "created_at"
     # Never the hash: nothing here should help anyone guess a live code.
-    fields = ("masked_phone_col", "purpose", "created_at", "expires_at", "sent_at", "used_at", "voided_at",
-              "failed_attempts", "requester_ip")
+    fields = (
+        "masked_phone_col",
+        "purpose",
+        "created_at",
+        "expires_at",
+        "sent_at",
+        "used_at",
+        "voided_at",
+        "failed_attempts",
+        "requester_ip",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("手机号码"), ordering="phone")

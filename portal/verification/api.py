@@ -33,7 +33,9 @@ class SmsCodeRequestView(APIView):
 
     class SmsCodeInput(serializers.Serializer):
         phone = serializers.CharField(
-            required=False, allow_blank=True, max_length=11,
+            required=False,
+            allow_blank=True,
+            max_length=11,
             help_text=_("注册、登录、找回密码时必填；其他用途的验证码发送到当前登录用户的手机，忽略此项"),
         )
         purpose = serializers.ChoiceField(choices=Purpose.choices, help_text=_("验证码用途"))
@@ -56,8 +58,10 @@ class SmsCodeRequestView(APIView):
         data = self.SmsCodeInput(data=request.data)
         data.is_valid(raise_exception=True)
         sms = request_code_for(
-            purpose=data.validated_data["purpose"], phone=data.validated_data.get("phone"),
-            user=request.user, ip=client_ip(request),
+            purpose=data.validated_data["purpose"],
+            phone=data.validated_data.get("phone"),
+            user=request.user,
+            ip=client_ip(request),
         )
         body = {
             "phone": mask_phone(sms.phone),

@@ -43,7 +43,8 @@ def publish_code(sms_code_id: int) -> bool:
     try:
         publish(deliver_code, sms_code_id)
     except Exception as exc:  # the broker's errors vary by transport; all mean "later"
-        logger.warning("Broker unavailable (%s: %s); SMS code %s waits for the sweeper",
-                       exc.__class__.__name__, exc, sms_code_id)
+        logger.warning(
+            "Broker unavailable (%s: %s); SMS code %s waits for the sweeper", exc.__class__.__name__, exc, sms_code_id
+        )
         return False
     return True

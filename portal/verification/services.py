@@ -78,7 +78,9 @@ def request_code(*, phone: str, purpose: str, ip: str | None, notice: str = "") 
             wait = int((last + settings.SMS_CODE_RESEND_AFTER - now).total_seconds()) + 1
             raise RateLimited(
                 _("验证码已发送，请%(seconds)s秒后再重新获取") % {"seconds": wait},
-                code="resend_too_soon", field="phone", retry_after=wait,
+                code="resend_too_soon",
+                field="phone",
+                retry_after=wait,
             )
         today = _start_of_today(now)
         until_tomorrow = int((today + timedelta(days=1) - now).total_seconds())
@@ -86,22 +88,33 @@ def request_code(*, phone: str, purpose: str, ip: str | None, notice: str = "") 
             raise RateLimited(
                 _("该手机号今日获取验证码次数已达上限（%(limit)s次），请明天再试")
                 % {"limit": settings.SMS_DAILY_LIMIT_PER_PHONE},
-                code="daily_limit_phone", field="phone", retry_after=until_tomorrow,
+                code="daily_limit_phone",
+                field="phone",
+                retry_after=until_tomorrow,
             )
         if (
-            ip and purpose in ANONYMOUS_PURPOSES and not _known_source(phone=phone, ip=ip)
+            ip
+            and purpose in ANONYMOUS_PURPOSES
+            and not _known_source(phone=phone, ip=ip)
             and SmsCode.objects.filter(phone=phone, purpose=purpose, created_at__gte=today).count()
             >= settings.SMS_DAILY_LIMIT_PER_PHONE_ALL_REQUESTERS
         ):
             # Against text-bombing from many networks; the owner's own networks are exempt.
             raise RateLimited(
                 _("该手机号今日获取验证码次数已达上限，请明天再试；本人可使用密码登录"),
-                code="daily_limit_phone", field="phone", retry_after=until_tomorrow,
+                code="daily_limit_phone",
+                field="phone",
+                retry_after=until_tomorrow,
             )
-        if ip and SmsCode.objects.filter(requester_ip=ip, created_at__gte=today).count() >= settings.SMS_DAILY_LIMIT_PER_IP:
+        if (
+            ip
+            and SmsCode.objects.filter(requester_ip=ip, created_at__gte=today).count()
+            >= settings.SMS_DAILY_LIMIT_PER_IP
+        ):
             raise RateLimited(
                 _("当前网络今日获取验证码次数已达上限，请明天再试"),
-                code="daily_limit_ip", retry_after=until_tomorrow,
+                code="daily_limit_ip",
+                retry_after=until_tomorrow,
             )
         # A new code replaces the requester's earlier one for the same purpose; a stranger's
         # request does not void the code the owner is about to type.
@@ -216,7 +229,9 @@ def request_code_for(*, purpose: str, phone: str | None, user, ip: str | None) -
         notice = ""
         with override(settings.LANGUAGE_CODE):  # the text goes out in Chinese whoever asked
             if purpose == Purpose.REGISTER and get_user_model().objects.filter(phone=phone).exists():
-                notice = _("该手机号已注册网上供电营业厅，请直接登录；如忘记密码，请使用“找回密码”。如非本人操作，请忽略")
+                notice = _(
+                    "该手机号已注册网上供电营业厅，请直接登录；如忘记密码，请使用“找回密码”。如非本人操作，请忽略"
+                )
             elif purpose != Purpose.REGISTER and not registered:
                 notice = _("该手机号尚未注册网上供电营业厅，无法登录或找回密码。如非本人操作，请忽略")
         return request_code(phone=phone, purpose=purpose, ip=ip, notice=notice)

@@ -24,9 +24,12 @@ def deliver_code(self, sms_code_id: int, code: str | None = None) -> None:
     if not code:
         return
     if code.startswith(NOTICE_PREFIX):
-        send_sms(phone=sms.phone, template="notification",
-                 params={"title": sms.get_purpose_display(), "body": code[len(NOTICE_PREFIX):]},
-                 idempotency_key=f"sms-code-{sms.pk}")
+        send_sms(
+            phone=sms.phone,
+            template="notification",
+            params={"title": sms.get_purpose_display(), "body": code[len(NOTICE_PREFIX) :]},
+            idempotency_key=f"sms-code-{sms.pk}",
+        )
         SmsCode.objects.filter(pk=sms.pk, sent_at=None).update(sent_at=timezone.now(), code_sealed="")
         return
     send_sms(

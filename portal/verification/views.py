@@ -35,8 +35,9 @@ def sent_message(sms) -> str:
     """What to tell the user: sent, or (the broker was down) waiting to be sent — never a false "sent"."""
     minutes = int(settings.SMS_CODE_TTL.total_seconds() // 60)
     if getattr(sms, "queued", None) is False:
-        return _("短信通道暂时繁忙，验证码将在恢复后自动发送至%(phone)s，%(minutes)s分钟内有效；如未收到，请稍后重新获取") % {
-            "phone": mask_phone(sms.phone), "minutes": minutes}
+        return _(
+            "短信通道暂时繁忙，验证码将在恢复后自动发送至%(phone)s，%(minutes)s分钟内有效；如未收到，请稍后重新获取"
+        ) % {"phone": mask_phone(sms.phone), "minutes": minutes}
     return _("验证码已发送至%(phone)s，%(minutes)s分钟内有效") % {"phone": mask_phone(sms.phone), "minutes": minutes}
 
 
@@ -46,7 +47,9 @@ def send_code_fallback(request: HttpRequest, form, *, purpose: str, field: str =
     unbound with the posted values as initial data, so nothing typed is lost and no error shows
     for fields the user has not finished yet)."""
     phone_field = form.fields[field].widget.phone_field
-    status = send_code_for_request(request, purpose=purpose, phone=request.POST.get(phone_field) if phone_field else None)
+    status = send_code_for_request(
+        request, purpose=purpose, phone=request.POST.get(phone_field) if phone_field else None
+    )
     form.fields[field].widget.status = status
     return status
 
@@ -66,7 +69,9 @@ def send_code(request):
         # message the user must see.
         return render(request, "verification/_send_code_status.html", context)
     referer = request.META.get("HTTP_REFERER", "")
-    safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     context["back_url"] = referer if safe else reverse("core:home")
     return render(request, "verification/send_code_result.html", context, status=200 if status.ok else 400)
 

@@ -63,9 +63,15 @@ class TestUserAdmin:
         assert "周晓梅" not in admin_client.get(changelist, {"q": "1381234"}).content.decode()
 
     def test_staff_add_a_user_by_phone_and_password(self, admin_client):
-        response = admin_client.post(reverse("admin:accounts_user_add"), {
-            "phone": "13700001111", "usable_password": "true", "password1": "Dianli#2026z", "password2": "Dianli#2026z",
-        })
+        response = admin_client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "phone": "13700001111",
+                "usable_password": "true",
+                "password1": "Dianli#2026z",
+                "password2": "Dianli#2026z",
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         assert User.objects.get(phone="13700001111").check_password("Dianli#2026z")
 
@@ -75,15 +81,26 @@ class TestUserAdmin:
         html = admin_client.get(url).content.decode()
         assert "员工资料" in html and staff.staff_profile.employee_number in html
         profile = staff.staff_profile
-        response = admin_client.post(url, {
-            "phone": staff.phone, "email": "staff@example.cn", "is_active": "on", "is_staff": "on",
-            "date_joined_0": "2026-01-05", "date_joined_1": "08:00:00",
-            "staff_profile-TOTAL_FORMS": "1", "staff_profile-INITIAL_FORMS": "1",
-            "staff_profile-MIN_NUM_FORMS": "0", "staff_profile-MAX_NUM_FORMS": "1",
-            "staff_profile-0-id": profile.pk, "staff_profile-0-user": staff.pk,
-            "staff_profile-0-employee_number": profile.employee_number,
-            "staff_profile-0-organization": "国网西宁供电公司城北供电中心", "staff_profile-0-title": "客户经理",
-        })
+        response = admin_client.post(
+            url,
+            {
+                "phone": staff.phone,
+                "email": "staff@example.cn",
+                "is_active": "on",
+                "is_staff": "on",
+                "date_joined_0": "2026-01-05",
+                "date_joined_1": "08:00:00",
+                "staff_profile-TOTAL_FORMS": "1",
+                "staff_profile-INITIAL_FORMS": "1",
+                "staff_profile-MIN_NUM_FORMS": "0",
+                "staff_profile-MAX_NUM_FORMS": "1",
+                "staff_profile-0-id": profile.pk,
+                "staff_profile-0-user": staff.pk,
+                "staff_profile-0-employee_number": profile.employee_number,
+                "staff_profile-0-organization": "国网西宁供电公司城北供电中心",
+                "staff_profile-0-title": "客户经理",
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:3000]
         staff.refresh_from_db()
         assert staff.email == "staff@example.cn"
@@ -104,14 +121,18 @@ class TestUserAdmin:
 class TestEnterpriseAdmin:
     def test_legal_rep_id_is_masked_in_the_list_and_on_the_change_page(self, admin_client):
         enterprise = EnterpriseFactory()
-        for url in (reverse("admin:accounts_enterprise_changelist"),
-                    reverse("admin:accounts_enterprise_change", args=[enterprise.pk])):
+        for url in (
+            reverse("admin:accounts_enterprise_changelist"),
+            reverse("admin:accounts_enterprise_change", args=[enterprise.pk]),
+        ):
             html = admin_client.get(url).content.decode()
             assert enterprise.legal_rep_id_number not in html
             assert enterprise.legal_rep_id_number[:6] + "********" + enterprise.legal_rep_id_number[-4:] in html
 
     def test_memberships_show_the_user_masked(self, admin_client, customer):
-        EnterpriseMembership.objects.create(user=customer, enterprise=EnterpriseFactory(), relation=EnterpriseRelation.AGENT)
+        EnterpriseMembership.objects.create(
+            user=customer, enterprise=EnterpriseFactory(), relation=EnterpriseRelation.AGENT
+        )
         html = admin_client.get(reverse("admin:accounts_enterprisemembership_changelist")).content.decode()
         assert "138****1234" in html and "13812341234" not in html
 
@@ -119,9 +140,16 @@ class TestEnterpriseAdmin:
 class TestLoginAttemptAdmin:
     def test_attempts_are_masked_and_read_only(self, admin_client):
         attempt = LoginAttempt.objects.create(phone="13812341234", ip="10.0.0.1", succeeded=False, method="password")
-        for url in (reverse("admin:accounts_loginattempt_changelist"),
-                    reverse("admin:accounts_loginattempt_change", args=[attempt.pk])):
+        for url in (
+            reverse("admin:accounts_loginattempt_changelist"),
+            reverse("admin:accounts_loginattempt_change", args=[attempt.pk]),
+        ):
             html = admin_client.get(url).content.decode()
             assert "138****1234" in html and "13812341234" not in html
         assert admin_client.get(reverse("admin:accounts_loginattempt_add")).status_code == 403
-        assert admin_client.post(reverse("admin:accounts_loginattempt_delete", args=[attempt.pk]), {"post": "yes"}).status_code == 403
+        assert (
+            admin_client.post(
+                reverse("admin:accounts_loginattempt_delete", args=[attempt.pk]), {"post": "yes"}
+            ).status_code
+            == 403
+        )

@@ -61,8 +61,13 @@ class TestSmsCodes:
     def test_a_code_is_accepted_with_its_lifetime_and_resend_wait(self, ask_code):
         response = ask_code("13812341234", "register")
         assert response.status_code == 202
-        assert response.json() == {"phone": "138****1234", "expires_in": 300, "resend_after": 60, "delayed": False,
-                                   "message": "验证码已发送至138****1234，5分钟内有效"}
+        assert response.json() == {
+            "phone": "138****1234",
+            "expires_in": 300,
+            "resend_after": 60,
+            "delayed": False,
+            "message": "验证码已发送至138****1234，5分钟内有效",
+        }
 
     def test_asking_again_within_sixty_seconds_is_429_with_retry_after(self, ask_code):
         ask_code("13812341234", "register")
@@ -94,9 +99,15 @@ class TestSmsCodes:
 class TestAuthFlow:
     def test_register_verify_and_list_enterprises_with_the_token(self, api, ask_code):
         ask_code("13812341234", "register")
-        response = api.post(f"{API}/auth/register/", {
-            "phone": "13812341234", "sms_code": latest_sms_code("13812341234"), "password": "Gongdian@2027",
-        }, format="json")
+        response = api.post(
+            f"{API}/auth/register/",
+            {
+                "phone": "13812341234",
+                "sms_code": latest_sms_code("13812341234"),
+                "password": "Gongdian@2027",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.json()
         token = response.json()["token"]
         assert response.json()["user"]["masked_phone"] == "138****1234"
@@ -104,7 +115,11 @@ class TestAuthFlow:
         api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         me = api.get(f"{API}/me/").json()
         assert me["is_real_name_verified"] is False
-        response = api.post(f"{API}/me/real-name/", {"name": "周晓梅", "id_type": "resident_id", "id_number": resident_id(501)}, format="json")
+        response = api.post(
+            f"{API}/me/real-name/",
+            {"name": "周晓梅", "id_type": "resident_id", "id_number": resident_id(501)},
+            format="json",
+        )
         assert response.status_code == 200
         assert response.json()["masked_id_number"] == resident_id(501)[:6] + "********" + resident_id(501)[-4:]
         assert resident_id(501) not in response.content.decode()
@@ -120,14 +135,18 @@ class TestAuthFlow:
     def test_log_in_by_sms_code_returns_a_token(self, api, ask_code):
         UserFactory(phone="13812341234")
         ask_code("13812341234", "login")
-        response = api.post(f"{API}/auth/login/", {"phone": "13812341234", "sms_code": latest_sms_code("13812341234")}, format="json")
+        response = api.post(
+            f"{API}/auth/login/", {"phone": "13812341234", "sms_code": latest_sms_code("13812341234")}, format="json"
+        )
         assert response.status_code == 200 and response.json()["token"]
 
     def test_a_wrong_sms_code_is_a_field_error_with_the_attempts_left(self, api, ask_code):
         UserFactory(phone="13812341234")
         ask_code("13812341234", "login")
         code = latest_sms_code("13812341234")
-        response = api.post(f"{API}/auth/login/", {"phone": "13812341234", "sms_code": f"{(int(code) + 1) % 10**6:06d}"}, format="json")
+        response = api.post(
+            f"{API}/auth/login/", {"phone": "13812341234", "sms_code": f"{(int(code) + 1) % 10**6:06d}"}, format="json"
+        )
         assert response.status_code == 400
         assert response.json()["fields"] == {"sms_code": ["验证码错误，还可以尝试4次"]}
 
@@ -146,8 +165,9 @@ class TestAuthFlow:
 
     def test_log_in_is_throttled_per_ip(self, api, settings):
         settings.LOGIN_FAILURE_LIMIT_PER_IP = 1000  # only the request throttle is under test here
-        responses = [api.post(f"{API}/auth/login/", {"phone": f"139{n:08d}", "password": "x"}, format="json")
-                     for n in range(21)]
+        responses = [
+            api.post(f"{API}/auth/login/", {"phone": f"139{n:08d}", "password": "x"}, format="json") for n in range(21)
+        ]
         assert [r.status_code for r in responses[:20]] == [400] * 20
         assert responses[20].status_code == 429
         assert responses[20].json()["code"] == "throttled" and responses[20].json()["retry_after"] > 0
@@ -156,7 +176,9 @@ class TestAuthFlow:
         user = UserFactory(phone="13812341234")
         browser = APIClient(enforce_csrf_checks=True)
         browser.force_login(VerifiedUserFactory())
-        response = browser.post(f"{API}/auth/login/", {"phone": user.phone, "password": DEFAULT_PASSWORD}, format="json")
+        response = browser.post(
+            f"{API}/auth/login/", {"phone": user.phone, "password": DEFAULT_PASSWORD}, format="json"
+        )
         # No ambient authority is used: the answer is about the posted credentials only.
         assert response.status_code == 200
         assert response.json()["user"]["masked_phone"] == "138****1234"
@@ -171,9 +193,15 @@ class TestAuthFlow:
     def test_reset_password_by_code(self, api, ask_code):
         user = UserFactory(phone="13812341234")
         ask_code("13812341234", "reset_password")
-        response = api.post(f"{API}/auth/password/reset/", {
-            "phone": "13812341234", "sms_code": latest_sms_code("13812341234"), "new_password": "Gongdian@2027",
-        }, format="json")
+        response = api.post(
+            f"{API}/auth/password/reset/",
+            {
+                "phone": "13812341234",
+                "sms_code": latest_sms_code("13812341234"),
+                "new_password": "Gongdian@2027",
+            },
+            format="json",
+        )
         assert response.status_code == 204
         user.refresh_from_db()
         assert user.check_password("Gongdian@2027")
@@ -181,9 +209,15 @@ class TestAuthFlow:
     def test_a_weak_new_password_is_a_field_error(self, api, ask_code):
         UserFactory(phone="13812341234")
         ask_code("13812341234", "reset_password")
-        response = api.post(f"{API}/auth/password/reset/", {
-            "phone": "13812341234", "sms_code": latest_sms_code("13812341234"), "new_password": "12345678",
-        }, format="json")
+        response = api.post(
+            f"{API}/auth/password/reset/",
+            {
+                "phone": "13812341234",
+                "sms_code": latest_sms_code("13812341234"),
+                "new_password": "12345678",
+            },
+            format="json",
+        )
         assert response.status_code == 400
         assert "new_password" in response.json()["fields"]
 
@@ -191,11 +225,17 @@ class TestAuthFlow:
         user = UserFactory()
         client = token_client(user)
         old_key = Token.objects.get(user=user).key
-        response = client.post(f"{API}/auth/password/change/", {"old_password": DEFAULT_PASSWORD, "new_password": "Gongdian@2027"}, format="json")
+        response = client.post(
+            f"{API}/auth/password/change/",
+            {"old_password": DEFAULT_PASSWORD, "new_password": "Gongdian@2027"},
+            format="json",
+        )
         assert response.status_code == 200
         assert response.json()["token"] != old_key
         assert client.get(f"{API}/me/").status_code == 401
-        wrong = token_client(user).post(f"{API}/auth/password/change/", {"old_password": "nope", "new_password": "Gongdian@2028"}, format="json")
+        wrong = token_client(user).post(
+            f"{API}/auth/password/change/", {"old_password": "nope", "new_password": "Gongdian@2028"}, format="json"
+        )
         assert wrong.json()["fields"] == {"old_password": ["原密码不正确"]}
 
 
@@ -210,7 +250,11 @@ class TestMe:
 
     def test_real_name_errors_come_from_the_service(self):
         client = token_client(UserFactory())
-        response = client.post(f"{API}/me/real-name/", {"name": "周晓梅", "id_type": "resident_id", "id_number": "63010219900307"}, format="json")
+        response = client.post(
+            f"{API}/me/real-name/",
+            {"name": "周晓梅", "id_type": "resident_id", "id_number": "63010219900307"},
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["fields"] == {"id_number": ["身份证号码应为18位"]}
 
@@ -221,10 +265,18 @@ class TestMe:
 class TestEnterprisesApi:
     def test_the_legal_representative_registers_by_json(self):
         user = VerifiedUserFactory(name="赵强", id_number=resident_id(300, birth="19750612"))
-        response = token_client(user).post(f"{API}/enterprises/", {
-            "name": "青海高原光伏有限公司", "credit_code": credit_code(5), "enterprise_type": "limited_liability",
-            "legal_rep_name": "赵强", "legal_rep_id_type": "resident_id", "legal_rep_id_number": user.id_number,
-        }, format="json")
+        response = token_client(user).post(
+            f"{API}/enterprises/",
+            {
+                "name": "青海高原光伏有限公司",
+                "credit_code": credit_code(5),
+                "enterprise_type": "limited_liability",
+                "legal_rep_name": "赵强",
+                "legal_rep_id_type": "resident_id",
+                "legal_rep_id_number": user.id_number,
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.json()
         assert response.json()["relation"] == "legal_rep"
         assert user.id_number not in response.content.decode()
@@ -232,8 +284,13 @@ class TestEnterprisesApi:
     def test_a_failing_check_character_needs_confirmation(self):
         user = VerifiedUserFactory(name="赵强", id_number=resident_id(300, birth="19750612"))
         code = credit_code(5)[:17] + ("0" if credit_code(5)[17] != "0" else "1")
-        data = {"name": "青海高原光伏有限公司", "credit_code": code, "enterprise_type": "limited_liability",
-                "legal_rep_name": "赵强", "legal_rep_id_number": user.id_number}
+        data = {
+            "name": "青海高原光伏有限公司",
+            "credit_code": code,
+            "enterprise_type": "limited_liability",
+            "legal_rep_name": "赵强",
+            "legal_rep_id_number": user.id_number,
+        }
         client = token_client(user)
         response = client.post(f"{API}/enterprises/", data, format="json")
         assert response.status_code == 400 and response.json()["code"] == "credit_code_unconfirmed"
@@ -246,14 +303,19 @@ class TestEnterprisesApi:
         client = token_client(VerifiedUserFactory())
         refused = client.post(f"{API}/enterprises/bind/", {"credit_code": enterprise.credit_code}, format="json")
         assert refused.status_code == 400 and refused.json()["code"] == "power_of_attorney_required"
-        response = client.post(f"{API}/enterprises/bind/", {"credit_code": enterprise.credit_code, "power_of_attorney": png()},
-                               format="multipart")
+        response = client.post(
+            f"{API}/enterprises/bind/",
+            {"credit_code": enterprise.credit_code, "power_of_attorney": png()},
+            format="multipart",
+        )
         # A request, pending until the enterprise or staff approve it (see test_enterprise_takeover.py).
         assert response.status_code == 202
         assert response.json()["status"] == "pending" and response.json()["enterprise"]["name"] == enterprise.name
 
     def test_an_unverified_user_is_refused(self):
-        response = token_client(UserFactory()).post(f"{API}/enterprises/bind/", {"credit_code": credit_code(1)}, format="json")
+        response = token_client(UserFactory()).post(
+            f"{API}/enterprises/bind/", {"credit_code": credit_code(1)}, format="json"
+        )
         assert response.status_code == 400 and response.json()["code"] == "real_name_required"
 
     def test_another_users_binding_is_not_found(self):
@@ -261,7 +323,9 @@ class TestEnterprisesApi:
             user=VerifiedUserFactory(), enterprise=EnterpriseFactory(), relation=EnterpriseRelation.AGENT
         )
         me = VerifiedUserFactory()
-        mine = EnterpriseMembership.objects.create(user=me, enterprise=EnterpriseFactory(), relation=EnterpriseRelation.AGENT)
+        mine = EnterpriseMembership.objects.create(
+            user=me, enterprise=EnterpriseFactory(), relation=EnterpriseRelation.AGENT
+        )
         client = token_client(me)
         assert client.get(f"{API}/enterprises/{other.pk}/").status_code == 404
         assert client.get(f"{API}/enterprises/{mine.pk}/").json()["enterprise"]["name"] == mine.enterprise.name

@@ -19,8 +19,9 @@ API = "/api/v1"
 
 def log_in(user, agent="PortalApp/2.1 (iPhone)") -> APIClient:
     client = APIClient()
-    key = client.post(f"{API}/auth/login/", {"phone": user.phone, "password": DEFAULT_PASSWORD}, format="json",
-                      HTTP_USER_AGENT=agent).json()["token"]
+    key = client.post(
+        f"{API}/auth/login/", {"phone": user.phone, "password": DEFAULT_PASSWORD}, format="json", HTTP_USER_AGENT=agent
+    ).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
@@ -38,8 +39,10 @@ def test_use_extends_a_token_but_never_past_its_maximum_age(settings):
     user = UserFactory()
     client = log_in(user)
     token = ApiToken.objects.get()
-    ApiToken.objects.update(created_at=timezone.now() - settings.API_TOKEN_MAX_AGE + timedelta(hours=1),
-                            last_used_at=timezone.now() - timedelta(hours=1))
+    ApiToken.objects.update(
+        created_at=timezone.now() - settings.API_TOKEN_MAX_AGE + timedelta(hours=1),
+        last_used_at=timezone.now() - timedelta(hours=1),
+    )
     assert client.get(f"{API}/me/").status_code == 200
     token.refresh_from_db()
     assert token.expires_at <= token.created_at + settings.API_TOKEN_MAX_AGE

@@ -29,8 +29,9 @@ def firm():
     """An enterprise with its legal representative bound, a licence on file, an account and a bill."""
     enterprise = EnterpriseFactory(name="青海高原制造有限公司")
     rep = VerifiedUserFactory(name="赵强")
-    EnterpriseMembership.objects.create(user=rep, enterprise=enterprise,
-                                        relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
+    EnterpriseMembership.objects.create(
+        user=rep, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE
+    )
     document = DocumentFactory(owner_user=None, owner_enterprise=enterprise)
     account = EnterpriseAccountFactory(holder_enterprise=enterprise)
     BillFactory(account=account)
@@ -50,9 +51,11 @@ class TestByApi:
         stranger = VerifiedUserFactory(name="钱七")
         client = token_client(stranger)
 
-        response = client.post(f"{API}/enterprises/bind/",
-                               {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
-                               format="multipart")
+        response = client.post(
+            f"{API}/enterprises/bind/",
+            {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
+            format="multipart",
+        )
 
         assert response.status_code == 202 and response.json()["status"] == "pending"
         assert "legal_rep_name" not in str(response.json())
@@ -65,15 +68,20 @@ class TestByApi:
 
     def test_the_legal_representative_refuses_and_the_refusal_is_recorded_and_visible(self, firm):
         stranger = VerifiedUserFactory(name="钱七")
-        token_client(stranger).post(f"{API}/enterprises/bind/",
-                                    {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
-                                    format="multipart")
+        token_client(stranger).post(
+            f"{API}/enterprises/bind/",
+            {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
+            format="multipart",
+        )
         rep = token_client(firm["rep"])
         [listed] = rep.get(f"{API}/enterprise-requests/").json()["results"]
         assert listed["status"] == "pending" and listed["requester_masked_phone"].count("*") == 4
 
-        refused = rep.post(f"{API}/enterprise-requests/{listed['id']}/decision/",
-                           {"approve": False, "reason": "不认识此人"}, format="json")
+        refused = rep.post(
+            f"{API}/enterprise-requests/{listed['id']}/decision/",
+            {"approve": False, "reason": "不认识此人"},
+            format="json",
+        )
 
         assert refused.status_code == 200 and refused.json()["status"] == "refused"
         assert AuditEvent.objects.filter(action="拒绝企业绑定", actor=firm["rep"], subject=stranger).exists()
@@ -84,25 +92,33 @@ class TestByApi:
     def test_the_requester_cannot_approve_their_own_request_nor_can_outsiders(self, firm):
         stranger = VerifiedUserFactory()
         client = token_client(stranger)
-        pk = client.post(f"{API}/enterprises/bind/",
-                         {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
-                         format="multipart").json()["id"]
+        pk = client.post(
+            f"{API}/enterprises/bind/",
+            {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
+            format="multipart",
+        ).json()["id"]
 
         own = client.post(f"{API}/enterprise-requests/{pk}/decision/", {"approve": True}, format="json")
         assert own.status_code == 400
         outsider = VerifiedUserFactory()
         EnterpriseMembership.objects.create(user=outsider, enterprise=EnterpriseFactory(), relation="legal_rep")
-        assert token_client(outsider).post(f"{API}/enterprise-requests/{pk}/decision/", {"approve": True},
-                                           format="json").status_code == 404
+        assert (
+            token_client(outsider)
+            .post(f"{API}/enterprise-requests/{pk}/decision/", {"approve": True}, format="json")
+            .status_code
+            == 404
+        )
         assert MembershipRequest.objects.get(pk=pk).status == "pending"
         assert_grants_nothing(client, firm)
 
     def test_once_approved_the_agent_acts_for_the_enterprise(self, firm):
         agent = VerifiedUserFactory(name="李婷")
         client = token_client(agent)
-        pk = client.post(f"{API}/enterprises/bind/",
-                         {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
-                         format="multipart").json()["id"]
+        pk = client.post(
+            f"{API}/enterprises/bind/",
+            {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": png()},
+            format="multipart",
+        ).json()["id"]
 
         token_client(firm["rep"]).post(f"{API}/enterprise-requests/{pk}/decision/", {"approve": True}, format="json")
 
@@ -116,8 +132,11 @@ class TestByPage:
         stranger = VerifiedUserFactory(name="钱七")
         client.force_login(stranger)
 
-        response = client.post(reverse("accounts:enterprise_bind"), {
-            "credit_code": firm["enterprise"].credit_code, "power_of_attorney": attorney_letter()}, follow=True)
+        response = client.post(
+            reverse("accounts:enterprise_bind"),
+            {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": attorney_letter()},
+            follow=True,
+        )
 
         html = response.content.decode()
         assert "已提交绑定企业“青海高原制造有限公司”的申请" in html and "待审核" in html
@@ -130,20 +149,26 @@ class TestByPage:
         page = client.get(reverse("accounts:enterprise_detail", args=[firm["enterprise"].pk])).content.decode()
         assert "钱*" in page or "钱七" in page
         request = MembershipRequest.objects.get(user=stranger)
-        page = client.post(reverse("accounts:enterprise_request_decide", args=[request.pk]),
-                           {"decision": "refuse", "reason": "非本企业人员"}, follow=True).content.decode()
+        page = client.post(
+            reverse("accounts:enterprise_request_decide", args=[request.pk]),
+            {"decision": "refuse", "reason": "非本企业人员"},
+            follow=True,
+        ).content.decode()
         assert "已拒绝该绑定申请" in page and "非本企业人员" in page
         assert not EnterpriseMembership.objects.filter(user=stranger).exists()
 
     def test_a_refusal_needs_a_reason(self, client, firm):
         stranger = VerifiedUserFactory()
         client.force_login(stranger)
-        client.post(reverse("accounts:enterprise_bind"), {
-            "credit_code": firm["enterprise"].credit_code, "power_of_attorney": attorney_letter()})
+        client.post(
+            reverse("accounts:enterprise_bind"),
+            {"credit_code": firm["enterprise"].credit_code, "power_of_attorney": attorney_letter()},
+        )
         client.force_login(firm["rep"])
         request = MembershipRequest.objects.get(user=stranger)
-        html = client.post(reverse("accounts:enterprise_request_decide", args=[request.pk]),
-                           {"decision": "refuse"}, follow=True).content.decode()
+        html = client.post(
+            reverse("accounts:enterprise_request_decide", args=[request.pk]), {"decision": "refuse"}, follow=True
+        ).content.decode()
         assert "请填写拒绝的原因" in html
         assert MembershipRequest.objects.get(pk=request.pk).status == "pending"
 

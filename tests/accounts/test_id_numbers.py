@@ -52,29 +52,39 @@ class TestResidentId:
 
 
 class TestOtherIdTypes:
-    @pytest.mark.parametrize(("id_type", "number"), [
-        ("passport", "E12345678"),
-        ("passport", "g 1234 5678"),
-        ("hk_macau_permit", "H12345678"),
-        ("hk_macau_permit", "M1234567890"),
-        ("taiwan_permit", "12345678"),
-        ("foreign_permanent", "USA123456789012"),
-        ("military_officer", "南字第12345678号"),
-        ("military_officer", "1234567"),
-    ])
+    @pytest.mark.parametrize(
+        ("id_type", "number"),
+        [
+            ("passport", "E12345678"),
+            ("passport", "g 1234 5678"),
+            ("hk_macau_permit", "H12345678"),
+            ("hk_macau_permit", "M1234567890"),
+            ("taiwan_permit", "12345678"),
+            ("foreign_permanent", "USA123456789012"),
+            ("military_officer", "南字第12345678号"),
+            ("military_officer", "1234567"),
+        ],
+    )
     def test_well_formed_numbers_pass(self, id_type, number):
         assert id_number_problem(id_type, number) is None
 
-    @pytest.mark.parametrize(("id_type", "number", "message"), [
-        ("passport", "E12", "护照号码应为5至17位字母或数字"),
-        ("passport", "E1234-5678", "护照号码应为5至17位字母或数字"),
-        ("hk_macau_permit", "A12345678", "港澳居民来往内地通行证号码应为H或M开头，后接8位或10位数字"),
-        ("hk_macau_permit", "H123456789", "港澳居民来往内地通行证号码应为H或M开头，后接8位或10位数字"),
-        ("taiwan_permit", "1234567", "台湾居民来往大陆通行证号码应为8位数字"),
-        ("foreign_permanent", "US123456789012", "外国人永久居留身份证号码应为3位字母加12位数字，或以9开头的18位号码"),
-        ("military_officer", "南字第12号", "军官证号码格式如“南字第12345678号”，或6至8位数字"),
-        ("", "E12345678", "请选择证件类型"),
-    ])
+    @pytest.mark.parametrize(
+        ("id_type", "number", "message"),
+        [
+            ("passport", "E12", "护照号码应为5至17位字母或数字"),
+            ("passport", "E1234-5678", "护照号码应为5至17位字母或数字"),
+            ("hk_macau_permit", "A12345678", "港澳居民来往内地通行证号码应为H或M开头，后接8位或10位数字"),
+            ("hk_macau_permit", "H123456789", "港澳居民来往内地通行证号码应为H或M开头，后接8位或10位数字"),
+            ("taiwan_permit", "1234567", "台湾居民来往大陆通行证号码应为8位数字"),
+            (
+                "foreign_permanent",
+                "US123456789012",
+                "外国人永久居留身份证号码应为3位字母加12位数字，或以9开头的18位号码",
+            ),
+            ("military_officer", "南字第12号", "军官证号码格式如“南字第12345678号”，或6至8位数字"),
+            ("", "E12345678", "请选择证件类型"),
+        ],
+    )
     def test_malformed_numbers_say_what_is_expected(self, id_type, number, message):
         assert id_number_problem(id_type, number) == message
 

@@ -39,11 +39,18 @@ class TestRealNamePage:
         assert number not in json.dumps(event.changes, ensure_ascii=False)
         assert event.changes["id_number"] == ["", user.masked_id_number]
 
-    @pytest.mark.parametrize(("number", "message"), [
-        (resident_id(9)[:14], "身份证号码应为18位"),
-        (resident_id(9, birth="19900230"), "身份证号码中的出生日期无效"),
-        (resident_id(9)[:17] + ("0" if resident_id(9)[17] != "0" else "1"), "身份证号码校验位不正确，请核对后重新输入"),
-    ], ids=["length", "birth-date", "check-digit"])
+    @pytest.mark.parametrize(
+        ("number", "message"),
+        [
+            (resident_id(9)[:14], "身份证号码应为18位"),
+            (resident_id(9, birth="19900230"), "身份证号码中的出生日期无效"),
+            (
+                resident_id(9)[:17] + ("0" if resident_id(9)[17] != "0" else "1"),
+                "身份证号码校验位不正确，请核对后重新输入",
+            ),
+        ],
+        ids=["length", "birth-date", "check-digit"],
+    )
     def test_an_invalid_resident_id_shows_its_own_problem_and_keeps_the_input(self, client, number, message):
         client.force_login(UserFactory())
         html = post_real_name(client, id_number=number).content.decode()
@@ -185,7 +192,9 @@ class TestVerifiedApplicantMixin:
 
     def test_posted_values_for_them_are_ignored(self):
         user = VerifiedUserFactory(name="张伟", phone="13812341234")
-        form = _BusinessForm({"applicant_name": "李四", "applicant_phone": "13900000000", "capacity_kw": "8"}, applicant=user)
+        form = _BusinessForm(
+            {"applicant_name": "李四", "applicant_phone": "13900000000", "capacity_kw": "8"}, applicant=user
+        )
         assert form.is_valid(), form.errors
         assert form.cleaned_data["applicant_name"] == "张伟"
         assert form.cleaned_data["applicant_phone"] == "13812341234"

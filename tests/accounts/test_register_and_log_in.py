@@ -21,7 +21,9 @@ NEW_PASSWORD = "Gongdian@2027"
 
 def field_html(html: str, name: str) -> str:
     """The markup of one field group (label, input, errors)."""
-    match = re.search(rf'<div class="field[^"]*" id="field-{name}">(.*?)</div>\s*(?=<div class="field|<button|<p )', html, re.S)
+    match = re.search(
+        rf'<div class="field[^"]*" id="field-{name}">(.*?)</div>\s*(?=<div class="field|<button|<p )', html, re.S
+    )
     assert match, f"no field {name}"
     return match.group(1)
 
@@ -98,23 +100,32 @@ class TestRegister:
 class TestLogIn:
     def test_by_password(self, client):
         UserFactory(phone="13812341234")
-        response = client.post(reverse("accounts:login"), {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD})
+        response = client.post(
+            reverse("accounts:login"), {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD}
+        )
         assert response.status_code == 302 and response.url == reverse("core:home")
         assert logged_in(client)
         assert LoginAttempt.objects.get().succeeded
 
     def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(self, client):
         UserFactory(phone="13812341234")
-        html = client.post(reverse("accounts:login"), {"method": "password", "phone": "13812341234", "password": "nope"}).content.decode()
+        html = client.post(
+            reverse("accounts:login"), {"method": "password", "phone": "13812341234", "password": "nope"}
+        ).content.decode()
         assert '<ul class="errorlist nonfield" role="alert"><li>手机号码或密码错误</li>' in html
         assert not logged_in(client)
 
     def test_next_is_followed_only_within_the_site(self, client):
         UserFactory(phone="13812341234")
         form = {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD}
-        assert client.post(reverse("accounts:login"), {**form, "next": "/accounts/enterprises/"}).url == "/accounts/enterprises/"
+        assert (
+            client.post(reverse("accounts:login"), {**form, "next": "/accounts/enterprises/"}).url
+            == "/accounts/enterprises/"
+        )
         client.logout()
-        assert client.post(reverse("accounts:login"), {**form, "next": "//evil.example.com/"}).url == reverse("core:home")
+        assert client.post(reverse("accounts:login"), {**form, "next": "//evil.example.com/"}).url == reverse(
+            "core:home"
+        )
 
     def test_the_login_page_sends_anonymous_visitors_back_after_login(self, client):
         response = client.get(reverse("accounts:me"))
@@ -134,9 +145,14 @@ class TestLogIn:
     def test_a_wrong_sms_code_is_shown_on_the_code_field_and_counted(self, client, send_code):
         UserFactory(phone="13812341234")
         code = send_code("13812341234", Purpose.LOGIN)
-        html = client.post(reverse("accounts:login"), {
-            "method": "sms", "phone": "13812341234", "sms_code": f"{(int(code) + 1) % 10**6:06d}",
-        }).content.decode()
+        html = client.post(
+            reverse("accounts:login"),
+            {
+                "method": "sms",
+                "phone": "13812341234",
+                "sms_code": f"{(int(code) + 1) % 10**6:06d}",
+            },
+        ).content.decode()
         assert "验证码错误，还可以尝试4次" in field_html(html, "sms_code")
         assert 'aria-current="page">验证码登录' in html
         assert not LoginAttempt.objects.get().succeeded
@@ -147,9 +163,15 @@ class TestLogIn:
         UserFactory(phone="13812341234")
         for phone in ("13812341234", "13812345678"):
             request_code_for(purpose=Purpose.LOGIN, phone=phone, user=None, ip="127.0.0.1")
-        answers = [field_html(client.post(reverse("accounts:login"), {"method": "sms", "phone": phone,
-                                                                      "sms_code": "123456"}).content.decode(), "sms_code")
-                   for phone in ("13812341234", "13812345678")]
+        answers = [
+            field_html(
+                client.post(
+                    reverse("accounts:login"), {"method": "sms", "phone": phone, "sms_code": "123456"}
+                ).content.decode(),
+                "sms_code",
+            )
+            for phone in ("13812341234", "13812345678")
+        ]
         assert answers[0] == answers[1] and "验证码错误，还可以尝试4次" in answers[0]
 
     def test_the_two_tabs_are_links_that_work_without_javascript(self, client):
@@ -168,8 +190,9 @@ class TestLogIn:
 
 class TestLogInRateLimit:
     def fail(self, client, phone: str, ip: str = "127.0.0.1"):
-        return client.post(reverse("accounts:login"), {"method": "password", "phone": phone, "password": "wrong-one"},
-                           REMOTE_ADDR=ip)
+        return client.post(
+            reverse("accounts:login"), {"method": "password", "phone": phone, "password": "wrong-one"}, REMOTE_ADDR=ip
+        )
 
     def test_five_failures_lock_the_phone_and_say_for_how_long(self, client):
         UserFactory(phone="13812341234")
@@ -210,8 +233,11 @@ class TestLogInRateLimit:
         html = client.post(reverse("accounts:login"), form, REMOTE_ADDR="10.8.8.8").content.decode()
         assert "暂停密码登录" in html and "请使用短信验证码登录" in html
         code = send_code("13812341234", Purpose.LOGIN, ip="10.8.8.8")
-        response = client.post(reverse("accounts:login"), {"method": "sms", "phone": "13812341234", "sms_code": code},
-                               REMOTE_ADDR="10.8.8.8")
+        response = client.post(
+            reverse("accounts:login"),
+            {"method": "sms", "phone": "13812341234", "sms_code": code},
+            REMOTE_ADDR="10.8.8.8",
+        )
         assert response.status_code == 302
 
     def test_the_lock_ends_when_the_failures_leave_the_window(self, client):
@@ -219,7 +245,9 @@ class TestLogInRateLimit:
         for _ in range(5):
             self.fail(client, "13812341234")
         LoginAttempt.objects.update(at=timezone.now() - timedelta(minutes=16))
-        response = client.post(reverse("accounts:login"), {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD})
+        response = client.post(
+            reverse("accounts:login"), {"method": "password", "phone": "13812341234", "password": DEFAULT_PASSWORD}
+        )
         assert response.status_code == 302
 
     def test_failures_from_one_network_lock_that_network(self, client, settings):
@@ -236,8 +264,13 @@ class TestLogInRateLimit:
         UserFactory(phone="13812341234")
         code = send_code("13812341234", Purpose.LOGIN)
         for _ in range(5):
-            client.post(reverse("accounts:login"), {"method": "sms", "phone": "13812341234", "sms_code": f"{(int(code) + 1) % 10**6:06d}"})
-        html = client.post(reverse("accounts:login"), {"method": "sms", "phone": "13812341234", "sms_code": code}).content.decode()
+            client.post(
+                reverse("accounts:login"),
+                {"method": "sms", "phone": "13812341234", "sms_code": f"{(int(code) + 1) % 10**6:06d}"},
+            )
+        html = client.post(
+            reverse("accounts:login"), {"method": "sms", "phone": "13812341234", "sms_code": code}
+        ).content.decode()
         assert "该账号登录失败次数过多" in html
         assert LoginAttempt.objects.filter(method="sms", succeeded=False).count() == 5
 
@@ -249,9 +282,15 @@ class TestPasswords:
         other_device.force_login(user)
         Token.objects.create(user=user)
         code = send_code("13812341234", Purpose.RESET_PASSWORD)
-        response = client.post(reverse("accounts:password_reset"), {
-            "phone": "13812341234", "sms_code": code, "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-        })
+        response = client.post(
+            reverse("accounts:password_reset"),
+            {
+                "phone": "13812341234",
+                "sms_code": code,
+                "new_password": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        )
         assert response.url == reverse("accounts:login")
         user.refresh_from_db()
         assert user.check_password(NEW_PASSWORD)
@@ -261,17 +300,28 @@ class TestPasswords:
     def test_reset_needs_a_code_of_its_own_purpose(self, client, send_code):
         UserFactory(phone="13812341234")
         code = send_code("13812341234", Purpose.LOGIN)
-        html = client.post(reverse("accounts:password_reset"), {
-            "phone": "13812341234", "sms_code": code, "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-        }).content.decode()
+        html = client.post(
+            reverse("accounts:password_reset"),
+            {
+                "phone": "13812341234",
+                "sms_code": code,
+                "new_password": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        ).content.decode()
         assert "请先获取短信验证码" in field_html(html, "sms_code")
 
     def test_change_password_checks_the_old_one(self, client):
         user = UserFactory()
         client.force_login(user)
-        html = client.post(reverse("accounts:password_change"), {
-            "old_password": "not-it", "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-        }).content.decode()
+        html = client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": "not-it",
+                "new_password": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        ).content.decode()
         assert "原密码不正确" in field_html(html, "old_password")
 
     def test_change_password_keeps_this_session_and_ends_the_others(self, client):
@@ -279,9 +329,14 @@ class TestPasswords:
         client.force_login(user)
         other_device = Client()
         other_device.force_login(user)
-        response = client.post(reverse("accounts:password_change"), {
-            "old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-        })
+        response = client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": DEFAULT_PASSWORD,
+                "new_password": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        )
         assert response.url == reverse("accounts:me")
         assert logged_in(client)
         assert not logged_in(other_device)
@@ -298,8 +353,14 @@ class TestMyPage:
         assert "138****1234" in html and "13812341234" not in html
         assert user.id_number not in html and user.masked_id_number in html
         assert "已认证" in html
-        for name in ("accounts:real_name", "accounts:enterprises", "notifications:preferences",
-                     "audit:my_access_log", "accounts:password_change", "accounts:logout"):
+        for name in (
+            "accounts:real_name",
+            "accounts:enterprises",
+            "notifications:preferences",
+            "audit:my_access_log",
+            "accounts:password_change",
+            "accounts:logout",
+        ):
             assert f'"{reverse(name)}"' in html, name
 
     def test_the_email_can_be_changed_and_is_audited(self, client):

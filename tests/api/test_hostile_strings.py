@@ -21,8 +21,11 @@ def _string_properties(operation: dict, openapi: dict) -> tuple[str | None, list
             schema = content[media].get("schema", {})
             if "$ref" in schema:
                 schema = openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
-            props = [name for name, prop in schema.get("properties", {}).items()
-                     if prop.get("type") == "string" and prop.get("format") != "binary"]
+            props = [
+                name
+                for name, prop in schema.get("properties", {}).items()
+                if prop.get("type") == "string" and prop.get("format") != "binary"
+            ]
             return media, props
     return None, []
 

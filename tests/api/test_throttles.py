@@ -23,6 +23,7 @@ def rates(settings):
     def _set(**rates):
         current = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**current, **rates}}
+
     return _set
 
 
@@ -36,16 +37,21 @@ def test_the_default_user_rate_applies_to_every_endpoint(rates):
 def test_account_bind_probes_are_throttled_per_user(rates):
     rates(account_lookup="5/min")
     client = token_client(VerifiedUserFactory())
-    answers = [client.post(f"{API}/service-accounts/bind/", {"number": f"63000000{i:02d}"}, format="json").status_code
-               for i in range(7)]
+    answers = [
+        client.post(f"{API}/service-accounts/bind/", {"number": f"63000000{i:02d}"}, format="json").status_code
+        for i in range(7)
+    ]
     assert 429 in answers and answers.index(429) == 5
 
 
 @pytest.fixture
 def redis_cache(settings, own_redis):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": own_redis.url,
-                    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": own_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
         "throttle_fallback": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t-fallback"},
     }
     from django.core.cache import caches
@@ -57,8 +63,12 @@ def redis_cache(settings, own_redis):
 def test_with_redis_down_codes_and_log_in_answer_and_throttles_still_count(redis_cache, rates):
     user = UserFactory(phone="13812341234")
     client = APIClient()
-    assert client.post(f"{API}/auth/login/", {"phone": user.phone, "password": DEFAULT_PASSWORD},
-                       format="json").status_code == 200
+    assert (
+        client.post(
+            f"{API}/auth/login/", {"phone": user.phone, "password": DEFAULT_PASSWORD}, format="json"
+        ).status_code
+        == 200
+    )
     redis_cache.stop()
 
     login = client.post(f"{API}/auth/login/", {"phone": user.phone, "password": DEFAULT_PASSWORD}, format="json")
@@ -68,6 +78,8 @@ def test_with_redis_down_codes_and_log_in_answer_and_throttles_still_count(redis
 
     # The limit still holds, counted in the process while Redis is away.
     rates(auth="3/min")
-    answers = [client.post(f"{API}/auth/login/", {"phone": user.phone, "password": "wrong"}, format="json").status_code
-               for _ in range(5)]
+    answers = [
+        client.post(f"{API}/auth/login/", {"phone": user.phone, "password": "wrong"}, format="json").status_code
+        for _ in range(5)
+    ]
     assert 500 not in answers and 429 in answers

@@ -34,8 +34,14 @@ def bob(db):
 @pytest.fixture
 def alice_home(alice, street):
     """Alice's own home account, bound to her by ID match, with peak-valley pricing."""
-    account = ServiceAccountFactory(holder=alice, number="6301000001", region=street, peak_valley=True,
-                                    registered_phone="13912345678", address="八一中路 8 号 3 单元 502 室")
+    account = ServiceAccountFactory(
+        holder=alice,
+        number="6301000001",
+        region=street,
+        peak_valley=True,
+        registered_phone="13912345678",
+        address="八一中路 8 号 3 单元 502 室",
+    )
     AccountBindingFactory(user=alice, account=account, via="holder_id")
     return account
 
@@ -43,8 +49,13 @@ def alice_home(alice, street):
 @pytest.fixture
 def mothers_account(street):
     """An account held by someone else (Alice's mother), registered to the mother's phone."""
-    return ServiceAccountFactory(number="6301000002", holder_name="李秀兰", region=street,
-                                 registered_phone="13698761234", address="八一中路 12 号 1 单元 101 室")
+    return ServiceAccountFactory(
+        number="6301000002",
+        holder_name="李秀兰",
+        region=street,
+        registered_phone="13698761234",
+        address="八一中路 12 号 1 单元 101 室",
+    )
 
 
 @pytest.fixture

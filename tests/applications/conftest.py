@@ -23,9 +23,16 @@ def residential_account(street):
     def make(user, **overrides):
         defaults = dict(
             number=f"63{ServiceAccount.objects.count() + 1:08d}",
-            customer_kind="resident", holder_name=user.name, holder_id_type="resident_id",
-            holder_id_number=user.id_number, region=street, address="八一中路 8 号 3 单元 502 室",
-            voltage="220V", capacity=8, usage_nature="residential", tariff_category="居民生活用电（一户一表）",
+            customer_kind="resident",
+            holder_name=user.name,
+            holder_id_type="resident_id",
+            holder_id_number=user.id_number,
+            region=street,
+            address="八一中路 8 号 3 单元 502 室",
+            voltage="220V",
+            capacity=8,
+            usage_nature="residential",
+            tariff_category="居民生活用电（一户一表）",
             registered_phone=user.phone,
         )
         defaults.update(overrides)
@@ -71,8 +78,9 @@ def upload_missing(application, user) -> set[str]:
     from applications.requirements import requirements_for
 
     keys = {r.key for r in requirements_for(application) if r.state == "missing"}
-    errors = services.save_documents(application=application, user=user,
-                                     uploads={key: photo(f"{key}.jpg") for key in keys}, deferrals={})
+    errors = services.save_documents(
+        application=application, user=user, uploads={key: photo(f"{key}.jpg") for key in keys}, deferrals={}
+    )
     assert errors == {}, errors
     assert services.missing_documents(application) == []
     return keys
@@ -113,8 +121,14 @@ def signature():
         doc_type, _created = DocumentType.objects.get_or_create(
             code="signature", defaults={"name": "手写签名", "owner_kind": "person", "reusable": False}
         )
-        return store_generated(data=PNG_1PX, doc_type=doc_type, owner_user=user, name="signature.png",
-                               source=DocumentSource.SIGNED, created_by=user)
+        return store_generated(
+            data=PNG_1PX,
+            doc_type=doc_type,
+            owner_user=user,
+            name="signature.png",
+            source=DocumentSource.SIGNED,
+            created_by=user,
+        )
 
     return make
 
@@ -126,9 +140,16 @@ def make_account(street):
     def make(user, *, bind=True, **overrides):
         defaults = dict(
             number=f"63{ServiceAccount.objects.count() + 1:08d}",
-            customer_kind="resident", holder_name=user.name, holder_id_type="resident_id",
-            holder_id_number=user.id_number, region=street, address="八一中路 8 号 3 单元 502 室",
-            voltage="220V", capacity=8, usage_nature="residential", tariff_category="居民生活用电（一户一表）",
+            customer_kind="resident",
+            holder_name=user.name,
+            holder_id_type="resident_id",
+            holder_id_number=user.id_number,
+            region=street,
+            address="八一中路 8 号 3 单元 502 室",
+            voltage="220V",
+            capacity=8,
+            usage_nature="residential",
+            tariff_category="居民生活用电（一户一表）",
             registered_phone=user.phone,
         )
         defaults.update(overrides)
@@ -163,9 +184,16 @@ def enterprise_account(make_account):
 
     def make(user, enterprise, **overrides):
         defaults = dict(
-            customer_kind="enterprise", holder_name=enterprise.name, holder_id_type="credit_code",
-            holder_id_number=enterprise.credit_code, holder_enterprise=enterprise, address="昆仑中路 66 号",
-            voltage="380V", capacity=100, usage_nature="commercial", tariff_category="一般工商业用电（单一制）",
+            customer_kind="enterprise",
+            holder_name=enterprise.name,
+            holder_id_type="credit_code",
+            holder_id_number=enterprise.credit_code,
+            holder_enterprise=enterprise,
+            address="昆仑中路 66 号",
+            voltage="380V",
+            capacity=100,
+            usage_nature="commercial",
+            tariff_category="一般工商业用电（单一制）",
         )
         defaults.update(overrides)
         return make_account(user, **defaults)
@@ -179,8 +207,13 @@ def hv_account(enterprise_account):
 
     def make(user, enterprise, **overrides):
         defaults = dict(
-            voltage="10kV", capacity=800, usage_nature="large_industry", tariff_category="大工业用电",
-            basic_charge="demand", contracted_demand=500, address="生物园区经二路 12 号",
+            voltage="10kV",
+            capacity=800,
+            usage_nature="large_industry",
+            tariff_category="大工业用电",
+            basic_charge="demand",
+            contracted_demand=500,
+            address="生物园区经二路 12 号",
         )
         defaults.update(overrides)
         return enterprise_account(user, enterprise, **defaults)

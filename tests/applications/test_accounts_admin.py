@@ -79,7 +79,9 @@ def test_opening_an_account_in_the_admin_is_recorded_as_an_access(client, manage
 
 def test_an_account_manager_cannot_edit_an_account(client, manager, alice_home):
     client.force_login(manager)
-    response = client.post(reverse("admin:applications_serviceaccount_change", args=[alice_home.pk]), {"capacity": "99"})
+    response = client.post(
+        reverse("admin:applications_serviceaccount_change", args=[alice_home.pk]), {"capacity": "99"}
+    )
     assert response.status_code == 403
 
 
@@ -89,17 +91,32 @@ def test_a_staff_edit_goes_into_the_account_history(client, alice_home):
     url = reverse("admin:applications_serviceaccount_change", args=[alice_home.pk])
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update({"capacity": "12.0", "region": str(alice_home.region_id), "opened_on": alice_home.opened_on.isoformat(),
-                 "peak_valley": "on", "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
-                 "bindings-TOTAL_FORMS": "1", "bindings-INITIAL_FORMS": "1",
-                 "bindings-0-id": str(AccountBinding.objects.get().pk), "bindings-0-account": str(alice_home.pk)})
+    data.update(
+        {
+            "capacity": "12.0",
+            "region": str(alice_home.region_id),
+            "opened_on": alice_home.opened_on.isoformat(),
+            "peak_valley": "on",
+            "changes-TOTAL_FORMS": "0",
+            "changes-INITIAL_FORMS": "0",
+            "bindings-TOTAL_FORMS": "1",
+            "bindings-INITIAL_FORMS": "1",
+            "bindings-0-id": str(AccountBinding.objects.get().pk),
+            "bindings-0-account": str(alice_home.pk),
+        }
+    )
     data.pop("holder_enterprise", None)
 
     response = client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     change = AccountChange.objects.get(account=alice_home)
-    assert (change.field, change.old_value, change.new_value, change.changed_by) == ("capacity", "8.0", "12.0", admin_user)
+    assert (change.field, change.old_value, change.new_value, change.changed_by) == (
+        "capacity",
+        "8.0",
+        "12.0",
+        admin_user,
+    )
     assert AuditEvent.objects.filter(action="修改用电户号", object_id=str(alice_home.pk)).exists()
 
 
@@ -108,13 +125,21 @@ def test_a_supervisor_publishes_an_outage_for_a_district(client, supervisor):
     district = Region.objects.get(code="630102")
     start = timezone.localtime() + timedelta(days=7)
 
-    response = client.post(reverse("admin:applications_outage_add"), {
-        "region": str(district.pk), "kind": "planned",
-        "starts_at_0": f"{start:%Y-%m-%d}", "starts_at_1": "08:00:00",
-        "ends_at_0": f"{start:%Y-%m-%d}", "ends_at_1": "18:00:00",
-        "scope": "城东区全境 10 千伏线路", "reason": "春季检修",
-        "published_at_0": f"{timezone.localdate():%Y-%m-%d}", "published_at_1": "00:00:00",
-    })
+    response = client.post(
+        reverse("admin:applications_outage_add"),
+        {
+            "region": str(district.pk),
+            "kind": "planned",
+            "starts_at_0": f"{start:%Y-%m-%d}",
+            "starts_at_1": "08:00:00",
+            "ends_at_0": f"{start:%Y-%m-%d}",
+            "ends_at_1": "18:00:00",
+            "scope": "城东区全境 10 千伏线路",
+            "reason": "春季检修",
+            "published_at_0": f"{timezone.localdate():%Y-%m-%d}",
+            "published_at_1": "00:00:00",
+        },
+    )
 
     assert response.status_code == 302
     assert Outage.objects.get().region == district
@@ -124,11 +149,21 @@ def test_a_supervisor_publishes_an_outage_for_a_district(client, supervisor):
 def test_an_outage_ending_before_it_starts_is_refused(client, supervisor, street):
     client.force_login(supervisor)
     day = f"{timezone.localdate() + timedelta(days=3):%Y-%m-%d}"
-    html = client.post(reverse("admin:applications_outage_add"), {
-        "region": str(street.pk), "kind": "planned", "starts_at_0": day, "starts_at_1": "18:00:00",
-        "ends_at_0": day, "ends_at_1": "08:00:00", "scope": "x", "reason": "y",
-        "published_at_0": day, "published_at_1": "00:00:00",
-    }).content.decode()
+    html = client.post(
+        reverse("admin:applications_outage_add"),
+        {
+            "region": str(street.pk),
+            "kind": "planned",
+            "starts_at_0": day,
+            "starts_at_1": "18:00:00",
+            "ends_at_0": day,
+            "ends_at_1": "08:00:00",
+            "scope": "x",
+            "reason": "y",
+            "published_at_0": day,
+            "published_at_1": "00:00:00",
+        },
+    ).content.decode()
     assert "预计恢复时间应晚于开始时间" in html
     assert not Outage.objects.exists()
 

@@ -56,11 +56,15 @@ def test_binding_by_sms_through_the_api(alice, mothers_account, api, django_capt
     again = client.post("/api/v1/service-accounts/bind-code/", {"number": mothers_account.number}, format="json")
     assert again.status_code == 429 and again.json()["retry_after"] > 0
 
-    wrong = client.post("/api/v1/service-accounts/bind/", {"number": mothers_account.number, "sms_code": "12345x"}, format="json")
+    wrong = client.post(
+        "/api/v1/service-accounts/bind/", {"number": mothers_account.number, "sms_code": "12345x"}, format="json"
+    )
     assert wrong.status_code == 400 and "sms_code" in wrong.json()["fields"]
 
     code = latest_sms_code("13698761234")
-    bound = client.post("/api/v1/service-accounts/bind/", {"number": mothers_account.number, "sms_code": code}, format="json")
+    bound = client.post(
+        "/api/v1/service-accounts/bind/", {"number": mothers_account.number, "sms_code": code}, format="json"
+    )
     assert bound.status_code == 201
     assert bound.json()["number"] == "6301000002" and bound.json()["bound_via"] == "sms"
 
@@ -76,16 +80,29 @@ def test_an_unknown_number_answers_like_someone_elses(alice, mothers_account, ap
     unknown = client.post("/api/v1/service-accounts/bind/", {"number": "6399999999"}, format="json")
     known = client.post("/api/v1/service-accounts/bind/", {"number": mothers_account.number}, format="json")
     assert unknown.status_code == known.status_code == 400 and unknown.json() == known.json()
-    codes = [client.post("/api/v1/service-accounts/bind-code/", {"number": n}, format="json")
-             for n in ("6399999999", mothers_account.number)]
+    codes = [
+        client.post("/api/v1/service-accounts/bind-code/", {"number": n}, format="json")
+        for n in ("6399999999", mothers_account.number)
+    ]
     assert codes[0].status_code == codes[1].status_code == 202 and codes[0].json() == codes[1].json()
 
 
 def test_the_detail_gives_the_history_with_scheduled_changes_first(alice, alice_home, api):
-    AccountChange.objects.create(account=alice_home, field="status", old_value="normal", new_value="paused",
-                                 effective_on=timezone.localdate() - timedelta(days=100), applied_at=timezone.now())
-    AccountChange.objects.create(account=alice_home, field="basic_charge", old_value="capacity", new_value="demand",
-                                 effective_on=timezone.localdate() + timedelta(days=30))
+    AccountChange.objects.create(
+        account=alice_home,
+        field="status",
+        old_value="normal",
+        new_value="paused",
+        effective_on=timezone.localdate() - timedelta(days=100),
+        applied_at=timezone.now(),
+    )
+    AccountChange.objects.create(
+        account=alice_home,
+        field="basic_charge",
+        old_value="capacity",
+        new_value="demand",
+        effective_on=timezone.localdate() + timedelta(days=30),
+    )
 
     body = api(alice).get(f"/api/v1/service-accounts/{alice_home.number}/").json()
 
@@ -136,8 +153,14 @@ def test_my_accounts_page_and_api_run_a_fixed_number_of_queries(street, logged_i
 
 def test_the_account_page_runs_a_fixed_number_of_queries(alice, alice_home, logged_in, django_assert_max_num_queries):
     for i in range(30):
-        AccountChange.objects.create(account=alice_home, field="capacity", old_value=str(i), new_value=str(i + 1),
-                                     effective_on=timezone.localdate() - timedelta(days=i), applied_at=timezone.now())
+        AccountChange.objects.create(
+            account=alice_home,
+            field="capacity",
+            old_value=str(i),
+            new_value=str(i + 1),
+            effective_on=timezone.localdate() - timedelta(days=i),
+            applied_at=timezone.now(),
+        )
     client = logged_in(alice)
     url = reverse("applications:account_detail", args=[alice_home.number])
     client.get(url)
@@ -165,5 +188,7 @@ def test_the_openapi_schema_documents_the_endpoints_under_their_tags(alice, api)
     assert tags[("/api/v1/outages/", "get")] == ["outages"]
     bind = schema["paths"]["/api/v1/service-accounts/bind/"]["post"]
     assert {"201", "400", "429"} <= set(bind["responses"])
-    listing = schema["paths"]["/api/v1/service-accounts/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    listing = schema["paths"]["/api/v1/service-accounts/"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     assert listing["$ref"].endswith("PaginatedAccountOutputList")

@@ -20,7 +20,6 @@ from tests.factories import EnterpriseAccountFactory, ServiceAccountFactory, Use
 pytestmark = pytest.mark.django_db
 
 
-
 def accounts_url() -> str:
     # Not at import time: importing the URLconf builds the catalog's forms, which read the database.
     return reverse("applications:accounts")
@@ -56,8 +55,12 @@ def test_an_enterprise_account_is_bound_at_once_by_a_member_of_the_enterprise(al
 
 
 def test_an_account_carrying_only_the_credit_code_is_bound_by_a_member_of_that_enterprise(alice, enterprise):
-    account = EnterpriseAccountFactory(holder_enterprise=None, holder_id_number=enterprise.credit_code,
-                                       holder_name=enterprise.name, number="6301000022")
+    account = EnterpriseAccountFactory(
+        holder_enterprise=None,
+        holder_id_number=enterprise.credit_code,
+        holder_name=enterprise.name,
+        number="6301000022",
+    )
     EnterpriseMembership.objects.create(user=alice, enterprise=enterprise, relation="legal_rep")
 
     assert services.bind_account(user=alice, number=account.number).via == AccountBinding.Via.ENTERPRISE
@@ -85,7 +88,9 @@ def test_binding_without_the_code_asks_for_it_without_showing_the_holders_phone(
     assert not AccountBinding.objects.exists()
 
 
-def test_a_wrong_code_is_refused_on_the_code_field_and_counts(alice, mothers_account, django_capture_on_commit_callbacks):
+def test_a_wrong_code_is_refused_on_the_code_field_and_counts(
+    alice, mothers_account, django_capture_on_commit_callbacks
+):
     code = send_bind_code(django_capture_on_commit_callbacks, alice, mothers_account.number)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
 
@@ -192,19 +197,30 @@ def test_binding_by_code_on_the_page(alice, mothers_account, logged_in, django_c
     assert 'data-retry-after="60"' in fragment.content.decode()
     code = latest_sms_code("13698761234")
 
-    wrong = client.post(accounts_url(), {"number": mothers_account.number, "sms_code": "000000" if code != "000000" else "111111",
-                                   "code_step": "1", "action": "bind"}).content.decode()
+    wrong = client.post(
+        accounts_url(),
+        {
+            "number": mothers_account.number,
+            "sms_code": "000000" if code != "000000" else "111111",
+            "code_step": "1",
+            "action": "bind",
+        },
+    ).content.decode()
     assert "户号或验证码不正确" in wrong
     assert f'value="{mothers_account.number}"' in wrong  # what was typed is kept
 
-    done = client.post(accounts_url(), {"number": mothers_account.number, "sms_code": code, "code_step": "1", "action": "bind"})
+    done = client.post(
+        accounts_url(), {"number": mothers_account.number, "sms_code": code, "code_step": "1", "action": "bind"}
+    )
     assert done.status_code == 302
     assert done.url == reverse("applications:account_detail", args=[mothers_account.number])
     assert AccountBinding.objects.get(user=alice).via == "sms"
     assert "户号 6301000002 绑定成功" in client.get(done.url).content.decode()
 
 
-def test_sending_the_code_without_javascript_also_works(alice, mothers_account, logged_in, django_capture_on_commit_callbacks):
+def test_sending_the_code_without_javascript_also_works(
+    alice, mothers_account, logged_in, django_capture_on_commit_callbacks
+):
     client = logged_in(alice)
     with django_capture_on_commit_callbacks(execute=True):
         html = client.post(accounts_url(), {"number": mothers_account.number, "action": "send_code"}).content.decode()
@@ -229,6 +245,7 @@ def test_an_unknown_number_on_the_page_answers_like_someone_elses(alice, mothers
     client = logged_in(alice)
     unknown = client.post(accounts_url(), {"number": "6399999999", "action": "bind"}).content.decode()
     known = client.post(accounts_url(), {"number": mothers_account.number, "action": "bind"}).content.decode()
+
     def plain(html: str, number: str) -> str:
         return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", html).replace(number, "N")
 
@@ -236,14 +253,17 @@ def test_an_unknown_number_on_the_page_answers_like_someone_elses(alice, mothers
     assert 'value="6399999999"' in unknown
 
 
-def test_the_code_route_answers_alike_for_unknown_closed_and_real_numbers(alice, mothers_account, street, logged_in,
-                                                                         django_capture_on_commit_callbacks):
+def test_the_code_route_answers_alike_for_unknown_closed_and_real_numbers(
+    alice, mothers_account, street, logged_in, django_capture_on_commit_callbacks
+):
     closed = ServiceAccountFactory(region=street, status="closed")
     client = logged_in(alice)
     url = reverse("applications:account_bind_code")
     with django_capture_on_commit_callbacks(execute=True):
-        sent = [client.post(url, {"number": n}).content.decode()
-                for n in ("6399999999", closed.number, mothers_account.number)]
+        sent = [
+            client.post(url, {"number": n}).content.decode()
+            for n in ("6399999999", closed.number, mothers_account.number)
+        ]
     assert sent[0] == sent[1] == sent[2]
     refused = []
     for n in ("6399999999", closed.number, mothers_account.number):
@@ -269,12 +289,19 @@ def test_an_unverified_user_is_sent_to_real_name_verification(logged_in):
 def test_the_account_page_shows_everything_masked_with_its_history(alice, alice_home, logged_in):
     alice_home.voltage, alice_home.capacity = "380V", 16
     alice_home.save()
-    AccountChange.objects.create(account=alice_home, field="peak_valley", old_value="0", new_value="1",
-                                 effective_on=timezone.localdate() - timedelta(days=40), applied_at=timezone.now(),
-                                 reason="开通/取消峰谷电")
+    AccountChange.objects.create(
+        account=alice_home,
+        field="peak_valley",
+        old_value="0",
+        new_value="1",
+        effective_on=timezone.localdate() - timedelta(days=40),
+        applied_at=timezone.now(),
+        reason="开通/取消峰谷电",
+    )
     next_month = (timezone.localdate().replace(day=1) + timedelta(days=32)).replace(day=1)
-    AccountChange.objects.create(account=alice_home, field="capacity", old_value="16.0", new_value="20.0",
-                                 effective_on=next_month, reason="增容")
+    AccountChange.objects.create(
+        account=alice_home, field="capacity", old_value="16.0", new_value="20.0", effective_on=next_month, reason="增容"
+    )
 
     html = logged_in(alice).get(reverse("applications:account_detail", args=[alice_home.number])).content.decode()
 

@@ -61,7 +61,9 @@ def test_outages_include_next_weeks_plan_a_current_fault_and_a_district_notice()
     seed_service_accounts()
     now = timezone.now()
 
-    assert Outage.objects.filter(kind="planned", starts_at__gt=now + timedelta(days=6), starts_at__lt=now + timedelta(days=8)).exists()
+    assert Outage.objects.filter(
+        kind="planned", starts_at__gt=now + timedelta(days=6), starts_at__lt=now + timedelta(days=8)
+    ).exists()
     assert Outage.objects.filter(kind="unplanned", starts_at__lte=now, ends_at__gt=now).exists()
     assert Outage.objects.filter(region__kind=Region.Kind.DISTRICT).exists()
     assert Outage.objects.filter(ends_at__lt=now).count() >= 3

@@ -16,12 +16,49 @@ pytestmark = pytest.mark.django_db
 HEADER = "户号,客户类别,户名,证件类型,证件号码,街道代码,用电地址,供电电压,合同容量,用电性质,电价类别,峰谷电价,基本电费,合同需量,状态,智能交费,预留手机,立户日期"
 
 
-def row(number, *, kind="居民", name="张三", id_type="", id_number=None, region="630102006", voltage="220V",
-        capacity="8", usage="居民生活用电", tariff="居民生活用电（一户一表）", peak="否", basic="", demand="",
-        status="", smart="否", phone="13800001234", opened="2015-06-01") -> str:
+def row(
+    number,
+    *,
+    kind="居民",
+    name="张三",
+    id_type="",
+    id_number=None,
+    region="630102006",
+    voltage="220V",
+    capacity="8",
+    usage="居民生活用电",
+    tariff="居民生活用电（一户一表）",
+    peak="否",
+    basic="",
+    demand="",
+    status="",
+    smart="否",
+    phone="13800001234",
+    opened="2015-06-01",
+) -> str:
     id_number = id_number if id_number is not None else resident_id(int(number[-3:]), birth="19700101")
-    return ",".join([number, kind, name, id_type, id_number, region, f"八一中路 {number[-2:]} 号", voltage, capacity,
-                     usage, tariff, peak, basic, demand, status, smart, phone, opened])
+    return ",".join(
+        [
+            number,
+            kind,
+            name,
+            id_type,
+            id_number,
+            region,
+            f"八一中路 {number[-2:]} 号",
+            voltage,
+            capacity,
+            usage,
+            tariff,
+            peak,
+            basic,
+            demand,
+            status,
+            smart,
+            phone,
+            opened,
+        ]
+    )
 
 
 def csv_file(*rows: str, bom: bool = False) -> bytes:
@@ -38,11 +75,30 @@ def test_a_good_file_creates_accounts_of_every_kind(supervisor):
     enterprise = EnterpriseFactory()
     data = csv_file(
         row("6302000001", peak="是"),
-        row("6302000002", kind="个体工商户", name="城东便民超市", id_type="居民身份证", voltage="380V", capacity="20",
-            usage="一般工商业用电", tariff="一般工商业（不满1千伏）"),
-        row("6302000003", kind="企业", name=enterprise.name, id_number=enterprise.credit_code, voltage="10 kV",
-            capacity="800", usage="大工业用电", tariff="大工业用电（1-10千伏）", basic="按需量计费", demand="500",
-            status="暂停", smart="是"),
+        row(
+            "6302000002",
+            kind="个体工商户",
+            name="城东便民超市",
+            id_type="居民身份证",
+            voltage="380V",
+            capacity="20",
+            usage="一般工商业用电",
+            tariff="一般工商业（不满1千伏）",
+        ),
+        row(
+            "6302000003",
+            kind="企业",
+            name=enterprise.name,
+            id_number=enterprise.credit_code,
+            voltage="10 kV",
+            capacity="800",
+            usage="大工业用电",
+            tariff="大工业用电（1-10千伏）",
+            basic="按需量计费",
+            demand="500",
+            status="暂停",
+            smart="是",
+        ),
         bom=True,
     )
 
@@ -53,17 +109,30 @@ def test_a_good_file_creates_accounts_of_every_kind(supervisor):
     assert home.peak_valley and home.holder_id_type == "resident_id" and home.region.name == "八一路街道"
     assert shop.customer_kind == "individual_business" and shop.voltage == "380V"
     assert factory.holder_enterprise == enterprise and factory.holder_id_type == "credit_code"
-    assert (factory.voltage, factory.basic_charge, factory.contracted_demand, factory.status, factory.smart_payment) == (
-        "10kV", "demand", 500, "paused", True)
+    assert (
+        factory.voltage,
+        factory.basic_charge,
+        factory.contracted_demand,
+        factory.status,
+        factory.smart_payment,
+    ) == ("10kV", "demand", 500, "paused", True)
     event = AuditEvent.objects.get(action="导入用电户号")
     assert event.actor == supervisor and event.changes["created"] == [0, 3]
 
 
 def test_an_existing_number_is_updated_and_its_history_written(supervisor, street):
-    account = ServiceAccountFactory(number="6302000001", capacity=8, peak_valley=False, registered_phone="13800001234",
-                                    holder_id_number=resident_id(1, birth="19700101"), holder_name="张三",
-                                    address="八一中路 01 号", region=street, opened_on="2015-06-01",
-                                    tariff_category="居民生活用电（一户一表）")
+    account = ServiceAccountFactory(
+        number="6302000001",
+        capacity=8,
+        peak_valley=False,
+        registered_phone="13800001234",
+        holder_id_number=resident_id(1, birth="19700101"),
+        holder_name="张三",
+        address="八一中路 01 号",
+        region=street,
+        opened_on="2015-06-01",
+        tariff_category="居民生活用电（一户一表）",
+    )
 
     result = import_accounts(data=csv_file(row("6302000001", capacity="12", peak="是")), by=supervisor)
 
@@ -118,8 +187,10 @@ def test_every_bad_row_is_reported_with_its_line(supervisor):
 def test_a_credit_code_failing_its_check_character_is_a_warning_not_an_error(supervisor):
     good = credit_code(7)
     wrong_check = good[:-1] + ("1" if good[-1] != "1" else "2")
-    result = import_accounts(data=csv_file(row("6302000001", kind="企业", id_number=wrong_check, voltage="380V",
-                                                usage="一般工商业用电")), by=supervisor)
+    result = import_accounts(
+        data=csv_file(row("6302000001", kind="企业", id_number=wrong_check, voltage="380V", usage="一般工商业用电")),
+        by=supervisor,
+    )
     assert result.ok and result.created == 1
     assert [str(w) for w in result.warnings] == ["第2行：证件号码 统一社会信用代码校验位不符，请人工核对"]
 
@@ -160,8 +231,9 @@ def test_the_admin_import_page_lists_the_bad_lines_and_imports_nothing(client, s
     client.force_login(supervisor)
     bad = csv_file(row("6302000001"), row("6302000002", id_number="123"))
 
-    html = client.post(reverse("admin:applications_serviceaccount_import"),
-                       {"file": SimpleUploadedFile("a.csv", bad, "text/csv")}).content.decode()
+    html = client.post(
+        reverse("admin:applications_serviceaccount_import"), {"file": SimpleUploadedFile("a.csv", bad, "text/csv")}
+    ).content.decode()
 
     assert "未导入任何户号" in html and "第3行：证件号码 身份证号码应为18位" in html
     assert not ServiceAccount.objects.exists()
@@ -180,8 +252,13 @@ def test_an_account_manager_may_read_accounts_but_not_import(client):
     assert client.get(reverse("admin:applications_serviceaccount_changelist")).status_code == 200
     assert "从CSV导入" not in client.get(reverse("admin:applications_serviceaccount_changelist")).content.decode()
     assert client.get(reverse("admin:applications_serviceaccount_import")).status_code == 403
-    assert client.post(reverse("admin:applications_serviceaccount_import"),
-                       {"file": SimpleUploadedFile("a.csv", csv_file(row("6302000001")), "text/csv")}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:applications_serviceaccount_import"),
+            {"file": SimpleUploadedFile("a.csv", csv_file(row("6302000001")), "text/csv")},
+        ).status_code
+        == 403
+    )
     assert not ServiceAccount.objects.exists()
 
 

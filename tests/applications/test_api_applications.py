@@ -40,7 +40,10 @@ def test_the_catalog_lists_every_business_for_anonymous_visitors_and_counts_my_d
     items = {i["code"]: i for i in response.json()}
     assert len(items) == 18
     assert items["demand_value_change"] | {"my_drafts": None} == items["demand_value_change"]
-    assert (items["demand_value_change"]["voltage"], items["demand_value_change"]["trips_label"]) == ("HV", "一次都不跑")
+    assert (items["demand_value_change"]["voltage"], items["demand_value_change"]["trips_label"]) == (
+        "HV",
+        "一次都不跑",
+    )
     assert items["demand_value_change"]["effective_label"] == "次月1日起生效"
     assert items["rename_transfer"]["voltage"] == "LV/HV"
     assert items["hv_new"]["group_label"] == "高压办电"
@@ -60,7 +63,9 @@ def test_the_catalog_detail_lists_steps_fields_and_document_conditions(api):
     assert fields["notice_confirmed"]["type"] == "boolean"
     assert fields["appointment"]["type"] == "datetime"
     streets = fields["street"]["choices"]
-    assert {"label": "八一路街道", "group": "城东区"}.items() <= next(c for c in streets if c["label"] == "八一路街道").items()
+    assert {"label": "八一路街道", "group": "城东区"}.items() <= next(
+        c for c in streets if c["label"] == "八一路街道"
+    ).items()
     rules = {r["key"]: r for r in body["documents"]}
     assert rules["property_proof"]["deferrable"] and rules["id_front"]["condition"] == "新装时必备"
     assert "新装业务办理须知" in body["notice_title"]
@@ -73,7 +78,9 @@ def test_the_catalog_detail_lists_steps_fields_and_document_conditions(api):
     assert api().get("/api/v1/catalog/nope/").status_code == 404
 
 
-def test_a_residential_new_connection_end_to_end_through_the_api(api, street, signature, django_capture_on_commit_callbacks):
+def test_a_residential_new_connection_end_to_end_through_the_api(
+    api, street, signature, django_capture_on_commit_callbacks
+):
     user = VerifiedUserFactory()
     client = api(user)
     created = client.post("/api/v1/applications/", {"business": "residential_new"}, format="json")
@@ -85,8 +92,11 @@ def test_a_residential_new_connection_end_to_end_through_the_api(api, street, si
     # Typed so far, kept without validating (a pause in typing).
     saved = client.patch(f"{step}?autosave=1", {"address": "八一中路 8 号"}, format="json")
     assert saved.status_code == 200 and saved.json()["saved"] == {"address": "八一中路 8 号"}
-    bad = client.patch(step, {"street": street.pk, "capacity": "-2", "appointment": appointment(),
-                              "notice_confirmed": True}, format="json")
+    bad = client.patch(
+        step,
+        {"street": street.pk, "capacity": "-2", "appointment": appointment(), "notice_confirmed": True},
+        format="json",
+    )
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid" and "容量必须大于 0" in bad.json()["fields"]["capacity"][0]
     detail = client.get(f"/api/v1/applications/{pk}/").json()
@@ -94,8 +104,12 @@ def test_a_residential_new_connection_end_to_end_through_the_api(api, street, si
     assert location["address"] == "八一中路 8 号" and location["capacity"] == "-2"  # nothing typed is lost
     ok = client.patch(step, {"capacity": "8"}, format="json")
     assert ok.status_code == 200 and ok.json()["next_step"] == "property"
-    assert client.put(f"/api/v1/applications/{pk}/steps/property/", {"property_proof_type": "house_certificate"},
-                      format="json").status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/applications/{pk}/steps/property/", {"property_proof_type": "house_certificate"}, format="json"
+        ).status_code
+        == 200
+    )
     assert client.put(f"/api/v1/applications/{pk}/steps/applicant/", {}, format="json").status_code == 200
 
     text = SimpleUploadedFile("id.jpg", b"not an image at all", content_type="image/jpeg")
@@ -107,8 +121,12 @@ def test_a_residential_new_connection_end_to_end_through_the_api(api, street, si
     due = (timezone.localdate() + timedelta(days=20)).isoformat()
     deferred = client.post(f"/api/v1/applications/{pk}/documents/property_proof/", {"defer_until": due}, format="json")
     assert deferred.json()["state"] == "deferred" and deferred.json()["due_on"] == due
-    assert client.post(f"/api/v1/applications/{pk}/documents/meter_photo/", {"defer_until": due},
-                       format="json").status_code == 400  # a site photo cannot be promised for later
+    assert (
+        client.post(
+            f"/api/v1/applications/{pk}/documents/meter_photo/", {"defer_until": due}, format="json"
+        ).status_code
+        == 400
+    )  # a site photo cannot be promised for later
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(f"/api/v1/applications/{pk}/sms-code/")
@@ -156,15 +174,22 @@ def test_another_users_application_answers_404_everywhere(api):
 def test_unknown_steps_rules_and_businesses_are_refused_clearly(api):
     user = VerifiedUserFactory()
     client = api(user)
-    assert client.post("/api/v1/applications/", {"business": "nope"}, format="json").json()["fields"]["business"] == ["没有这项业务"]
+    assert client.post("/api/v1/applications/", {"business": "nope"}, format="json").json()["fields"]["business"] == [
+        "没有这项业务"
+    ]
     pk = client.post("/api/v1/applications/", {"business": "peak_valley"}, format="json").json()["id"]
     assert client.put(f"/api/v1/applications/{pk}/steps/documents/", {}, format="json").status_code == 404
     assert client.post(f"/api/v1/applications/{pk}/documents/meter_photo/", {}, format="json").status_code == 404
     # An owner needs no power of attorney: the rule exists but does not apply now.
-    not_now = client.post(f"/api/v1/applications/{pk}/documents/power_of_attorney/", {"file": photo()}, format="multipart")
+    not_now = client.post(
+        f"/api/v1/applications/{pk}/documents/power_of_attorney/", {"file": photo()}, format="multipart"
+    )
     assert not_now.status_code == 400 and not_now.json()["code"] == "not_required"
-    unknown = client.put(f"/api/v1/applications/{pk}/steps/account/", {"account_number": "6399999999",
-                                                                       "notice_confirmed": True}, format="json")
+    unknown = client.put(
+        f"/api/v1/applications/{pk}/steps/account/",
+        {"account_number": "6399999999", "notice_confirmed": True},
+        format="json",
+    )
     assert "户号不存在" in unknown.json()["fields"]["account_number"][0]
 
 
@@ -204,7 +229,8 @@ def test_the_catalog_runs_a_fixed_number_of_queries(api, django_assert_max_num_q
     user = VerifiedUserFactory()
     Application.objects.bulk_create(
         Application(business_code=code, applicant=user, data={})
-        for i in range(rows) for code in [("pause", "closure", "meter_test")[i % 3]]
+        for i in range(rows)
+        for code in [("pause", "closure", "meter_test")[i % 3]]
     )
     client = api(user)
     with django_assert_max_num_queries(1):
@@ -215,8 +241,18 @@ def test_the_catalog_runs_a_fixed_number_of_queries(api, django_assert_max_num_q
 def test_withdrawing_a_submitted_application(api, street, submit):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
-    complete(application, user, "location", {"street": street.pk, "address": "八一中路 1 号", "capacity": "6",
-                                             "appointment": appointment(), "notice_confirmed": "on"})
+    complete(
+        application,
+        user,
+        "location",
+        {
+            "street": street.pk,
+            "address": "八一中路 1 号",
+            "capacity": "6",
+            "appointment": appointment(),
+            "notice_confirmed": "on",
+        },
+    )
     complete(application, user, "property", {"property_proof_type": "real_estate_certificate"})
     complete(application, user, "applicant", {})
     upload_missing(application, user)
@@ -233,40 +269,71 @@ def test_a_signed_demand_value_change_through_the_api_takes_effect_next_month(
     account = hv_account(user, enterprise_of(user))
     client = api(user)
     pk = client.post("/api/v1/applications/", {"business": "demand_value_change"}, format="json").json()["id"]
-    assert client.put(f"/api/v1/applications/{pk}/steps/account/", {"account_number": account.number,
-                                                                    "notice_confirmed": True}, format="json").status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/applications/{pk}/steps/account/",
+            {"account_number": account.number, "notice_confirmed": True},
+            format="json",
+        ).status_code
+        == 200
+    )
     fields = {f["name"]: f for f in client.get(f"/api/v1/applications/{pk}/").json()["steps"][1]["fields"]}
     day = first_of_next_month(timezone.localdate())
     assert f"将于 {day.year}年{day.month}月1日 起生效" in fields["requested_demand"]["help_text"]
     too_low = client.put(f"/api/v1/applications/{pk}/steps/demand/", {"requested_demand": 100}, format="json")
     assert "40%" in too_low.json()["fields"]["requested_demand"][0]
-    assert client.put(f"/api/v1/applications/{pk}/steps/demand/", {"requested_demand": 640},
-                      format="json").status_code == 200
-    assert client.put(f"/api/v1/applications/{pk}/steps/applicant/", {"subject_proof_type": "business_licence"},
-                      format="json").status_code == 200
+    assert (
+        client.put(f"/api/v1/applications/{pk}/steps/demand/", {"requested_demand": 640}, format="json").status_code
+        == 200
+    )
+    assert (
+        client.put(
+            f"/api/v1/applications/{pk}/steps/applicant/", {"subject_proof_type": "business_licence"}, format="json"
+        ).status_code
+        == 200
+    )
     for key in ("subject_proof",):
-        assert client.post(f"/api/v1/applications/{pk}/documents/{key}/", {"file": photo()},
-                           format="multipart").status_code == 200
+        assert (
+            client.post(
+                f"/api/v1/applications/{pk}/documents/{key}/", {"file": photo()}, format="multipart"
+            ).status_code
+            == 200
+        )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/api/v1/applications/{pk}/sms-code/")
     code = latest_sms_code(user.phone)
     unsigned = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": code}, format="json")
     assert unsigned.status_code == 400 and "signature" in unsigned.json()["fields"]
     someone_elses = signature(VerifiedUserFactory())
-    forged = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": code, "signature_document": someone_elses.pk},
-                         format="json")
+    forged = client.post(
+        f"/api/v1/applications/{pk}/submit/", {"sms_code": code, "signature_document": someone_elses.pk}, format="json"
+    )
     assert "signature_document" in forged.json()["fields"]
-    done = client.post(f"/api/v1/applications/{pk}/submit/", {"sms_code": code, "signature_document": signature(user).pk},
-                       format="json")
+    done = client.post(
+        f"/api/v1/applications/{pk}/submit/",
+        {"sms_code": code, "signature_document": signature(user).pk},
+        format="json",
+    )
     assert done.status_code == 200 and done.json()["effective_on"] == day.isoformat()
 
 
 def test_the_ev_charger_agreement_is_signed_through_the_api_once(api, street, submit):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="ev_charger")
-    complete(application, user, "charger", {"street": street.pk, "address": "某小区 B2-1", "parking_ownership": "owned",
-                                            "charger_count": 1, "charger_power": "7", "charger_kind": "ac",
-                                            "notice_confirmed": "on"})
+    complete(
+        application,
+        user,
+        "charger",
+        {
+            "street": street.pk,
+            "address": "某小区 B2-1",
+            "parking_ownership": "owned",
+            "charger_count": 1,
+            "charger_power": "7",
+            "charger_kind": "ac",
+            "notice_confirmed": "on",
+        },
+    )
     complete(application, user, "applicant", {"identity": "owner"})
     upload_missing(application, user)
     client = api(user)
@@ -290,7 +357,10 @@ def test_the_schema_documents_the_applications_endpoints(api):
     assert step["patch"]["tags"] == ["applications"]
     assert "400" in step["put"]["responses"] and "404" in step["put"]["responses"]
     assert "429" in paths["/api/v1/applications/{id}/sms-code/"]["post"]["responses"]
-    assert "multipart/form-data" in paths["/api/v1/applications/{id}/documents/{rule_key}/"]["post"]["requestBody"]["content"]
+    assert (
+        "multipart/form-data"
+        in paths["/api/v1/applications/{id}/documents/{rule_key}/"]["post"]["requestBody"]["content"]
+    )
 
 
 @pytest.mark.parametrize("code", [b.code for b in registry.all_businesses()])

@@ -33,8 +33,13 @@ def alice_bills(alice_home):
     for back in range(1, 15):
         kwh = Decimal(100 + back * 10)
         BillFactory(
-            account=alice_home, period=month(back), kwh=kwh, kwh_peak=kwh * Decimal("0.6"), kwh_valley=kwh * Decimal("0.4"),
-            amount=Decimal(back * 10), paid_on=None if back <= 2 else month(back - 1) + timedelta(days=9),
+            account=alice_home,
+            period=month(back),
+            kwh=kwh,
+            kwh_peak=kwh * Decimal("0.6"),
+            kwh_valley=kwh * Decimal("0.4"),
+            amount=Decimal(back * 10),
+            paid_on=None if back <= 2 else month(back - 1) + timedelta(days=9),
             due_on=timezone.localdate() + timedelta(days=10) if back == 1 else timezone.localdate() - timedelta(days=5),
         )
     return alice_home
@@ -74,7 +79,7 @@ def test_the_chart_is_an_accessible_svg_with_twelve_labelled_bars(alice, alice_b
 
     svg = re.search(r"<svg[^>]*data-testid=\"bills-chart\".*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg and 'aria-labelledby="bills-chart-title bills-chart-desc"' in svg
-    assert "<title id=\"bills-chart-title\">户号 6301000001 近12个月用电量" in svg
+    assert '<title id="bills-chart-title">户号 6301000001 近12个月用电量' in svg
     desc = re.search(r'<desc id="bills-chart-desc">(.*?)</desc>', svg, re.S).group(1)
     assert f"{last_month_text()}：110 千瓦时（峰 66，谷 44），电费 10.00 元，待缴" in desc
     assert svg.count('data-testid="chart-bar"') == 12
@@ -124,7 +129,9 @@ def test_without_accounts_the_page_says_to_bind_one(bob, logged_in):
 
 
 @pytest.mark.parametrize("accounts", [10, 200])
-def test_the_bills_page_runs_a_fixed_number_of_queries(alice, logged_in, street, accounts, django_assert_max_num_queries):
+def test_the_bills_page_runs_a_fixed_number_of_queries(
+    alice, logged_in, street, accounts, django_assert_max_num_queries
+):
     made = ServiceAccountFactory.create_batch(accounts, holder=alice, region=street)
     AccountBinding.objects.bulk_create(AccountBinding(user=alice, account=a, via="holder_id") for a in made)
     Bill.objects.bulk_create(
@@ -150,9 +157,15 @@ def test_the_bills_api_gives_twelve_months_oldest_first_with_totals(alice, alice
     assert body["number"] == "6301000001" and body["peak_valley"] is True
     assert len(body["months"]) == 12
     assert body["months"][-1] == {
-        "period": f"{month(1):%Y-%m}", "kwh": "110.0", "kwh_peak": "66.0", "kwh_valley": "44.0", "amount": "10.00",
-        "due_on": (timezone.localdate() + timedelta(days=10)).isoformat(), "paid_on": None,
-        "state": "due", "state_display": "待缴",
+        "period": f"{month(1):%Y-%m}",
+        "kwh": "110.0",
+        "kwh_peak": "66.0",
+        "kwh_valley": "44.0",
+        "amount": "10.00",
+        "due_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "paid_on": None,
+        "state": "due",
+        "state_display": "待缴",
     }
     assert body["unpaid_count"] == 2 and body["unpaid_amount"] == "30.00"
 

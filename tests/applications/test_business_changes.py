@@ -48,8 +48,12 @@ def test_a_buyer_applying_in_person_is_the_owner_and_the_transfer_changes_the_ho
     account = make_account(seller)
     AccountBinding.objects.create(user=buyer, account=account, via=AccountBinding.Via.SMS)
     application = start_on("rename_transfer", buyer, account)
-    change = {"change_kind": "transfer", "new_holder_name": buyer.name, "new_holder_id_type": "resident_id",
-              "new_holder_id_number": buyer.id_number.lower()}
+    change = {
+        "change_kind": "transfer",
+        "new_holder_name": buyer.name,
+        "new_holder_id_type": "resident_id",
+        "new_holder_id_number": buyer.id_number.lower(),
+    }
     errors = refused(application, buyer, "change", change)
     assert "过户请选择是否发生产权变更" in errors["ownership_changed"]
     complete(application, buyer, "change", {**change, "ownership_changed": "yes"})
@@ -71,8 +75,12 @@ def test_a_holder_renaming_for_someone_else_uploads_their_id_and_a_bad_id_number
     holder = VerifiedUserFactory()
     account = make_account(holder)
     application = start_on("rename_transfer", holder, account)
-    change = {"change_kind": "rename", "new_holder_name": "张晓明", "new_holder_id_type": "resident_id",
-              "new_holder_id_number": "630102199003070011"}
+    change = {
+        "change_kind": "rename",
+        "new_holder_name": "张晓明",
+        "new_holder_id_type": "resident_id",
+        "new_holder_id_number": "630102199003070011",
+    }
     assert "校验位" in refused(application, holder, "change", change)["new_holder_id_number"]
     same = {**change, "new_holder_name": holder.name, "new_holder_id_number": holder.id_number}
     assert "无需办理" in refused(application, holder, "change", same)["new_holder_name"]
@@ -108,11 +116,20 @@ def test_pause_validates_date_and_capacity_and_pauses_the_account_on_the_planned
     account = enterprise_account(user, enterprise, capacity=100)
     licence_on_file(enterprise, user)
     application = start_on("pause", user, account)
-    assert "今天以后" in refused(application, user, "pause", {"planned_date": in_days(0), "pause_capacity": "50"})["planned_date"]
-    assert "一年" in refused(application, user, "pause", {"planned_date": in_days(400), "pause_capacity": "50"})["planned_date"]
+    assert (
+        "今天以后"
+        in refused(application, user, "pause", {"planned_date": in_days(0), "pause_capacity": "50"})["planned_date"]
+    )
+    assert (
+        "一年"
+        in refused(application, user, "pause", {"planned_date": in_days(400), "pause_capacity": "50"})["planned_date"]
+    )
     errors = refused(application, user, "pause", {"planned_date": in_days(10), "pause_capacity": "120"})
     assert "不能超过合同容量 100.0 kW" in errors["pause_capacity"]
-    assert "大于 0" in refused(application, user, "pause", {"planned_date": in_days(10), "pause_capacity": "0"})["pause_capacity"]
+    assert (
+        "大于 0"
+        in refused(application, user, "pause", {"planned_date": in_days(10), "pause_capacity": "0"})["pause_capacity"]
+    )
     complete(application, user, "pause", {"planned_date": in_days(10), "pause_capacity": "60"})
     applicant = services.build_step_form(application, user, "applicant")
     assert "subject_proof_type" not in applicant.fields  # a valid licence is on file
@@ -162,7 +179,12 @@ def test_reduction_is_for_high_voltage_accounts_and_a_permanent_one_needs_the_ne
     assert "仅适用于高压客户" in errors["account_number"]
     account = hv_account(user, enterprise)
     application = start_on("capacity_reduction", user, account)
-    reduction = {"method": "whole_transformer", "planned_date": in_days(5), "reduce_capacity": "800", "term": "permanent"}
+    reduction = {
+        "method": "whole_transformer",
+        "planned_date": in_days(5),
+        "reduce_capacity": "800",
+        "term": "permanent",
+    }
     assert "应小于合同容量 800.0 kVA" in refused(application, user, "reduction", reduction)["reduce_capacity"]
     form = complete(application, user, "reduction", {**reduction, "reduce_capacity": "315"})
     assert form.fields["reduce_capacity"].label == "减容容量（千伏安）"
@@ -177,7 +199,11 @@ def test_reduction_is_for_high_voltage_accounts_and_a_permanent_one_needs_the_ne
     completed(submitted, account)
     services.apply_due_account_changes(today=submitted.effective_on)
     account.refresh_from_db()
-    assert (account.status, account.capacity, account.paused_capacity) == (AccountStatus.REDUCED, Decimal("485"), Decimal("315"))
+    assert (account.status, account.capacity, account.paused_capacity) == (
+        AccountStatus.REDUCED,
+        Decimal("485"),
+        Decimal("315"),
+    )
 
 
 # --- 9 容量恢复 -----------------------------------------------------------------------------------
@@ -200,7 +226,12 @@ def test_restore_refuses_a_normal_account_and_offers_pause_restore_for_a_paused_
     assert dict(form.fields["restore_kind"].choices)[form.initial["restore_kind"]] == "暂停恢复"
     errors = refused(application, user, "restore", {"planned_date": in_days(2), "restore_capacity": "70"})
     assert "不能超过已暂停的 60.0 kW" in errors["restore_capacity"]
-    complete(application, user, "restore", {"planned_date": in_days(2), "restore_capacity": "60", "restore_kind": "reduction_restore"})
+    complete(
+        application,
+        user,
+        "restore",
+        {"planned_date": in_days(2), "restore_capacity": "60", "restore_kind": "reduction_restore"},
+    )
     assert application.data["answers"]["restore"]["restore_kind"] == "pause_restore"  # not the user's to choose
     complete(application, user, "applicant", {"subject_proof_type": "business_licence"})
     upload_missing(application, user)
@@ -208,7 +239,11 @@ def test_restore_refuses_a_normal_account_and_offers_pause_restore_for_a_paused_
     completed(submitted, paused)
     services.apply_due_account_changes(today=submitted.effective_on)
     paused.refresh_from_db()
-    assert (paused.status, paused.capacity, paused.paused_capacity) == (AccountStatus.NORMAL, Decimal("100"), Decimal("0"))
+    assert (paused.status, paused.capacity, paused.paused_capacity) == (
+        AccountStatus.NORMAL,
+        Decimal("100"),
+        Decimal("0"),
+    )
 
 
 def test_reduction_restore_gives_the_capacity_back_and_a_partial_one_stays_reduced(enterprise_of, hv_account, submit):
@@ -223,7 +258,11 @@ def test_reduction_restore_gives_the_capacity_back_and_a_partial_one_stays_reduc
     completed(submitted, account)
     services.apply_due_account_changes(today=submitted.effective_on)
     account.refresh_from_db()
-    assert (account.status, account.capacity, account.paused_capacity) == (AccountStatus.REDUCED, Decimal("685"), Decimal("115"))
+    assert (account.status, account.capacity, account.paused_capacity) == (
+        AccountStatus.REDUCED,
+        Decimal("685"),
+        Decimal("115"),
+    )
 
 
 # --- 10 需量值变更 --------------------------------------------------------------------------------
@@ -303,7 +342,9 @@ def test_billing_method_change_needs_real_name_and_switches_to_demand_from_next_
     assert (account.basic_charge, account.contracted_demand) == ("demand", Decimal("450"))
 
 
-def test_switching_from_demand_to_capacity_asks_no_value_and_clears_the_demand(enterprise_of, hv_account, submit, signature):
+def test_switching_from_demand_to_capacity_asks_no_value_and_clears_the_demand(
+    enterprise_of, hv_account, submit, signature
+):
     user = VerifiedUserFactory()
     account = hv_account(user, enterprise_of(user))
     application = start_on("billing_method_change", user, account)
@@ -323,9 +364,16 @@ def test_switching_from_demand_to_capacity_asks_no_value_and_clears_the_demand(e
 
 
 def vat(enterprise, **overrides):
-    data = {"invoice_type": "special", "vat_name": enterprise.name, "vat_credit_code": enterprise.credit_code,
-            "vat_bank": "中国建设银行西宁城东支行", "vat_bank_account": "63001234567890123",
-            "vat_address": "西宁市城东区昆仑中路 66 号", "vat_phone": "0971-8123456", "notice_confirmed": "on"}
+    data = {
+        "invoice_type": "special",
+        "vat_name": enterprise.name,
+        "vat_credit_code": enterprise.credit_code,
+        "vat_bank": "中国建设银行西宁城东支行",
+        "vat_bank_account": "63001234567890123",
+        "vat_address": "西宁市城东区昆仑中路 66 号",
+        "vat_phone": "0971-8123456",
+        "notice_confirmed": "on",
+    }
     data.update(overrides)
     return data
 
@@ -341,7 +389,9 @@ def test_vat_change_by_an_agent_needs_the_taxpayer_proof_for_special_invoices_an
     account = enterprise_account(user, enterprise, vat_name="旧名称有限公司", vat_invoice_type="ordinary")
     application = start_on("vat_change", user, account)
     assert services.build_step_form(application, user, "vat").initial["vat_name"] == "旧名称有限公司"
-    errors = refused(application, user, "vat", vat(enterprise, vat_credit_code="1234", vat_bank="", vat_bank_account="abc"))
+    errors = refused(
+        application, user, "vat", vat(enterprise, vat_credit_code="1234", vat_bank="", vat_bank_account="abc")
+    )
     assert "统一社会信用代码应为18位" in errors["vat_credit_code"]
     assert "开户银行" in errors["vat_bank"]
     assert "只能填写数字" in errors["vat_bank_account"]
@@ -351,21 +401,37 @@ def test_vat_change_by_an_agent_needs_the_taxpayer_proof_for_special_invoices_an
     assert applicant.derived.identity == "agent"
     assert applicant.initial["legal_rep_name"] == enterprise.legal_rep_name
     assert applicant.initial["agent_name"] == user.name
-    bad = {"subject_proof_type": "business_licence", "legal_rep_id_type": "resident_id",
-           "legal_rep_name": enterprise.legal_rep_name, "legal_rep_id_number": "630102197506120011",
-           "legal_rep_phone": "1234"}
+    bad = {
+        "subject_proof_type": "business_licence",
+        "legal_rep_id_type": "resident_id",
+        "legal_rep_name": enterprise.legal_rep_name,
+        "legal_rep_id_number": "630102197506120011",
+        "legal_rep_phone": "1234",
+    }
     errors = refused(application, user, "applicant", bad)
     assert "校验位" in errors["legal_rep_id_number"] and "11位手机号码" in errors["legal_rep_phone"]
-    complete(application, user, "applicant", {**bad, "legal_rep_id_number": enterprise.legal_rep_id_number,
-                                              "legal_rep_phone": "13800001234"})
-    assert requirement_keys(application) == {"subject_proof", "id_front", "id_back", "power_of_attorney",
-                                             "general_taxpayer_proof"}
+    complete(
+        application,
+        user,
+        "applicant",
+        {**bad, "legal_rep_id_number": enterprise.legal_rep_id_number, "legal_rep_phone": "13800001234"},
+    )
+    assert requirement_keys(application) == {
+        "subject_proof",
+        "id_front",
+        "id_back",
+        "power_of_attorney",
+        "general_taxpayer_proof",
+    }
     upload_missing(application, user)
     submitted = submit(application, user)
     assert submitted.identity == "agent"
     completed(submitted, account)
     assert (account.vat_invoice_type, account.vat_name, account.vat_bank_account) == (
-        "special", enterprise.name, "63001234567890123")
+        "special",
+        enterprise.name,
+        "63001234567890123",
+    )
 
 
 def test_vat_change_for_ordinary_invoices_needs_no_taxpayer_proof(enterprise_of, enterprise_account):
@@ -373,13 +439,26 @@ def test_vat_change_for_ordinary_invoices_needs_no_taxpayer_proof(enterprise_of,
     enterprise = enterprise_of(user)
     account = enterprise_account(user, enterprise)
     application = start_on("vat_change", user, account)
-    complete(application, user, "vat", vat(enterprise, invoice_type="ordinary", vat_bank="", vat_bank_account="",
-                                           vat_address="", vat_phone=""))
+    complete(
+        application,
+        user,
+        "vat",
+        vat(enterprise, invoice_type="ordinary", vat_bank="", vat_bank_account="", vat_address="", vat_phone=""),
+    )
     form = services.build_step_form(application, user, "applicant")
     assert "agent_name" not in form.fields  # the legal representative applies in person
-    complete(application, user, "applicant", {"subject_proof_type": "business_licence", "legal_rep_id_type": "resident_id",
-                                              "legal_rep_name": user.name, "legal_rep_id_number": user.id_number,
-                                              "legal_rep_phone": user.phone})
+    complete(
+        application,
+        user,
+        "applicant",
+        {
+            "subject_proof_type": "business_licence",
+            "legal_rep_id_type": "resident_id",
+            "legal_rep_name": user.name,
+            "legal_rep_id_number": user.id_number,
+            "legal_rep_phone": user.phone,
+        },
+    )
     assert "general_taxpayer_proof" not in requirement_keys(application)
     assert "power_of_attorney" not in requirement_keys(application)
 
@@ -393,8 +472,12 @@ def test_meter_test_submits_with_a_reason_and_changes_nothing_on_the_account(mak
     application = services.start_application(user=user, business_code="meter_test")
     errors = refused(application, user, "account", {"account_number": account.number, "reason": "other"})
     assert "请描述问题" in errors["description"]
-    complete(application, user, "account", {"account_number": account.number, "reason": "fast",
-                                            "description": "近两个月电量翻倍"})
+    complete(
+        application,
+        user,
+        "account",
+        {"account_number": account.number, "reason": "fast", "description": "近两个月电量翻倍"},
+    )
     assert "请先阅读并勾选" in refused(application, user, "applicant", {})["notice_confirmed"]
     complete(application, user, "applicant", {"notice_confirmed": "on"})
     assert requirement_keys(application) == {"id_front", "id_back"}
@@ -413,14 +496,30 @@ def test_tariff_change_checks_the_category_and_completion_changes_usage_and_ends
     user = VerifiedUserFactory()
     account = make_account(user, peak_valley=True)
     application = start_on("tariff_change", user, account)
-    errors = refused(application, user, "tariff", {"new_usage_nature": "commercial",
-                                                   "new_tariff_category": "大工业用电", "reason": "开店"})
+    errors = refused(
+        application,
+        user,
+        "tariff",
+        {"new_usage_nature": "commercial", "new_tariff_category": "大工业用电", "reason": "开店"},
+    )
     assert "不属于“一般工商业用电”" in errors["new_tariff_category"]
-    errors = refused(application, user, "tariff", {"new_usage_nature": "residential",
-                                                   "new_tariff_category": account.tariff_category, "reason": "无"})
+    errors = refused(
+        application,
+        user,
+        "tariff",
+        {"new_usage_nature": "residential", "new_tariff_category": account.tariff_category, "reason": "无"},
+    )
     assert "与当前相同" in errors["new_tariff_category"]
-    complete(application, user, "tariff", {"new_usage_nature": "commercial",
-                                           "new_tariff_category": "一般工商业用电（单一制）", "reason": "住宅改为临街店铺"})
+    complete(
+        application,
+        user,
+        "tariff",
+        {
+            "new_usage_nature": "commercial",
+            "new_tariff_category": "一般工商业用电（单一制）",
+            "reason": "住宅改为临街店铺",
+        },
+    )
     complete(application, user, "applicant", {})
     assert requirement_keys(application) == {"property_proof"}
     upload_missing(application, user)
@@ -428,7 +527,10 @@ def test_tariff_change_checks_the_category_and_completion_changes_usage_and_ends
     assert registry.get("tariff_change").trips == "one"
     completed(submitted, account)
     assert (account.usage_nature, account.tariff_category, account.peak_valley) == (
-        "commercial", "一般工商业用电（单一制）", False)
+        "commercial",
+        "一般工商业用电（单一制）",
+        False,
+    )
 
 
 # --- 16 销户 --------------------------------------------------------------------------------------
@@ -441,8 +543,12 @@ def test_closure_refund_account_name_must_equal_the_holders_and_completion_close
     form = services.build_step_form(application, user, "closure")
     assert form.initial["closure_kind"] == "低压销户"
     assert "86.50" in str(form.fields["refund_bank"].help_text)
-    closure = {"reason": "relocation", "refund_bank": "中国银行西宁分行", "refund_account_name": "王五",
-               "refund_account_number": "6217 0000 1111 2222"}
+    closure = {
+        "reason": "relocation",
+        "refund_bank": "中国银行西宁分行",
+        "refund_account_name": "王五",
+        "refund_account_number": "6217 0000 1111 2222",
+    }
     errors = refused(application, user, "closure", closure)
     assert f"退费账户户名须与户名“{user.name}”一致" in errors["refund_account_name"]
     assert "请勾选同意以拆表示数" in errors["final_reading_consent"]
@@ -455,7 +561,12 @@ def test_closure_refund_account_name_must_equal_the_holders_and_completion_close
     completed(submitted, account)
     assert account.status == AccountStatus.CLOSED
     again = services.start_application(user=user, business_code="closure")
-    assert "已销户" in refused(again, user, "account", {"account_number": account.number, "notice_confirmed": "on"})["account_number"]
+    assert (
+        "已销户"
+        in refused(again, user, "account", {"account_number": account.number, "notice_confirmed": "on"})[
+            "account_number"
+        ]
+    )
 
 
 def test_batch_closure_is_for_demolition_with_permit_and_list_and_no_refund_without_balance(
@@ -466,7 +577,9 @@ def test_batch_closure_is_for_demolition_with_permit_and_list_and_no_refund_with
     application = start_on("closure", user, account)
     form = services.build_step_form(application, user, "closure")
     assert "refund_account_name" not in form.fields  # nothing to refund
-    errors = refused(application, user, "closure", {"reason": "relocation", "batch": "on", "final_reading_consent": "on"})
+    errors = refused(
+        application, user, "closure", {"reason": "relocation", "batch": "on", "final_reading_consent": "on"}
+    )
     assert "仅适用于房屋拆迁" in errors["batch"]
     complete(application, user, "closure", {"reason": "demolition", "batch": "on", "final_reading_consent": "on"})
     complete(application, user, "applicant", {})
@@ -480,8 +593,9 @@ def test_batch_closure_is_for_demolition_with_permit_and_list_and_no_refund_with
 def test_closure_refuses_an_account_with_unpaid_bills(make_account):
     user = VerifiedUserFactory()
     account = make_account(user)
-    Bill.objects.create(account=account, period=date(2026, 1, 1), kwh=120, amount=Decimal("62.40"),
-                        due_on=date(2026, 2, 15))
+    Bill.objects.create(
+        account=account, period=date(2026, 1, 1), kwh=120, amount=Decimal("62.40"), due_on=date(2026, 2, 15)
+    )
     application = services.start_application(user=user, business_code="closure")
     errors = refused(application, user, "account", {"account_number": account.number, "notice_confirmed": "on"})
     assert "未缴清的电费账单" in errors["account_number"]

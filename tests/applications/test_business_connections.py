@@ -49,10 +49,18 @@ def licence_on_file(enterprise, user, **fields) -> Document:
 def test_individual_business_connection_asks_for_the_business_licence_and_submits(street, submit):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="individual_business_new")
-    complete(application, user, "location", {
-        "street": street.pk, "address": "八一中路 18 号商铺", "capacity": "20", "appointment": appointment(),
-        "notice_confirmed": "on",
-    })
+    complete(
+        application,
+        user,
+        "location",
+        {
+            "street": street.pk,
+            "address": "八一中路 18 号商铺",
+            "capacity": "20",
+            "appointment": appointment(),
+            "notice_confirmed": "on",
+        },
+    )
     complete(application, user, "property", {"property_proof_type": "purchase_contract"})
     complete(application, user, "applicant", {})
     assert requirement_keys(application) == {"id_front", "id_back", "property_proof", "meter_photo", "business_licence"}
@@ -73,10 +81,19 @@ def test_individual_business_connection_asks_for_the_business_licence_and_submit
 def test_individual_business_over_160_kw_is_flagged_only_outside_a_registered_park(street, submit, in_park, flagged):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="individual_business_new")
-    complete(application, user, "location", {
-        "street": street.pk, "address": "八一中路 20 号", "capacity": "250", "appointment": appointment(),
-        "park": park_id() if in_park else "", "notice_confirmed": "on",
-    })
+    complete(
+        application,
+        user,
+        "location",
+        {
+            "street": street.pk,
+            "address": "八一中路 20 号",
+            "capacity": "250",
+            "appointment": appointment(),
+            "park": park_id() if in_park else "",
+            "notice_confirmed": "on",
+        },
+    )
     complete(application, user, "property", {"property_proof_type": "real_estate_certificate"})
     complete(application, user, "applicant", {})
     upload_missing(application, user)
@@ -88,9 +105,17 @@ def test_individual_business_over_160_kw_is_flagged_only_outside_a_registered_pa
 
 
 def fill_enterprise_location(application, user, street, capacity="120"):
-    complete(application, user, "location", {
-        "street": street.pk, "address": "昆仑中路 66 号厂房", "capacity": capacity, "notice_confirmed": "on",
-    })
+    complete(
+        application,
+        user,
+        "location",
+        {
+            "street": street.pk,
+            "address": "昆仑中路 66 号厂房",
+            "capacity": capacity,
+            "notice_confirmed": "on",
+        },
+    )
 
 
 def test_enterprise_connection_without_an_enterprise_says_where_to_register_one(street):
@@ -107,8 +132,12 @@ def test_someone_elses_enterprise_cannot_be_chosen(street, enterprise_of):
     theirs = enterprise_of(other)
     application = services.start_application(user=user, business_code="enterprise_new")
     fill_enterprise_location(application, user, street)
-    errors = refused(application, user, "enterprise",
-                     {"enterprise": theirs.pk, "subject_proof_type": "business_licence", "mine_type": "none"})
+    errors = refused(
+        application,
+        user,
+        "enterprise",
+        {"enterprise": theirs.pk, "subject_proof_type": "business_licence", "mine_type": "none"},
+    )
     assert "只能选择您已绑定的企业" in errors["enterprise"]
 
 
@@ -124,8 +153,12 @@ def test_enterprise_connection_reuses_a_valid_licence_and_needs_no_taxpayer_proo
     form = services.build_step_form(application, user, "enterprise")
     assert form.fields["enterprise"].initial == enterprise.pk  # the only one is preselected
     assert form.initial["certificate_number"] == enterprise.credit_code
-    form = complete(application, user, "enterprise",
-                    {"enterprise": enterprise.pk, "subject_proof_type": "business_licence", "mine_type": "none"})
+    form = complete(
+        application,
+        user,
+        "enterprise",
+        {"enterprise": enterprise.pk, "subject_proof_type": "business_licence", "mine_type": "none"},
+    )
     assert form.answers()["certificate_number"] == enterprise.credit_code
     application.refresh_from_db()
     assert application.enterprise == enterprise
@@ -138,9 +171,16 @@ def test_enterprise_connection_reuses_a_valid_licence_and_needs_no_taxpayer_proo
     invoice = services.build_step_form(application, user, "invoice")
     assert invoice.initial["vat_name"] == enterprise.name
     assert invoice.initial["vat_credit_code"] == enterprise.credit_code
-    complete(application, user, "invoice", {
-        "invoice_type": "ordinary", "vat_name": enterprise.name, "vat_credit_code": enterprise.credit_code,
-    })
+    complete(
+        application,
+        user,
+        "invoice",
+        {
+            "invoice_type": "ordinary",
+            "vat_name": enterprise.name,
+            "vat_credit_code": enterprise.credit_code,
+        },
+    )
 
     states = requirement_states(application)
     assert states["subject_proof"] == "reused"
@@ -162,26 +202,61 @@ def test_enterprise_connection_asks_the_taxpayer_proof_only_for_special_invoices
     enterprise = enterprise_of(user)
     application = services.start_application(user=user, business_code="enterprise_new")
     fill_enterprise_location(application, user, street)
-    complete(application, user, "enterprise", {
-        "enterprise": enterprise.pk, "subject_proof_type": "business_licence", "mine_type": "coal", "high_risk": "on",
-    })
+    complete(
+        application,
+        user,
+        "enterprise",
+        {
+            "enterprise": enterprise.pk,
+            "subject_proof_type": "business_licence",
+            "mine_type": "coal",
+            "high_risk": "on",
+        },
+    )
     complete(application, user, "applicant", {})
     base = {"invoice_type": "special", "vat_name": enterprise.name, "vat_credit_code": enterprise.credit_code}
     errors = refused(application, user, "invoice", base)
     assert "开具增值税专用发票须填写开户银行" in errors["vat_bank"]
     assert "银行账户" in errors["vat_bank_account"]
-    errors = refused(application, user, "invoice", {**base, "vat_credit_code": "91630100MA12345IO",
-                                                    "vat_bank": "工商银行西宁分行", "vat_bank_account": "6222 02x",
-                                                    "vat_address": "西宁市", "vat_phone": "12345"})
+    errors = refused(
+        application,
+        user,
+        "invoice",
+        {
+            **base,
+            "vat_credit_code": "91630100MA12345IO",
+            "vat_bank": "工商银行西宁分行",
+            "vat_bank_account": "6222 02x",
+            "vat_address": "西宁市",
+            "vat_phone": "12345",
+        },
+    )
     assert "统一社会信用代码应为18位" in errors["vat_credit_code"]
     assert "只能填写数字" in errors["vat_bank_account"]
     assert "固定电话" in errors["vat_phone"]
-    complete(application, user, "invoice", {**base, "vat_bank": "工商银行西宁分行", "vat_bank_account": "6222 0212 3456 7890",
-                                           "vat_address": "西宁市城东区昆仑中路 66 号", "vat_phone": "0971-8123456"})
+    complete(
+        application,
+        user,
+        "invoice",
+        {
+            **base,
+            "vat_bank": "工商银行西宁分行",
+            "vat_bank_account": "6222 0212 3456 7890",
+            "vat_address": "西宁市城东区昆仑中路 66 号",
+            "vat_phone": "0971-8123456",
+        },
+    )
     assert application.data["answers"]["invoice"]["vat_bank_account"] == "6222021234567890"
     keys = requirement_keys(application)
-    assert {"general_taxpayer_proof", "subject_proof", "project_approval", "security_load_list",
-            "emergency_power", "mining_licence", "safety_production_licence"} <= keys
+    assert {
+        "general_taxpayer_proof",
+        "subject_proof",
+        "project_approval",
+        "security_load_list",
+        "emergency_power",
+        "mining_licence",
+        "safety_production_licence",
+    } <= keys
     assert "government_approval" not in keys  # only non-coal mines
     assert "preferential_tariff_proof" not in keys
 
@@ -194,11 +269,19 @@ def test_an_agent_of_the_enterprise_brings_a_power_of_attorney_and_an_expired_li
     licence_on_file(enterprise, user, expires_on=timezone.localdate() - timedelta(days=1))
     application = services.start_application(user=user, business_code="enterprise_new")
     fill_enterprise_location(application, user, street)
-    complete(application, user, "enterprise",
-             {"enterprise": enterprise.pk, "subject_proof_type": "business_licence", "mine_type": "none"})
+    complete(
+        application,
+        user,
+        "enterprise",
+        {"enterprise": enterprise.pk, "subject_proof_type": "business_licence", "mine_type": "none"},
+    )
     complete(application, user, "applicant", {})
-    complete(application, user, "invoice", {"invoice_type": "ordinary", "vat_name": enterprise.name,
-                                           "vat_credit_code": enterprise.credit_code})
+    complete(
+        application,
+        user,
+        "invoice",
+        {"invoice_type": "ordinary", "vat_name": enterprise.name, "vat_credit_code": enterprise.credit_code},
+    )
     states = requirement_states(application)
     assert states["power_of_attorney"] == "missing"
     assert states["subject_proof"] == "missing"
@@ -214,8 +297,12 @@ def test_the_subject_proof_document_type_follows_the_chosen_type(street, enterpr
     enterprise = enterprise_of(user)
     application = services.start_application(user=user, business_code="enterprise_new")
     fill_enterprise_location(application, user, street)
-    complete(application, user, "enterprise",
-             {"enterprise": enterprise.pk, "subject_proof_type": "org_code_certificate", "mine_type": "none"})
+    complete(
+        application,
+        user,
+        "enterprise",
+        {"enterprise": enterprise.pk, "subject_proof_type": "org_code_certificate", "mine_type": "none"},
+    )
     by_key = {r.key: r for r in requirements_for(application)}
     assert by_key["subject_proof"].doc_type.code == "org_code_certificate"
     assert "tax_registration" in by_key  # no 三证合一 licence: the tax registration is asked too
@@ -225,8 +312,15 @@ def test_the_subject_proof_document_type_follows_the_chosen_type(street, enterpr
 
 
 def fill_charger(application, user, street, **overrides):
-    data = {"street": street.pk, "address": "海湖新区某小区地下车库 B2-136", "parking_ownership": "owned",
-            "charger_count": "2", "charger_power": "7", "charger_kind": "ac", "notice_confirmed": "on"}
+    data = {
+        "street": street.pk,
+        "address": "海湖新区某小区地下车库 B2-136",
+        "parking_ownership": "owned",
+        "charger_count": "2",
+        "charger_power": "7",
+        "charger_kind": "ac",
+        "notice_confirmed": "on",
+    }
     data.update(overrides)
     return complete(application, user, "charger", data)
 
@@ -241,10 +335,25 @@ def test_ev_charger_by_an_agent_needs_the_owners_id_and_the_agents_own_and_leads
 
     form = services.build_step_form(application, user, "applicant")
     assert dict(form.fields["identity"].choices) == {"owner": "车主", "agent": "经办人"}
-    complete(application, user, "applicant", {"identity": "agent", "owner_name": owner.name,
-                                              "owner_id_type": "resident_id", "owner_id_number": owner.id_number})
-    assert requirement_keys(application) == {"owner_id_front", "owner_id_back", "parking_space_proof",
-                                             "power_of_attorney", "agent_id_front", "agent_id_back"}
+    complete(
+        application,
+        user,
+        "applicant",
+        {
+            "identity": "agent",
+            "owner_name": owner.name,
+            "owner_id_type": "resident_id",
+            "owner_id_number": owner.id_number,
+        },
+    )
+    assert requirement_keys(application) == {
+        "owner_id_front",
+        "owner_id_back",
+        "parking_space_proof",
+        "power_of_attorney",
+        "agent_id_front",
+        "agent_id_back",
+    }
     upload_missing(application, user)
     submitted = submit(application, user)
     assert submitted.identity == "agent"
@@ -263,9 +372,20 @@ def test_ev_charger_by_an_agent_needs_the_owners_id_and_the_agents_own_and_leads
 def test_ev_charger_owner_uploads_their_own_id_and_cannot_sign_before_submitting(street):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="ev_charger")
-    errors = refused(application, user, "charger", {"street": street.pk, "address": "x", "parking_ownership": "owned",
-                                                    "charger_count": "0", "charger_power": "7", "charger_kind": "ac",
-                                                    "notice_confirmed": "on"})
+    errors = refused(
+        application,
+        user,
+        "charger",
+        {
+            "street": street.pk,
+            "address": "x",
+            "parking_ownership": "owned",
+            "charger_count": "0",
+            "charger_power": "7",
+            "charger_kind": "ac",
+            "notice_confirmed": "on",
+        },
+    )
     assert "至少为 1 台" in errors["charger_count"]
     fill_charger(application, user, street, charger_kind="dc", charger_power="60", charger_count="1")
     complete(application, user, "applicant", {"identity": "owner"})
@@ -323,19 +443,45 @@ def test_personal_capacity_increase_by_an_agent_names_the_owner_and_brings_their
     AccountBinding.objects.create(user=helper, account=account, via=AccountBinding.Via.SMS)
     application = services.start_application(user=helper, business_code="capacity_increase")
     complete(application, helper, "account", {"account_number": account.number, "notice_confirmed": "on"})
-    errors = refused(application, helper, "capacity", {"usage_kind": "enterprise", "added_capacity": "4",
-                                                       "appointment": appointment(), "nonresident_notice_confirmed": "on"})
+    errors = refused(
+        application,
+        helper,
+        "capacity",
+        {
+            "usage_kind": "enterprise",
+            "added_capacity": "4",
+            "appointment": appointment(),
+            "nonresident_notice_confirmed": "on",
+        },
+    )
     assert "居民生活用电" in errors["usage_kind"]
-    complete(application, helper, "capacity", {"usage_kind": "personal", "added_capacity": "4", "appointment": appointment()})
+    complete(
+        application, helper, "capacity", {"usage_kind": "personal", "added_capacity": "4", "appointment": appointment()}
+    )
     subject = services.build_step_form(application, helper, "subject")
     assert "subject_proof_type" not in subject.fields  # a person proves themselves by ID
     complete(application, helper, "subject", {"property_proof_type": "house_certificate"})
     applicant = services.build_step_form(application, helper, "applicant")
     assert not applicant.derived.decided and applicant.fields["identity"].initial == "agent"
-    complete(application, helper, "applicant", {"identity": "agent", "owner_name": holder.name,
-                                                "owner_id_type": "resident_id", "owner_id_number": holder.id_number})
-    assert requirement_keys(application) == {"property_proof", "owner_id_front", "owner_id_back",
-                                             "power_of_attorney", "agent_id_front", "agent_id_back"}
+    complete(
+        application,
+        helper,
+        "applicant",
+        {
+            "identity": "agent",
+            "owner_name": holder.name,
+            "owner_id_type": "resident_id",
+            "owner_id_number": holder.id_number,
+        },
+    )
+    assert requirement_keys(application) == {
+        "property_proof",
+        "owner_id_front",
+        "owner_id_back",
+        "power_of_attorney",
+        "agent_id_front",
+        "agent_id_back",
+    }
     upload_missing(application, helper)
     submitted = submit(application, helper)
     assert submitted.capacity == Decimal("4")

@@ -16,8 +16,14 @@ STATEMENT = "我已知晓160千瓦及以下可低压接入、零投资的政策�
 
 
 def site(street, **overrides):
-    data = {"street": street.pk, "address": "生物园区经四路 8 号", "capacity": "630", "transformer": "yes",
-            "mine_type": "none", "notice_confirmed": "on"}
+    data = {
+        "street": street.pk,
+        "address": "生物园区经四路 8 号",
+        "capacity": "630",
+        "transformer": "yes",
+        "mine_type": "none",
+        "notice_confirmed": "on",
+    }
     data.update(overrides)
     return data
 
@@ -40,14 +46,28 @@ def test_hv_new_connection_shows_the_legal_representative_and_requires_the_trans
     errors = refused(application, user, "site", site(street, transformer=""))
     assert "请选择是否安装变压器" in errors["transformer"]
     other_street = Region.objects.get(name="胜利路街道")
-    complete(application, user, "site", {**site(street), "street": other_street.pk, "high_energy": "on", "mine_type": "non_coal"})
+    complete(
+        application,
+        user,
+        "site",
+        {**site(street), "street": other_street.pk, "high_energy": "on", "mine_type": "non_coal"},
+    )
     application.refresh_from_db()
     assert application.region == other_street  # the street decides the dispatch area
 
     complete(application, user, "applicant", {})
     keys = requirement_keys(application)
-    assert {"business_licence", "id_front", "id_back", "property_proof", "power_of_attorney", "project_approval",
-            "mining_licence", "safety_production_licence", "government_approval"} <= keys
+    assert {
+        "business_licence",
+        "id_front",
+        "id_back",
+        "property_proof",
+        "power_of_attorney",
+        "project_approval",
+        "mining_licence",
+        "safety_production_licence",
+        "government_approval",
+    } <= keys
     assert "security_load_list" not in keys  # 高耗能 but not 高危及重要
     upload_missing(application, user)
     submitted = submit(application, user)

@@ -48,8 +48,9 @@ def test_a_refused_step_shows_the_message_on_the_field_and_keeps_what_was_typed(
     client.force_login(user)
     application = services.start_application(user=user, business_code="demand_value_change")
     complete(application, user, "account", {"account_number": account.number, "notice_confirmed": "on"})
-    page = client.post(reverse("applications:step", args=[application.pk, "demand"]),
-                       {"requested_demand": "100", "action": "next"})
+    page = client.post(
+        reverse("applications:step", args=[application.pk, "demand"]), {"requested_demand": "100", "action": "next"}
+    )
     html = page.content.decode()
     assert page.status_code == 200
     assert "不低于合同容量的40%" in html and 'value="100"' in html
@@ -60,9 +61,20 @@ def test_a_refused_step_shows_the_message_on_the_field_and_keeps_what_was_typed(
 def test_the_ev_charger_done_page_leads_to_the_smart_payment_agreement_which_is_signed_once(client, street, submit):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="ev_charger")
-    complete(application, user, "charger", {"street": street.pk, "address": "某小区 B2-1", "parking_ownership": "owned",
-                                            "charger_count": "1", "charger_power": "7", "charger_kind": "ac",
-                                            "notice_confirmed": "on"})
+    complete(
+        application,
+        user,
+        "charger",
+        {
+            "street": street.pk,
+            "address": "某小区 B2-1",
+            "parking_ownership": "owned",
+            "charger_count": "1",
+            "charger_power": "7",
+            "charger_kind": "ac",
+            "notice_confirmed": "on",
+        },
+    )
     complete(application, user, "applicant", {"identity": "owner"})
     upload_missing(application, user)
     submit(application, user)

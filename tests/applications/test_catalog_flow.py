@@ -23,6 +23,7 @@ def pdf_text(document) -> str:
     with document.file.open("rb") as fh:
         return "".join(page.extract_text() for page in PdfReader(fh).pages)
 
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,13 +34,21 @@ def appointment() -> str:
 
 def fill_residential(application, user, street, capacity="8"):
     form = services.complete_step(
-        application=application, user=user, step_key="location",
-        data={"street": str(street.pk), "address": "八一中路 8 号 3 单元 502 室", "capacity": capacity,
-              "appointment": appointment(), "notice_confirmed": "on"},
+        application=application,
+        user=user,
+        step_key="location",
+        data={
+            "street": str(street.pk),
+            "address": "八一中路 8 号 3 单元 502 室",
+            "capacity": capacity,
+            "appointment": appointment(),
+            "notice_confirmed": "on",
+        },
     )
     assert form.is_valid(), form.errors
-    form = services.complete_step(application=application, user=user, step_key="property",
-                                  data={"property_proof_type": "real_estate_certificate"})
+    form = services.complete_step(
+        application=application, user=user, step_key="property", data={"property_proof_type": "real_estate_certificate"}
+    )
     assert form.is_valid(), form.errors
     form = services.complete_step(application=application, user=user, step_key="applicant", data={})
     assert form.is_valid(), form.errors
@@ -47,7 +56,8 @@ def fill_residential(application, user, street, capacity="8"):
 
 def upload_all(application, user):
     return services.save_documents(
-        application=application, user=user,
+        application=application,
+        user=user,
         uploads={"id_front": photo(), "id_back": photo(), "property_proof": photo(), "meter_photo": photo()},
         deferrals={},
     )
@@ -64,7 +74,9 @@ def test_a_draft_keeps_what_was_typed_even_when_the_step_is_invalid(street):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
     form = services.complete_step(
-        application=application, user=user, step_key="location",
+        application=application,
+        user=user,
+        step_key="location",
         data={"street": str(street.pk), "address": "八一中路 8 号", "capacity": "-3", "notice_confirmed": "on"},
     )
     assert "容量必须大于 0" in str(form.errors["capacity"])
@@ -78,7 +90,9 @@ def test_the_notice_must_be_ticked(street):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
     form = services.complete_step(
-        application=application, user=user, step_key="location",
+        application=application,
+        user=user,
+        step_key="location",
         data={"street": str(street.pk), "address": "x 路 1 号", "capacity": "8", "appointment": appointment()},
     )
     assert "请先阅读并勾选确认业务办理须知" in str(form.errors["notice_confirmed"])
@@ -91,7 +105,9 @@ def test_real_name_is_required_to_start():
         services.start_application(user=UserFactory(), business_code="residential_new")
 
 
-def test_residential_new_connection_submits_once_with_the_sms_code(street, send_code, django_capture_on_commit_callbacks):
+def test_residential_new_connection_submits_once_with_the_sms_code(
+    street, send_code, django_capture_on_commit_callbacks
+):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
     fill_residential(application, user, street)
@@ -104,7 +120,9 @@ def test_residential_new_connection_submits_once_with_the_sms_code(street, send_
     assert submitted.capacity == 8
     assert submitted.region == street
     # A double click sends the same code again: the same application comes back, nothing new.
-    again = services.submit_application(application=Application.objects.get(pk=application.pk), user=user, sms_code=code)
+    again = services.submit_application(
+        application=Application.objects.get(pk=application.pk), user=user, sms_code=code
+    )
     assert again.pk == submitted.pk
     assert Application.objects.filter(applicant=user).count() == 1
     assert submitted.events.filter(to_state="submitted").count() == 1
@@ -124,15 +142,23 @@ def test_a_wrong_code_keeps_the_draft_and_counts(street, send_code):
     assert application.data["raw"]["location"]["address"] == "八一中路 8 号 3 单元 502 室"
 
 
-def test_missing_documents_are_listed_and_a_property_proof_may_be_deferred(street, send_code, django_capture_on_commit_callbacks):
+def test_missing_documents_are_listed_and_a_property_proof_may_be_deferred(
+    street, send_code, django_capture_on_commit_callbacks
+):
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="residential_new")
     fill_residential(application, user, street)
-    services.save_documents(application=application, user=user,
-                            uploads={"id_front": photo(), "id_back": photo(), "meter_photo": photo()}, deferrals={})
+    services.save_documents(
+        application=application,
+        user=user,
+        uploads={"id_front": photo(), "id_back": photo(), "meter_photo": photo()},
+        deferrals={},
+    )
     assert services.missing_documents(application) == ["产权证明"]
     errors = services.save_documents(
-        application=application, user=user, uploads={},
+        application=application,
+        user=user,
+        uploads={},
         deferrals={"property_proof": timezone.localdate() + timedelta(days=20), "meter_photo": timezone.localdate()},
     )
     assert "meter_photo" not in errors or "不能承诺后补" in errors["meter_photo"]
@@ -174,7 +200,9 @@ def test_an_lv_request_over_160_kw_outside_a_park_is_flagged(street, send_code):
     application = services.start_application(user=user, business_code="residential_new")
     fill_residential(application, user, street, capacity="180")
     upload_all(application, user)
-    submitted = services.submit_application(application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT))
+    submitted = services.submit_application(
+        application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT)
+    )
     flag = submitted.flags.get()
     assert flag.kind == AbnormalFlag.Kind.LV_OVER_LIMIT
     assert "180" in flag.detail
@@ -186,7 +214,9 @@ def test_a_second_connection_at_an_address_with_an_account_is_flagged(street, se
     application = services.start_application(user=user, business_code="residential_new")
     fill_residential(application, user, street)
     upload_all(application, user)
-    submitted = services.submit_application(application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT))
+    submitted = services.submit_application(
+        application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT)
+    )
     assert submitted.flags.filter(kind=AbnormalFlag.Kind.ONE_ADDRESS_MANY).exists()
 
 
@@ -194,15 +224,27 @@ def test_peak_valley_needs_a_bound_residential_account(residential_account):
     user = VerifiedUserFactory()
     stranger_account = residential_account(VerifiedUserFactory())
     application = services.start_application(user=user, business_code="peak_valley")
-    form = services.complete_step(application=application, user=user, step_key="account",
-                                  data={"account_number": stranger_account.number, "notice_confirmed": "on"})
+    form = services.complete_step(
+        application=application,
+        user=user,
+        step_key="account",
+        data={"account_number": stranger_account.number, "notice_confirmed": "on"},
+    )
     assert "尚未绑定" in str(form.errors["account_number"])
-    form = services.complete_step(application=application, user=user, step_key="account",
-                                  data={"account_number": "6399999999", "notice_confirmed": "on"})
+    form = services.complete_step(
+        application=application,
+        user=user,
+        step_key="account",
+        data={"account_number": "6399999999", "notice_confirmed": "on"},
+    )
     assert "户号不存在" in str(form.errors["account_number"])
     mine = residential_account(user, usage_nature="commercial")
-    form = services.complete_step(application=application, user=user, step_key="account",
-                                  data={"account_number": mine.number, "notice_confirmed": "on"})
+    form = services.complete_step(
+        application=application,
+        user=user,
+        step_key="account",
+        data={"account_number": mine.number, "notice_confirmed": "on"},
+    )
     assert "仅适用于居民" in str(form.errors["account_number"])
 
 
@@ -210,13 +252,19 @@ def test_peak_valley_owner_is_recognised_and_completion_flips_the_account(reside
     user = VerifiedUserFactory()
     account = residential_account(user)
     application = services.start_application(user=user, business_code="peak_valley")
-    assert services.complete_step(application=application, user=user, step_key="account",
-                                  data={"account_number": account.number, "notice_confirmed": "on"}).is_valid()
+    assert services.complete_step(
+        application=application,
+        user=user,
+        step_key="account",
+        data={"account_number": account.number, "notice_confirmed": "on"},
+    ).is_valid()
     form = services.complete_step(application=application, user=user, step_key="applicant", data={})
     assert form.is_valid(), form.errors
     assert application.identity == "owner"
     assert services.missing_documents(application) == []  # the owner needs no power of attorney
-    submitted = services.submit_application(application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT))
+    submitted = services.submit_application(
+        application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT)
+    )
     assert submitted.service_account == account
     changes = services.apply_account_changes(application=submitted, by=None)
     account.refresh_from_db()
@@ -233,22 +281,44 @@ def test_someone_elses_agent_must_name_the_owner_and_bring_a_power_of_attorney(r
 
     AccountBinding.objects.create(user=helper, account=account, via=AccountBinding.Via.SMS)
     application = services.start_application(user=helper, business_code="peak_valley")
-    services.complete_step(application=application, user=helper, step_key="account",
-                           data={"account_number": account.number, "notice_confirmed": "on"})
-    form = services.complete_step(application=application, user=helper, step_key="applicant",
-                                  data={"identity": "agent", "owner_name": "", "owner_id_type": "resident_id",
-                                        "owner_id_number": "630102199003070011"})
+    services.complete_step(
+        application=application,
+        user=helper,
+        step_key="account",
+        data={"account_number": account.number, "notice_confirmed": "on"},
+    )
+    form = services.complete_step(
+        application=application,
+        user=helper,
+        step_key="applicant",
+        data={
+            "identity": "agent",
+            "owner_name": "",
+            "owner_id_type": "resident_id",
+            "owner_id_number": "630102199003070011",
+        },
+    )
     assert "请填写产权人姓名" in str(form.errors["owner_name"])
     assert "校验位" in str(form.errors["owner_id_number"])
-    form = services.complete_step(application=application, user=helper, step_key="applicant",
-                                  data={"identity": "agent", "owner_name": holder.name, "owner_id_type": "resident_id",
-                                        "owner_id_number": holder.id_number})
+    form = services.complete_step(
+        application=application,
+        user=helper,
+        step_key="applicant",
+        data={
+            "identity": "agent",
+            "owner_name": holder.name,
+            "owner_id_type": "resident_id",
+            "owner_id_number": holder.id_number,
+        },
+    )
     assert form.is_valid(), form.errors
     assert set(services.missing_documents(application)) == {"授权委托书", "经办人身份证人像面", "经办人身份证国徽面"}
     assert Document.objects.count() == 0
 
 
-def test_a_submission_gets_its_form_pdf_from_the_worker_and_a_message_in_the_inbox(street, send_code, django_capture_on_commit_callbacks):
+def test_a_submission_gets_its_form_pdf_from_the_worker_and_a_message_in_the_inbox(
+    street, send_code, django_capture_on_commit_callbacks
+):
     from portal.notifications.models import Notification
 
     user = VerifiedUserFactory(name="马晓燕")

@@ -10,8 +10,12 @@ pytestmark = pytest.mark.django_db
 
 def drafts(user, n):
     Application.objects.bulk_create(
-        Application(business_code="residential_new", applicant=user, current_step="location",
-                    data={"raw": {}, "answers": {}, "done": [], "deferred": {}})
+        Application(
+            business_code="residential_new",
+            applicant=user,
+            current_step="location",
+            data={"raw": {}, "answers": {}, "done": [], "deferred": {}},
+        )
         for _ in range(n)
     )
 

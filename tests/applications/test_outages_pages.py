@@ -70,9 +70,13 @@ def test_at_most_twenty_numbers_are_followed(alice, street):
         services.add_outage_watch(user=alice, number=ServiceAccountFactory(region=street).number)
 
 
-def test_outages_of_the_street_and_of_its_district_are_listed_others_not(alice, watched, street, district, other_street, logged_in):
+def test_outages_of_the_street_and_of_its_district_are_listed_others_not(
+    alice, watched, street, district, other_street, logged_in
+):
     on_street = OutageFactory(region=street, scope="八一中路 1–99 号", reason="10千伏线路检修")
-    on_district = OutageFactory(region=district, kind="temporary", scope="城东区全境部分线路", reason="电网设备迎峰度冬改造")
+    on_district = OutageFactory(
+        region=district, kind="temporary", scope="城东区全境部分线路", reason="电网设备迎峰度冬改造"
+    )
     elsewhere = OutageFactory(region=other_street, scope="胜利路沿线", reason="别处检修")
     other_district_street = OutageFactory(region=Region.objects.get(code="630103001"), reason="城中区检修")
 
@@ -88,12 +92,37 @@ def test_outages_of_the_street_and_of_its_district_are_listed_others_not(alice, 
 
 def test_current_and_upcoming_come_first_then_the_last_thirty_days(alice, watched, street, logged_in):
     t = now()
-    later = OutageFactory(region=street, starts_at=t + timedelta(days=7), ends_at=t + timedelta(days=7, hours=8), reason="下周计划检修")
-    soon = OutageFactory(region=street, starts_at=t + timedelta(days=1), ends_at=t + timedelta(days=1, hours=8), reason="明天计划检修")
-    current = OutageFactory(region=street, kind="unplanned", starts_at=t - timedelta(hours=1), ends_at=t + timedelta(hours=2), reason="线路故障抢修")
-    recent = OutageFactory(region=street, starts_at=t - timedelta(days=3), ends_at=t - timedelta(days=3) + timedelta(hours=6), reason="三天前检修")
-    older = OutageFactory(region=street, starts_at=t - timedelta(days=20), ends_at=t - timedelta(days=20) + timedelta(hours=6), reason="二十天前检修")
-    too_old = OutageFactory(region=street, starts_at=t - timedelta(days=40), ends_at=t - timedelta(days=40) + timedelta(hours=6), reason="四十天前检修")
+    later = OutageFactory(
+        region=street, starts_at=t + timedelta(days=7), ends_at=t + timedelta(days=7, hours=8), reason="下周计划检修"
+    )
+    soon = OutageFactory(
+        region=street, starts_at=t + timedelta(days=1), ends_at=t + timedelta(days=1, hours=8), reason="明天计划检修"
+    )
+    current = OutageFactory(
+        region=street,
+        kind="unplanned",
+        starts_at=t - timedelta(hours=1),
+        ends_at=t + timedelta(hours=2),
+        reason="线路故障抢修",
+    )
+    recent = OutageFactory(
+        region=street,
+        starts_at=t - timedelta(days=3),
+        ends_at=t - timedelta(days=3) + timedelta(hours=6),
+        reason="三天前检修",
+    )
+    older = OutageFactory(
+        region=street,
+        starts_at=t - timedelta(days=20),
+        ends_at=t - timedelta(days=20) + timedelta(hours=6),
+        reason="二十天前检修",
+    )
+    too_old = OutageFactory(
+        region=street,
+        starts_at=t - timedelta(days=40),
+        ends_at=t - timedelta(days=40) + timedelta(hours=6),
+        reason="四十天前检修",
+    )
     unpublished = OutageFactory(region=street, published_at=t + timedelta(days=1), reason="尚未发布")
 
     html = logged_in(alice).get(outages_url()).content.decode()
@@ -125,12 +154,16 @@ def test_my_bound_accounts_are_offered_for_one_tap_adding(alice, alice_home, log
 
 
 @pytest.mark.parametrize("rows", [10, 200])
-def test_the_outages_page_runs_a_fixed_number_of_queries(alice, watched, street, district, logged_in, rows,
-                                                          django_assert_max_num_queries):
+def test_the_outages_page_runs_a_fixed_number_of_queries(
+    alice, watched, street, district, logged_in, rows, django_assert_max_num_queries
+):
     t = now()
     for i in range(rows):
-        OutageFactory(region=street if i % 2 else district, starts_at=t + timedelta(hours=i - rows // 2),
-                      ends_at=t + timedelta(hours=i - rows // 2 + 3))
+        OutageFactory(
+            region=street if i % 2 else district,
+            starts_at=t + timedelta(hours=i - rows // 2),
+            ends_at=t + timedelta(hours=i - rows // 2 + 3),
+        )
     client = logged_in(alice)
     client.get(outages_url())  # the first request imports the URLconf
 
@@ -162,10 +195,14 @@ def test_the_api_adds_lists_and_removes_watches(alice, mothers_account, logged_i
     assert client.delete("/api/v1/outage-watches/6301000002/").status_code == 404
 
 
-def test_the_api_lists_my_outages_current_first_with_the_numbers_they_touch(alice, watched, street, district, logged_in):
+def test_the_api_lists_my_outages_current_first_with_the_numbers_they_touch(
+    alice, watched, street, district, logged_in
+):
     t = now()
     upcoming = OutageFactory(region=district, starts_at=t + timedelta(days=2), ends_at=t + timedelta(days=2, hours=4))
-    current = OutageFactory(region=street, kind="unplanned", starts_at=t - timedelta(hours=1), ends_at=t + timedelta(hours=1))
+    current = OutageFactory(
+        region=street, kind="unplanned", starts_at=t - timedelta(hours=1), ends_at=t + timedelta(hours=1)
+    )
 
     body = logged_in(alice).get("/api/v1/outages/").json()
 
@@ -180,7 +217,9 @@ def test_someone_else_sees_none_of_my_outages(bob, watched, street, logged_in):
 
 
 @pytest.mark.parametrize("rows", [10, 200])
-def test_the_outage_api_lists_run_a_fixed_number_of_queries(alice, street, logged_in, rows, django_assert_max_num_queries):
+def test_the_outage_api_lists_run_a_fixed_number_of_queries(
+    alice, street, logged_in, rows, django_assert_max_num_queries
+):
     accounts = ServiceAccountFactory.create_batch(rows, region=street)
     OutageWatch.objects.bulk_create(OutageWatch(user=alice, account=a) for a in accounts)
     OutageFactory.create_batch(rows, region=street)
@@ -195,7 +234,9 @@ def test_the_outage_api_lists_run_a_fixed_number_of_queries(alice, street, logge
     assert outages["count"] == rows and watches["count"] == rows
 
 
-def test_the_watchers_of_a_street_or_its_district_are_found_for_a_new_notice(alice, bob, watched, street, district, other_street):
+def test_the_watchers_of_a_street_or_its_district_are_found_for_a_new_notice(
+    alice, bob, watched, street, district, other_street
+):
     from applications.accounts.tasks import notify_outage_watchers, outage_watchers
 
     services.add_outage_watch(user=bob, number=ServiceAccountFactory(region=other_street).number)

@@ -22,10 +22,18 @@ def test_customer_sees_which_staff_member_looked_at_their_id_photo_and_from_wher
     from portal.audit.models import AuditEvent
 
     # The service took the IP from the request context; give this one a known address.
-    AuditEvent.objects.bulk_create([AuditEvent(
-        actor=manager, actor_label="王海涛（国网西宁供电公司城东供电中心 工号QH000123）", action="查看证件号码",
-        subject=customer, ip="172.16.8.201", kind="access",
-    )])
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=manager,
+                actor_label="王海涛（国网西宁供电公司城东供电中心 工号QH000123）",
+                action="查看证件号码",
+                subject=customer,
+                ip="172.16.8.201",
+                kind="access",
+            )
+        ]
+    )
     client.force_login(customer)
 
     response = client.get(URL)

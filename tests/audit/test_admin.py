@@ -29,7 +29,10 @@ def supervisor(db):
 @pytest.fixture
 def event(customer, manager):
     return record(
-        actor=manager, action="修改联系电话", obj=customer, subject=customer,
+        actor=manager,
+        action="修改联系电话",
+        obj=customer,
+        subject=customer,
         changes={"phone": ["13812345678", "15987654321"]},
     )
 
@@ -85,9 +88,16 @@ def test_supervisor_may_read_the_trail_and_an_account_manager_may_not(client, su
 def test_filter_by_kind_and_by_date_and_search_by_object_id(client, superuser, customer, other_customer, manager):
     record(actor=manager, action="修改户名", obj=customer, subject=customer)
     record_access(actor=manager, what="查看身份证照片", obj=other_customer, subject=other_customer)
-    AuditEvent.objects.bulk_create([AuditEvent(
-        at=timezone.now() - timedelta(days=40), kind=AuditKind.SECURITY, actor_label="系统", action="多次登录失败",
-    )])
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                at=timezone.now() - timedelta(days=40),
+                kind=AuditKind.SECURITY,
+                actor_label="系统",
+                action="多次登录失败",
+            )
+        ]
+    )
     client.force_login(superuser)
 
     by_kind = client.get(CHANGELIST, {"kind__exact": "access"}).content.decode()
@@ -95,7 +105,9 @@ def test_filter_by_kind_and_by_date_and_search_by_object_id(client, superuser, c
 
     # The parameters the "过去7天" link of the date filter carries.
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    recent = client.get(CHANGELIST, {"at__gte": str(today - timedelta(days=7)), "at__lt": str(today + timedelta(days=1))})
+    recent = client.get(
+        CHANGELIST, {"at__gte": str(today - timedelta(days=7)), "at__lt": str(today + timedelta(days=1))}
+    )
     assert "多次登录失败" not in recent.content.decode() and "修改户名" in recent.content.decode()
 
     found = client.get(CHANGELIST, {"q": str(other_customer.pk)}).content.decode()

@@ -88,8 +88,9 @@ def test_the_maintenance_door_needs_the_setting_and_ownership_of_the_table(rows)
     table = WorkOrderTransition._meta.db_table
     with connection.cursor() as cursor:
         # Roles are cluster-wide: create it once, whoever gets there first.
-        cursor.execute("DO $$ BEGIN CREATE ROLE portal_flows_test_app NOLOGIN; "
-                       "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        cursor.execute(
+            "DO $$ BEGIN CREATE ROLE portal_flows_test_app NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON {table} TO portal_flows_test_app")
     with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL portal.truncate_history = 'on'")

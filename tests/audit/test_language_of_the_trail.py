@@ -18,16 +18,27 @@ def test_actions_are_stored_as_source_strings_whatever_language_the_writer_uses(
     with translation.override("en"):
         record(actor=manager, action=gettext_noop("改派工单"), obj=customer, subject=customer)
         record(actor=manager, action=gettext_lazy("退回补正"), obj=customer, subject=customer)
-        record_access(actor=manager, what=gettext_noop("查看%(type)s"), params={"type": "身份证人像面"},
-                      obj=customer, subject=customer)
+        record_access(
+            actor=manager,
+            what=gettext_noop("查看%(type)s"),
+            params={"type": "身份证人像面"},
+            obj=customer,
+            subject=customer,
+        )
     assert sorted(AuditEvent.objects.values_list("action", flat=True)) == sorted(
-        ["改派工单", "退回补正", "查看身份证人像面"])
+        ["改派工单", "退回补正", "查看身份证人像面"]
+    )
 
 
 def test_each_reader_sees_the_rows_in_their_language(client, customer, manager):
     with translation.override("en"):
-        record_access(actor=manager, what=gettext_noop("查看%(type)s"), params={"type": "身份证人像面"},
-                      obj=customer, subject=customer)
+        record_access(
+            actor=manager,
+            what=gettext_noop("查看%(type)s"),
+            params={"type": "身份证人像面"},
+            obj=customer,
+            subject=customer,
+        )
         record(actor=manager, action=gettext_noop("修改用电户号"), obj=customer, subject=customer)
     client.force_login(customer)
 
@@ -40,4 +51,6 @@ def test_each_reader_sees_the_rows_in_their_language(client, customer, manager):
     assert "View ID card (photo side)" in english
     rows = client.get("/api/v1/me/access-log/").json()["results"]
     assert {(row["action"], row["action_code"]) for row in rows} == {
-        ("View ID card (photo side)", "查看身份证人像面"), ("Service account edited", "修改用电户号")}
+        ("View ID card (photo side)", "查看身份证人像面"),
+        ("Service account edited", "修改用电户号"),
+    }

@@ -12,7 +12,10 @@ def test_phones_and_id_numbers_in_changes_are_masked_before_they_are_stored(cust
     old_id, new_id = resident_id(11), resident_id(12, birth="19851120")
 
     event = record(
-        actor=manager, action="修改联系人", obj=customer, subject=customer,
+        actor=manager,
+        action="修改联系人",
+        obj=customer,
+        subject=customer,
         changes={
             "phone": ["13812345678", "15987654321"],
             "id_number": [old_id, new_id],

@@ -26,19 +26,39 @@ def log_in(page, live_server, user) -> None:
     """The log-in pages belong to another branch: reuse a session made by the test client."""
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 def test_bind_by_sms_code_then_see_the_bills_chart(page, live_server, tmp_path):
     user = VerifiedUserFactory(name="张丽", phone="13912345678")
-    mother = ServiceAccountFactory(number="6301000002", holder_name="李秀兰", registered_phone="13698761234",
-                                   peak_valley=True, address="八一中路 12 号 1 单元 101 室")
+    mother = ServiceAccountFactory(
+        number="6301000002",
+        holder_name="李秀兰",
+        registered_phone="13698761234",
+        peak_valley=True,
+        address="八一中路 12 号 1 单元 101 室",
+    )
     for back in range(1, 13):
         kwh = Decimal(150 + 12 * abs(6 - back))
-        BillFactory(account=mother, period=months_back(back), kwh=kwh, kwh_peak=kwh * Decimal("0.6"),
-                    kwh_valley=kwh * Decimal("0.4"), paid_on=None if back == 1 else months_back(back - 1) + timedelta(days=9),
-                    due_on=timezone.localdate() + timedelta(days=10) if back == 1 else months_back(back - 1) + timedelta(days=24))
+        BillFactory(
+            account=mother,
+            period=months_back(back),
+            kwh=kwh,
+            kwh_peak=kwh * Decimal("0.6"),
+            kwh_valley=kwh * Decimal("0.4"),
+            paid_on=None if back == 1 else months_back(back - 1) + timedelta(days=9),
+            due_on=timezone.localdate() + timedelta(days=10)
+            if back == 1
+            else months_back(back - 1) + timedelta(days=24),
+        )
     OutageFactory(region=mother.region)
     log_in(page, live_server, user)
 

@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def log_in(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 def test_the_demo_customers_pages_on_a_phone(page, live_server, tmp_path):
@@ -23,8 +30,9 @@ def test_the_demo_customers_pages_on_a_phone(page, live_server, tmp_path):
 
     resident = VerifiedUserFactory(phone="13900000001", name="王建国")
     legal_rep = VerifiedUserFactory(phone="13900000002", name="赵强")
-    EnterpriseMembership.objects.create(user=legal_rep, enterprise=EnterpriseFactory(name="青海昆仑新材料有限公司"),
-                                        relation="legal_rep")
+    EnterpriseMembership.objects.create(
+        user=legal_rep, enterprise=EnterpriseFactory(name="青海昆仑新材料有限公司"), relation="legal_rep"
+    )
     seed_service_accounts()
 
     log_in(page, live_server, resident)

@@ -32,16 +32,20 @@ def reference_data(transactional_db):
     from applications.models import Region
 
     if not Region.objects.exists():
-        for module in ("portal.documents.migrations.0002_platform_document_types",
-                       "applications.migrations.0002_reference_data",
-                       "applications.migrations.0004_other_person_document_types"):
+        for module in (
+            "portal.documents.migrations.0002_platform_document_types",
+            "applications.migrations.0002_reference_data",
+            "applications.migrations.0004_other_person_document_types",
+        ):
             importlib.import_module(module).seed(apps, None)
 
 
 def log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 def test_hv_new_connection_refuses_a_missing_transformer_choice_and_a_small_request_without_the_statement(
@@ -103,14 +107,27 @@ def test_demand_change_shows_its_effective_date_and_closure_the_refund_account(
     page.screenshot(path=tmp_path / "businesses-closure-refused.png", full_page=True)
 
 
-def test_the_ev_charger_completion_leads_to_signing_the_smart_payment_agreement(page, live_server, street, send_code, tmp_path):
+def test_the_ev_charger_completion_leads_to_signing_the_smart_payment_agreement(
+    page, live_server, street, send_code, tmp_path
+):
     from portal.verification.models import Purpose
 
     user = VerifiedUserFactory()
     application = services.start_application(user=user, business_code="ev_charger")
-    complete(application, user, "charger", {"street": street.pk, "address": "某小区 B2-1", "parking_ownership": "owned",
-                                            "charger_count": "1", "charger_power": "7", "charger_kind": "ac",
-                                            "notice_confirmed": "on"})
+    complete(
+        application,
+        user,
+        "charger",
+        {
+            "street": street.pk,
+            "address": "某小区 B2-1",
+            "parking_ownership": "owned",
+            "charger_count": "1",
+            "charger_power": "7",
+            "charger_kind": "ac",
+            "notice_confirmed": "on",
+        },
+    )
     complete(application, user, "applicant", {"identity": "owner"})
     upload_missing(application, user)
     services.submit_application(application=application, user=user, sms_code=send_code(user.phone, Purpose.SUBMIT))

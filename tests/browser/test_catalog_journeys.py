@@ -110,22 +110,39 @@ def test_residential_new_connection_from_the_catalog_to_the_service_records(page
     assert application.documents.filter(requirement="meter_photo", how="uploaded").exists()
 
 
-def test_enterprise_capacity_increase_reuses_the_valid_business_licence_on_file(page: Page, live_server, photo, tmp_path):
+def test_enterprise_capacity_increase_reuses_the_valid_business_licence_on_file(
+    page: Page, live_server, photo, tmp_path
+):
     base = live_server.url
     user = VerifiedUserFactory(name="赵建国")
     enterprise = EnterpriseFactory(legal_rep_name=user.name, legal_rep_id_number=user.id_number)
-    EnterpriseMembership.objects.create(user=user, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE)
+    EnterpriseMembership.objects.create(
+        user=user, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE
+    )
     with open(photo, "rb") as fh:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        licence = store_upload(upload=SimpleUploadedFile("营业执照.jpg", fh.read()), doc_type="business_licence",
-                               owner_enterprise=enterprise, uploaded_by=user,
-                               expires_on=timezone.localdate() + timedelta(days=365))
+        licence = store_upload(
+            upload=SimpleUploadedFile("营业执照.jpg", fh.read()),
+            doc_type="business_licence",
+            owner_enterprise=enterprise,
+            uploaded_by=user,
+            expires_on=timezone.localdate() + timedelta(days=365),
+        )
     account = ServiceAccount.objects.create(
-        number="6302000001", customer_kind="enterprise", holder_name=enterprise.name, holder_id_type="credit_code",
-        holder_id_number=enterprise.credit_code, holder_enterprise=enterprise,
-        region=Region.objects.get(name="朝阳街道"), address="朝阳东路 66 号综合楼", voltage="380V", capacity=60,
-        usage_nature="commercial", tariff_category="一般工商业用电（不满1千伏）", registered_phone=user.phone,
+        number="6302000001",
+        customer_kind="enterprise",
+        holder_name=enterprise.name,
+        holder_id_type="credit_code",
+        holder_id_number=enterprise.credit_code,
+        holder_enterprise=enterprise,
+        region=Region.objects.get(name="朝阳街道"),
+        address="朝阳东路 66 号综合楼",
+        voltage="380V",
+        capacity=60,
+        usage_nature="commercial",
+        tariff_category="一般工商业用电（不满1千伏）",
+        registered_phone=user.phone,
     )
     AccountBinding.objects.create(user=user, account=account, via=AccountBinding.Via.ENTERPRISE)
 
@@ -168,10 +185,18 @@ def test_peak_valley_switched_on_accepted_and_completed_in_the_admin_then_shown_
     base = live_server.url
     user = VerifiedUserFactory(name="马晓燕")
     account = ServiceAccount.objects.create(
-        number="6302000002", customer_kind="resident", holder_name=user.name, holder_id_type="resident_id",
-        holder_id_number=user.id_number, region=Region.objects.get(name="东关大街街道"),
-        address="东关大街 128 号 2 单元 301 室", voltage="220V", capacity=8, usage_nature="residential",
-        tariff_category="居民生活用电（一户一表）", registered_phone=user.phone,
+        number="6302000002",
+        customer_kind="resident",
+        holder_name=user.name,
+        holder_id_type="resident_id",
+        holder_id_number=user.id_number,
+        region=Region.objects.get(name="东关大街街道"),
+        address="东关大街 128 号 2 单元 301 室",
+        voltage="220V",
+        capacity=8,
+        usage_nature="residential",
+        tariff_category="居民生活用电（一户一表）",
+        registered_phone=user.phone,
     )
     AccountBinding.objects.create(user=user, account=account, via=AccountBinding.Via.HOLDER_ID)
     manager = StaffFactory(name="王海涛", roles=[Role.ACCOUNT_MANAGER])

@@ -19,23 +19,40 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def logged_in(page, live_server, client):
     user = VerifiedUserFactory(name="张伟")
     client.force_login(user)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     return user
 
 
 def test_my_documents_on_a_phone(page, live_server, logged_in, tmp_path):
     today = timezone.localdate()
-    DocumentFactory(owner_user=logged_in, doc_type=DocumentType.objects.get(code="id_card_front"),
-                    issued_on=today - timedelta(days=2000), expires_on=today + timedelta(days=1600))
-    DocumentFactory(owner_user=logged_in, doc_type=DocumentType.objects.get(code="power_of_attorney"),
-                    issued_on=today - timedelta(days=340), expires_on=today + timedelta(days=20))
+    DocumentFactory(
+        owner_user=logged_in,
+        doc_type=DocumentType.objects.get(code="id_card_front"),
+        issued_on=today - timedelta(days=2000),
+        expires_on=today + timedelta(days=1600),
+    )
+    DocumentFactory(
+        owner_user=logged_in,
+        doc_type=DocumentType.objects.get(code="power_of_attorney"),
+        issued_on=today - timedelta(days=340),
+        expires_on=today + timedelta(days=20),
+    )
     enterprise = EnterpriseFactory(name="青海高原制造有限公司")
     EnterpriseMembership.objects.create(user=logged_in, enterprise=enterprise, relation="legal_rep")
-    DocumentFactory(owner_user=None, owner_enterprise=enterprise,
-                    doc_type=DocumentType.objects.get(code="business_licence"), expires_on=today - timedelta(days=3))
+    DocumentFactory(
+        owner_user=None,
+        owner_enterprise=enterprise,
+        doc_type=DocumentType.objects.get(code="business_licence"),
+        expires_on=today - timedelta(days=3),
+    )
 
     page.goto(f"{live_server.url}/documents/")
     assert page.locator("h1").inner_text() == "我的证照"

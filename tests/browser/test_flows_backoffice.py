@@ -75,6 +75,7 @@ def test_an_account_manager_accepts_from_the_queue_and_advances_the_order_to_arc
 @pytest.mark.django_db(transaction=True)
 def test_the_customer_follows_the_order_on_a_phone(page, live_server, tmp_path):
     from utility_flows import services
+
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
     application = ApplicationFactory()
     ApplicationFactory(applicant=application.applicant, state="returned", reason="产权证明照片模糊，请重新上传")
@@ -82,7 +83,9 @@ def test_the_customer_follows_the_order_on_a_phone(page, live_server, tmp_path):
     services.advance(order=order, transition="contact", by=manager, reason="已电话联系，约定周三上门")
     client = Client()
     client.force_login(application.applicant)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
     page.goto(live_server.url + "/records/")
     record = page.get_by_test_id(f"record-{application.pk}")

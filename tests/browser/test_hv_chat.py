@@ -19,16 +19,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_new_messages_appear_without_a_reload(page, live_server, tmp_path):
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
-    order = order_services.accept_application(application=ApplicationFactory(
-        business_code="hv_new", capacity=400, extra_answers={"transformer": "yes"}), by=manager)
+    order = order_services.accept_application(
+        application=ApplicationFactory(business_code="hv_new", capacity=400, extra_answers={"transformer": "yes"}),
+        by=manager,
+    )
     later = timezone.now() + timedelta(days=2)
     hv.take(process=order.hv, by=manager, expected_visit_at=later)
     hv.book_survey(process=order.hv, by=order.customer, survey_at=later)
     hv.advance(process=order.hv, transition="dispatch_survey", by=manager)
     client = Client()
     client.force_login(order.customer)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
     page.goto(f"{live_server.url}/hv/{order.pk}/")
     page.get_by_test_id("open-chat").click()

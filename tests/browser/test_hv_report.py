@@ -16,8 +16,12 @@ def test_the_quality_report_shows_volumes_stages_and_suspensions(browser, live_s
     manager = StaffFactory(name="王芳", roles=[Role.ACCOUNT_MANAGER])
     supervisor = StaffFactory(name="陈静", roles=[Role.SUPERVISOR])
     approver = StaffFactory(name="刘振华", roles=[Role.SUPERVISOR])
-    orders = [order_services.accept_application(
-        application=ApplicationFactory(business_code="hv_new", capacity=400), by=manager) for _ in range(3)]
+    orders = [
+        order_services.accept_application(
+            application=ApplicationFactory(business_code="hv_new", capacity=400), by=manager
+        )
+        for _ in range(3)
+    ]
     hv.suspend(process=orders[0].hv, by=manager, reason="客户资金未到位", approver=approver)
     page = browser.new_context(**DESKTOP).new_page()
     staff_log_in(page, live_server.url, supervisor)

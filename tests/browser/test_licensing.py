@@ -134,7 +134,8 @@ def test_a_firm_registers_applies_is_approved_and_its_licence_verifies(page: Pag
     for code in ("legal_statement", "business_licence", "safety_system", "equipment_list"):
         item = page.get_by_test_id(f"req-{code}")
         item.locator("input[type=file]").set_input_files(
-            files=[{"name": f"{code}.png", "mimeType": "image/png", "buffer": SMALL_PNG}])
+            files=[{"name": f"{code}.png", "mimeType": "image/png", "buffer": SMALL_PNG}]
+        )
         _submit(page, item.get_by_role("button", name="上传"))
         expect(page.get_by_test_id(f"req-{code}")).to_contain_text("已上传")
     _shot(page, tmp_path, "basic")
@@ -167,11 +168,21 @@ def test_a_firm_registers_applies_is_approved_and_its_licence_verifies(page: Pag
     page.get_by_label("身份证号码").fill(resident_id(779))
     page.get_by_label("手机号码").fill("13897100013")
     page.get_by_label("个人登记照").set_input_files(
-        files=[{"name": "photo.png", "mimeType": "image/png", "buffer": SMALL_PNG}])
+        files=[{"name": "photo.png", "mimeType": "image/png", "buffer": SMALL_PNG}]
+    )
     _submit(page, page.get_by_role("button", name="保存"))
     expect(page.get_by_role("img", name="个人登记照")).to_be_visible()
-    _add_row(page, "工作经历", {"开始时间": "2012-03-01", "工作单位": "西宁电力安装公司", "职务": "安全员",
-                            "证明人": "赵六", "证明人电话": "13897100014"})
+    _add_row(
+        page,
+        "工作经历",
+        {
+            "开始时间": "2012-03-01",
+            "工作单位": "西宁电力安装公司",
+            "职务": "安全员",
+            "证明人": "赵六",
+            "证明人电话": "13897100014",
+        },
+    )
     _add_row(page, "培训经历", {"开始时间": "2020-05-01", "培训机构": "青海电力培训中心", "培训内容": "安全生产管理"})
 
     # Staff: four technical staff (one short of 五级), five skilled of whom three HV electricians.
@@ -181,14 +192,28 @@ def test_a_firm_registers_applies_is_approved_and_its_licence_verifies(page: Pag
     expect(page.get_by_test_id("staff-totals")).to_contain_text("共 4 人")
     page.goto(f"{tab}/skilled_staff/")
     for i in range(5):
-        _add_row(page, "添加人员", {"姓名": f"电工{i}", "身份证号码": resident_id(820 + i), "专业/工种": "电工"},
-                 checks=["高压电工"] if i < 3 else [])
+        _add_row(
+            page,
+            "添加人员",
+            {"姓名": f"电工{i}", "身份证号码": resident_id(820 + i), "专业/工种": "电工"},
+            checks=["高压电工"] if i < 3 else [],
+        )
     expect(page.get_by_test_id("staff-totals")).to_contain_text("共 5 人，其中高压电工 3 人")
 
     # 规定年限内主要业绩 (not required at 五级, filled anyway).
     page.goto(f"{tab}/achievements/")
-    _add_row(page, "添加工程业绩", {"类别": "承装", "工程名称": "城西 10kV 配网改造", "电压等级": "10kV",
-                              "建设单位": "国网西宁供电公司", "竣工日期": "2024-09-30", "合同金额（万元）": "320"})
+    _add_row(
+        page,
+        "添加工程业绩",
+        {
+            "类别": "承装",
+            "工程名称": "城西 10kV 配网改造",
+            "电压等级": "10kV",
+            "建设单位": "国网西宁供电公司",
+            "竣工日期": "2024-09-30",
+            "合同金额（万元）": "320",
+        },
+    )
     expect(page.get_by_test_id("achievement-totals")).to_contain_text("承装：10kV 1 项")
 
     # 资料提交: the check fails and names the shortfall; submitting is refused.
@@ -240,8 +265,9 @@ def test_a_firm_registers_applies_is_approved_and_its_licence_verifies(page: Pag
     public.context.close()
 
 
-def test_renewal_with_downgrade_and_a_personnel_offboarding(page: Page, live_server, tmp_path,
-                                                            django_capture_on_commit_callbacks):
+def test_renewal_with_downgrade_and_a_personnel_offboarding(
+    page: Page, live_server, tmp_path, django_capture_on_commit_callbacks
+):
     base = live_server.url
     reviewer = StaffFactory(name="周敏", roles=[Role.LICENSING_REVIEWER])
     firm = make_firm(name="青海宏源电力安装工程有限公司")
@@ -286,7 +312,8 @@ def test_renewal_with_downgrade_and_a_personnel_offboarding(page: Page, live_ser
     row = page.get_by_test_id("personnel").locator("tr", has_text=leaving.masked_id_number)
     _submit(page, row.get_by_role("button", name="确认离职"))
     expect(page.get_by_test_id("personnel").locator("tr", has_text=leaving.masked_id_number)).to_contain_text(
-        "离职审批中")
+        "离职审批中"
+    )
     _shot(page, tmp_path, "offboarding")
     page.get_by_role("link", name="资料提交").click()
     _submit(page, page.get_by_role("button", name="资料提交"))

@@ -13,8 +13,9 @@ def log_in(page, live_server, user) -> None:
     """Log in without a log-in page: a session made by the test client, handed to the browser."""
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,8 +21,9 @@ def log_in_at_provider(page: Page, username: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-def test_arrive_from_the_government_portal_consent_and_return(page: Page, live_server, settings, oidc_provider,
-                                                              tmp_path):
+def test_arrive_from_the_government_portal_consent_and_return(
+    page: Page, live_server, settings, oidc_provider, tmp_path
+):
     settings.SSO_PROVIDERS = provider_settings(oidc_provider)
     person = PEOPLE["newcomer"]
     base = live_server.url

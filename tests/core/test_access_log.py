@@ -28,14 +28,31 @@ def test_the_access_log_has_no_query_strings_and_no_full_phone_numbers(tmp_path)
 
     db = connection.settings_dict
     port = _free_port()
-    env = {**os.environ, "DEBUG": "true", "GUNICORN_BIND": f"127.0.0.1:{port}", "PYTHONPATH": str(ROOT),
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     log = tmp_path / "access.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_conf", "--workers", "1",
-             "portal.wsgi:application"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:portal.gunicorn_conf",
+                "--workers",
+                "1",
+                "portal.wsgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         base = f"http://127.0.0.1:{port}"

@@ -39,8 +39,10 @@ def test_the_app_role_works_with_rows_but_cannot_touch_the_audit_tables_structur
     record(actor=None, action="测试", obj=None)
     # Rows: read and append.
     assert app_role.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] == 1
-    app_role.execute("INSERT INTO audit_auditevent (kind, actor_label, action, object_type, object_id, object_label,"
-                     " changes, params, at) VALUES ('change', '', 'x', '', '', '', '{}', '{}', now())")
+    app_role.execute(
+        "INSERT INTO audit_auditevent (kind, actor_label, action, object_type, object_id, object_label,"
+        " changes, params, at) VALUES ('change', '', 'x', '', '', '', '{}', '{}', now())"
+    )
     app_role.execute("SELECT count(*) FROM accounts_user").fetchone()
     # The trail itself: no rewriting, no emptying.
     refused(app_role, "UPDATE audit_auditevent SET action = 'forged'")
@@ -62,5 +64,6 @@ def test_the_order_log_and_the_application_history_are_append_only_for_the_app_r
 def test_granting_again_is_harmless(app_role):
     db = connection.settings_dict
     user = app_role.info.user
-    call_command("grant_app_role",
-                 app_url=f"postgres://{user}:x@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
+    call_command(
+        "grant_app_role", app_url=f"postgres://{user}:x@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )

@@ -163,13 +163,16 @@ def test_dockerfile_builds_a_non_root_gunicorn_image_with_the_debian_packages_of
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("key", [
-    "change-me-to-a-long-random-string-of-at-least-fifty-characters",  # .env.example's placeholder
-    "django-insecure-" + "k" * 50,  # startproject's development key
-    "dev-only-insecure-key-never-use-in-production",  # the portal's own development default
-    "tooshort",
-    "ab" * 40,  # long but plain
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "change-me-to-a-long-random-string-of-at-least-fifty-characters",  # .env.example's placeholder
+        "django-insecure-" + "k" * 50,  # startproject's development key
+        "dev-only-insecure-key-never-use-in-production",  # the portal's own development default
+        "tooshort",
+        "ab" * 40,  # long but plain
+    ],
+)
 def test_a_placeholder_or_weak_secret_key_is_refused_at_start_up(key):
     """Issue 7: the .env.example placeholder SECRET_KEY was accepted in production."""
     assert _env_example()["SECRET_KEY"] == "change-me-to-a-long-random-string-of-at-least-fifty-characters"

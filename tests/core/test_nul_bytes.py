@@ -30,9 +30,14 @@ def png() -> SimpleUploadedFile:
     return SimpleUploadedFile("scan.png", out.getvalue(), content_type="image/png")
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/service-accounts/12%0034/", "/api/v1/service-accounts/12%0034/bills/", "/api/v1/documents/?q=a%00b",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/service-accounts/12%0034/",
+        "/api/v1/service-accounts/12%0034/bills/",
+        "/api/v1/documents/?q=a%00b",
+    ],
+)
 def test_nul_in_the_path_or_query_is_400_not_500(api, path):
     response = api.get(path)
     assert response.status_code == 400 and response.json()["code"] == "nul_character"

@@ -23,8 +23,16 @@ def _seed() -> str:
 def _snapshot() -> dict:
     return {
         "users": sorted(
-            (u.phone, u.name, u.id_number, u.is_staff, u.is_superuser, u.real_name_verified_at, u.password,
-             tuple(sorted(g.name for g in u.groups.all())))
+            (
+                u.phone,
+                u.name,
+                u.id_number,
+                u.is_staff,
+                u.is_superuser,
+                u.real_name_verified_at,
+                u.password,
+                tuple(sorted(g.name for g in u.groups.all())),
+            )
             for u in User.objects.prefetch_related("groups")
         ),
         "profiles": sorted(StaffProfile.objects.values_list("user__phone", "employee_number", "organization")),
@@ -51,8 +59,18 @@ def test_every_role_of_the_spec_gets_a_log_in_and_the_table_prints_phones_and_pa
         assert person.phone in output
         assert person.name in output
     assert DEMO_PASSWORD in output
-    for role in ("居民客户", "企业法人代表", "企业经办人", "客户经理", "用电检查人员", "营销主管", "许可审核人员",
-                 "好差评管理员", "承装（修、试）企业联系人", "系统管理员"):
+    for role in (
+        "居民客户",
+        "企业法人代表",
+        "企业经办人",
+        "客户经理",
+        "用电检查人员",
+        "营销主管",
+        "许可审核人员",
+        "好差评管理员",
+        "承装（修、试）企业联系人",
+        "系统管理员",
+    ):
         assert role in output
     for role in Role.values:
         group = Group.objects.get(name=role)

@@ -29,7 +29,7 @@ def test_every_message_is_translated_and_none_is_fuzzy():
 def test_translations_keep_every_placeholder():
     broken = []
     for e in entries():
-        for translated in (e.msgstr_plural.values() if e.msgid_plural else [e.msgstr]):
+        for translated in e.msgstr_plural.values() if e.msgid_plural else [e.msgstr]:
             if sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(translated)):
                 if not e.msgid_plural:  # a plural's singular may drop the count
                     broken.append(e.msgid)
@@ -51,7 +51,10 @@ def test_no_translatable_string_in_the_code_is_missing_from_the_catalogue(tmp_pa
     env.pop("REDIS_URL", None)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "-v", "0"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     found = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/en/LC_MESSAGES/django.po")) if e.msgid}
     committed = {(e.msgctxt, e.msgid) for e in entries()}

@@ -34,5 +34,3 @@ def signature_png(size=(600, 200)) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
-
-

@@ -15,10 +15,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(client):
     user = StaffFactory()
-    user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="documents",
-        codename__in=["view_document", "view_any_document", "view_documenttype", "change_documenttype"],
-    ))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="documents",
+            codename__in=["view_document", "view_any_document", "view_documenttype", "change_documenttype"],
+        )
+    )
     client.force_login(user)
     return user
 
@@ -54,10 +56,17 @@ def test_the_document_list_runs_a_fixed_number_of_queries(client, staff, rows, d
 def test_document_types_are_editable_reference_data(client, staff):
     licence = DocumentType.objects.get(code="power_of_attorney")
     url = reverse("admin:documents_documenttype_change", args=[licence.pk])
-    response = client.post(url, {
-        "name": "授权委托书", "owner_kind": "any", "reusable": "on", "customer_upload": "on",
-        "default_validity_months": "6", "description": "加盖公章",
-    })
+    response = client.post(
+        url,
+        {
+            "name": "授权委托书",
+            "owner_kind": "any",
+            "reusable": "on",
+            "customer_upload": "on",
+            "default_validity_months": "6",
+            "description": "加盖公章",
+        },
+    )
     assert response.status_code == 302
     licence.refresh_from_db()
     assert licence.default_validity_months == 6 and licence.code == "power_of_attorney"
@@ -75,12 +84,18 @@ def test_a_failed_pdf_render_is_retried_from_the_admin(client, django_capture_on
 
     superuser = StaffFactory(is_superuser=True)
     client.force_login(superuser)
-    render = request_pdf(template_name="pdf/example.html", context={"title": "答复单", "customer_name": "张伟"},
-                         doc_type="application_form", owner_user=VerifiedUserFactory(), name="答复单")
+    render = request_pdf(
+        template_name="pdf/example.html",
+        context={"title": "答复单", "customer_name": "张伟"},
+        doc_type="application_form",
+        owner_user=VerifiedUserFactory(),
+        name="答复单",
+    )
     PdfRender.objects.filter(pk=render.pk).update(status=PdfRenderStatus.FAILED, last_error="font missing")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:documents_pdfrender_changelist"),
-                               {"action": "retry", "_selected_action": [render.pk]})
+        response = client.post(
+            reverse("admin:documents_pdfrender_changelist"), {"action": "retry", "_selected_action": [render.pk]}
+        )
     assert response.status_code == 302
     render.refresh_from_db()
     assert render.status == PdfRenderStatus.DONE and render.document is not None
@@ -93,6 +108,8 @@ def test_the_signature_list_masks_the_signer(client, staff):
     from tests.signing.conftest import as_data_url
 
     staff.user_permissions.add(Permission.objects.get(codename="view_signature"))
-    save_signature(user=VerifiedUserFactory(name="欧阳娜娜", phone="13812345678"), data_url=as_data_url(signature_png()))
+    save_signature(
+        user=VerifiedUserFactory(name="欧阳娜娜", phone="13812345678"), data_url=as_data_url(signature_png())
+    )
     page = client.get(reverse("admin:signing_signature_changelist")).content.decode()
     assert "欧**娜 138****5678" in page and "13812345678" not in page

@@ -62,15 +62,17 @@ def test_a_customer_uploads_a_document_and_finds_it_in_their_list(api, customer)
 def test_an_enterprise_document_is_uploaded_for_an_enterprise_the_user_acts_for(api, customer):
     enterprise = EnterpriseFactory()
     EnterpriseMembership.objects.create(user=customer, enterprise=enterprise, relation="agent")
-    response = api.post(LIST, upload_data(doc_type="business_licence", owner_enterprise=enterprise.pk),
-                        format="multipart")
+    response = api.post(
+        LIST, upload_data(doc_type="business_licence", owner_enterprise=enterprise.pk), format="multipart"
+    )
     assert response.status_code == 201
     assert response.json()["owner_enterprise"] == {"id": enterprise.pk, "name": enterprise.name}
 
 
 def test_a_stranger_enterprise_is_refused(api):
-    response = api.post(LIST, upload_data(doc_type="business_licence", owner_enterprise=EnterpriseFactory().pk),
-                        format="multipart")
+    response = api.post(
+        LIST, upload_data(doc_type="business_licence", owner_enterprise=EnterpriseFactory().pk), format="multipart"
+    )
     assert response.status_code == 400
     assert response.json()["fields"]["owner_enterprise"] == ["只能为本人绑定的企业上传证照"]
     assert not Document.objects.exists()
@@ -102,8 +104,9 @@ def test_refused_files_say_why_on_the_file_field(api, name, data, message):
 
 def test_an_oversize_file_is_refused_with_the_limit(api, settings):
     settings.UPLOAD_MAX_BYTES = 2048
-    response = api.post(LIST, upload_data(file=SimpleUploadedFile("big.png", png_bytes() + b"\0" * 4096)),
-                        format="multipart")
+    response = api.post(
+        LIST, upload_data(file=SimpleUploadedFile("big.png", png_bytes() + b"\0" * 4096)), format="multipart"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "too_large"
     assert "文件不能超过 2.0 KB" in response.json()["fields"]["file"][0]
@@ -179,8 +182,12 @@ def test_the_list_runs_a_fixed_number_of_queries(customer, rows, django_assert_m
     enterprise = EnterpriseFactory()
     EnterpriseMembership.objects.create(user=customer, enterprise=enterprise, relation="agent")
     DocumentFactory.create_batch(rows // 2, owner_user=customer)
-    DocumentFactory.create_batch(rows - rows // 2, owner_user=None, owner_enterprise=enterprise,
-                                 doc_type=DocumentType.objects.get(code="business_licence"))
+    DocumentFactory.create_batch(
+        rows - rows // 2,
+        owner_user=None,
+        owner_enterprise=enterprise,
+        doc_type=DocumentType.objects.get(code="business_licence"),
+    )
     DocumentFactory.create_batch(3)  # someone else's
     client = APIClient()
     client.force_authenticate(customer)

@@ -24,8 +24,9 @@ def body(response) -> bytes:
 
 
 def id_card_photo(owner):
-    return DocumentFactory(owner_user=owner, doc_type=DocumentType.objects.get(code="id_card_front"),
-                           original_name="身份证正面.png")
+    return DocumentFactory(
+        owner_user=owner, doc_type=DocumentType.objects.get(code="id_card_front"), original_name="身份证正面.png"
+    )
 
 
 def test_the_owner_downloads_their_file_under_its_chinese_name(client):
@@ -80,8 +81,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 def test_a_member_of_the_owner_enterprise_downloads_its_licence(client):
     enterprise = EnterpriseFactory()
-    licence = DocumentFactory(owner_user=None, owner_enterprise=enterprise,
-                              doc_type=DocumentType.objects.get(code="business_licence"))
+    licence = DocumentFactory(
+        owner_user=None, owner_enterprise=enterprise, doc_type=DocumentType.objects.get(code="business_licence")
+    )
     agent = VerifiedUserFactory()
     EnterpriseMembership.objects.create(user=agent, enterprise=enterprise, relation="agent")
     client.force_login(agent)
@@ -97,8 +99,11 @@ def test_staff_need_the_view_permission(client):
     client.force_login(staff)
     assert download(client, document).status_code == 404
 
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_document", "view_any_document"],
-                                                          content_type__app_label="documents"))
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_document", "view_any_document"], content_type__app_label="documents"
+        )
+    )
     client.force_login(staff)
     assert download(client, document).status_code == 200
 
@@ -172,8 +177,14 @@ def test_a_pdf_is_served_as_pdf(client):
 
     owner = VerifiedUserFactory()
     data = pdf_bytes()
-    document = DocumentFactory(owner_user=owner, content_type="application/pdf", size=len(data),
-                               file__data=data, file__filename="x.pdf", original_name="供电方案.pdf")
+    document = DocumentFactory(
+        owner_user=owner,
+        content_type="application/pdf",
+        size=len(data),
+        file__data=data,
+        file__filename="x.pdf",
+        original_name="供电方案.pdf",
+    )
     client.force_login(owner)
     response = download(client, document, "documents:preview")
     assert response["Content-Type"] == "application/pdf"

@@ -38,12 +38,16 @@ def form_data(**overrides):
 def test_the_page_lists_personal_and_enterprise_documents_with_validity(client, customer):
     today = timezone.localdate()
     DocumentFactory(owner_user=customer, expires_on=today - timedelta(days=1))
-    DocumentFactory(owner_user=customer, doc_type=DocumentType.objects.get(code="power_of_attorney"),
-                    expires_on=today + timedelta(days=10))
+    DocumentFactory(
+        owner_user=customer,
+        doc_type=DocumentType.objects.get(code="power_of_attorney"),
+        expires_on=today + timedelta(days=10),
+    )
     enterprise = EnterpriseFactory(name="青海高原制造有限公司")
     EnterpriseMembership.objects.create(user=customer, enterprise=enterprise, relation="legal_rep")
-    licence = DocumentFactory(owner_user=None, owner_enterprise=enterprise,
-                              doc_type=DocumentType.objects.get(code="business_licence"))
+    licence = DocumentFactory(
+        owner_user=None, owner_enterprise=enterprise, doc_type=DocumentType.objects.get(code="business_licence")
+    )
     someone_elses = DocumentFactory(doc_type=DocumentType.objects.get(code="id_card_front"))
 
     page = client.get(URL).content.decode()
@@ -164,8 +168,12 @@ def test_the_page_runs_a_fixed_number_of_queries(client, customer, rows, django_
     enterprise = EnterpriseFactory()
     EnterpriseMembership.objects.create(user=customer, enterprise=enterprise, relation="agent")
     DocumentFactory.create_batch(rows // 2, owner_user=customer)
-    DocumentFactory.create_batch(rows - rows // 2, owner_user=None, owner_enterprise=enterprise,
-                                 doc_type=DocumentType.objects.get(code="business_licence"))
+    DocumentFactory.create_batch(
+        rows - rows // 2,
+        owner_user=None,
+        owner_enterprise=enterprise,
+        doc_type=DocumentType.objects.get(code="business_licence"),
+    )
     # session, user, enterprises?, count, page, types, enterprises, session save (3), and one
     # for the header's unread count once notifications are merged.
     with django_assert_max_num_queries(11):

@@ -54,8 +54,9 @@ def supply_plan_context(**extra) -> dict:
 @pytest.mark.django_db
 def test_a_chinese_document_renders_with_its_text_page_numbers_and_signature():
     signer = VerifiedUserFactory(name="张伟")
-    signature = save_signature(user=signer, data_url="data:image/png;base64," + __import__("base64").b64encode(
-        signature_png()).decode())
+    signature = save_signature(
+        user=signer, data_url="data:image/png;base64," + __import__("base64").b64encode(signature_png()).decode()
+    )
 
     pdf = render_pdf("pdf/example.html", supply_plan_context(signature=signature, signed_on="2026年11月23日"))
 
@@ -63,8 +64,13 @@ def test_a_chinese_document_renders_with_its_text_page_numbers_and_signature():
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     lines = [line.strip() for line in text.splitlines()]
-    assert lines[:5] == ["供电方案答复单", "客户名称 张伟", "用电地址 青海省西宁市城东区八一中路 8 号",
-                         "供电电压 10 kV", "受电容量 800 kVA"]
+    assert lines[:5] == [
+        "供电方案答复单",
+        "客户名称 张伟",
+        "用电地址 青海省西宁市城东区八一中路 8 号",
+        "供电电压 10 kV",
+        "受电容量 800 kVA",
+    ]
     assert "客户签字：" in lines
     # The running header and footer (left and right margin boxes share a line).
     assert "国网青海省电力公司 编号：GF-2026-000123" in lines
@@ -136,9 +142,15 @@ def test_the_fetcher_serves_static_files_and_data_uris_only():
     assert css.read() == (Path(django_settings.BASE_DIR) / "static/css/portal.css").read_bytes()
     assert css.content_type == "text/css"
     assert fetcher.fetch("data:text/plain;base64,5L6b55S1").read().decode() == "供电"
-    for url in ("http://example.com/x.png", "file:///etc/passwd", "ftp://example.com/x",
-                f"{BASE_URL}static/../portal/settings.py", f"{BASE_URL}static/%2e%2e/portal/settings.py",
-                f"{BASE_URL}portal/settings.py", f"{BASE_URL}static/"):
+    for url in (
+        "http://example.com/x.png",
+        "file:///etc/passwd",
+        "ftp://example.com/x",
+        f"{BASE_URL}static/../portal/settings.py",
+        f"{BASE_URL}static/%2e%2e/portal/settings.py",
+        f"{BASE_URL}portal/settings.py",
+        f"{BASE_URL}static/",
+    ):
         with pytest.raises(BlockedURL):
             fetcher.fetch(url)
 
@@ -153,8 +165,9 @@ def test_page_labels_become_css_counters_in_any_language():
 def test_pictures_from_the_database_become_data_uris():
     signer = VerifiedUserFactory()
     png = signature_png()
-    signature = save_signature(user=signer, data_url="data:image/png;base64," + __import__("base64").b64encode(
-        png).decode())
+    signature = save_signature(
+        user=signer, data_url="data:image/png;base64," + __import__("base64").b64encode(png).decode()
+    )
     from_signature = data_uri(signature)
     assert from_signature.startswith("data:image/png;base64,")
     assert from_signature == data_uri(signature.image) == data_uri(signature.image_id)
@@ -166,8 +179,13 @@ def test_pictures_from_the_database_become_data_uris():
 def test_request_pdf_renders_in_the_worker_after_commit_and_keeps_the_document(django_capture_on_commit_callbacks):
     owner = VerifiedUserFactory(name="张伟")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        render = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
-                             doc_type="application_form", owner_user=owner, name="供电方案答复单")
+        render = request_pdf(
+            template_name="pdf/example.html",
+            context=supply_plan_context(),
+            doc_type="application_form",
+            owner_user=owner,
+            name="供电方案答复单",
+        )
     # Nothing is rendered in the caller's request: only the row and an on-commit enqueue.
     assert render.status == PdfRenderStatus.PENDING and render.document is None
     assert not Document.objects.exists()
@@ -192,10 +210,14 @@ def test_the_caller_is_called_back_with_the_document_built_from_its_own_models(d
     owner = VerifiedUserFactory(name="王芳")
     with django_capture_on_commit_callbacks(execute=True):
         render = request_pdf(
-            template_name="pdf/example.html", context={"user_id": owner.pk, "plan_number": "GF-7"},
+            template_name="pdf/example.html",
+            context={"user_id": owner.pk, "plan_number": "GF-7"},
             context_builder="tests.documents.pdf_callbacks.applicant_context",
-            doc_type="application_form", owner_user=owner, name="供电方案答复单",
-            on_done="tests.documents.pdf_callbacks.remember", on_done_kwargs={"order_id": 42},
+            doc_type="application_form",
+            owner_user=owner,
+            name="供电方案答复单",
+            on_done="tests.documents.pdf_callbacks.remember",
+            on_done_kwargs={"order_id": 42},
         )
     render.refresh_from_db()
     assert pdf_callbacks.DONE == [(render.pk, render.document_id, {"order_id": 42})]
@@ -207,8 +229,13 @@ def test_the_caller_is_called_back_with_the_document_built_from_its_own_models(d
 @pytest.mark.django_db
 def test_a_typo_in_a_callback_path_fails_in_the_caller_not_later_in_a_worker():
     with pytest.raises(ImportError):
-        request_pdf(template_name="pdf/example.html", doc_type="application_form", owner_user=VerifiedUserFactory(),
-                    name="x", on_done="tests.documents.pdf_callbacks.no_such_function")
+        request_pdf(
+            template_name="pdf/example.html",
+            doc_type="application_form",
+            owner_user=VerifiedUserFactory(),
+            name="x",
+            on_done="tests.documents.pdf_callbacks.no_such_function",
+        )
     assert not PdfRender.objects.exists()
 
 
@@ -216,8 +243,13 @@ def test_a_typo_in_a_callback_path_fails_in_the_caller_not_later_in_a_worker():
 def test_a_render_delivered_twice_stores_one_document(django_capture_on_commit_callbacks):
     owner = VerifiedUserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        render = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
-                             doc_type="application_form", owner_user=owner, name="答复单")
+        render = request_pdf(
+            template_name="pdf/example.html",
+            context=supply_plan_context(),
+            doc_type="application_form",
+            owner_user=owner,
+            name="答复单",
+        )
     first = Document.objects.get()
     assert complete_render(render_id=render.pk) == first
     assert Document.objects.count() == 1
@@ -226,9 +258,14 @@ def test_a_render_delivered_twice_stores_one_document(django_capture_on_commit_c
 @pytest.mark.django_db
 def test_a_render_that_keeps_failing_is_marked_failed_with_its_error(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        render = request_pdf(template_name="pdf/example.html", context={},
-                             context_builder="tests.documents.pdf_callbacks.broken_context",
-                             doc_type="application_form", owner_user=VerifiedUserFactory(), name="x")
+        render = request_pdf(
+            template_name="pdf/example.html",
+            context={},
+            context_builder="tests.documents.pdf_callbacks.broken_context",
+            doc_type="application_form",
+            owner_user=VerifiedUserFactory(),
+            name="x",
+        )
     render.refresh_from_db()
     assert render.status == PdfRenderStatus.FAILED
     assert "the order this PDF was for is gone" in render.last_error
@@ -240,10 +277,20 @@ def test_a_render_that_keeps_failing_is_marked_failed_with_its_error(django_capt
 def test_renders_lost_on_the_way_are_sent_again_by_the_sweeper():
     owner = VerifiedUserFactory()
     # Requested while the broker was down: the row committed, the enqueue never happened.
-    lost = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
-                       doc_type="application_form", owner_user=owner, name="答复单")
-    fresh = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
-                        doc_type="application_form", owner_user=owner, name="答复单")
+    lost = request_pdf(
+        template_name="pdf/example.html",
+        context=supply_plan_context(),
+        doc_type="application_form",
+        owner_user=owner,
+        name="答复单",
+    )
+    fresh = request_pdf(
+        template_name="pdf/example.html",
+        context=supply_plan_context(),
+        doc_type="application_form",
+        owner_user=owner,
+        name="答复单",
+    )
     PdfRender.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=11))
 
     assert sweep_pending_pdfs() == 1
@@ -266,8 +313,12 @@ def test_a_process_that_renders_pdfs_still_refuses_truncated_uploads():
     ImageFile.LOAD_TRUNCATED_IMAGES = True  # what importing WeasyPrint does to Pillow
     user = VerifiedUserFactory()
     with pytest.raises(DomainError) as refused:
-        store_upload(upload=SimpleUploadedFile("cut.png", png_bytes((300, 200), "red")[:80]),
-                     doc_type="property_proof", uploaded_by=user, owner_user=user)
+        store_upload(
+            upload=SimpleUploadedFile("cut.png", png_bytes((300, 200), "red")[:80]),
+            doc_type="property_proof",
+            uploaded_by=user,
+            owner_user=user,
+        )
     assert refused.value.code == "bad_image"
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
@@ -275,9 +326,14 @@ def test_a_process_that_renders_pdfs_still_refuses_truncated_uploads():
 @pytest.mark.django_db
 def test_a_failing_callback_leaves_neither_a_document_nor_a_file(django_capture_on_commit_callbacks, settings):
     with django_capture_on_commit_callbacks(execute=True):
-        render = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
-                             doc_type="application_form", owner_user=VerifiedUserFactory(), name="答复单",
-                             on_done="tests.documents.pdf_callbacks.failing_callback")
+        render = request_pdf(
+            template_name="pdf/example.html",
+            context=supply_plan_context(),
+            doc_type="application_form",
+            owner_user=VerifiedUserFactory(),
+            name="答复单",
+            on_done="tests.documents.pdf_callbacks.failing_callback",
+        )
     render.refresh_from_db()
     assert render.status == PdfRenderStatus.FAILED
     assert "the work order could not be updated" in render.last_error

@@ -27,8 +27,13 @@ def test_a_render_requested_while_the_broker_was_down_is_sent_by_the_next_sweep_
     owner = VerifiedUserFactory()
     app.conf.task_always_eager = False  # the suite's autouse fixture puts it back afterwards
     with broker_at(CLOSED_BROKER), transaction.atomic():
-        render = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
-                             doc_type="application_form", owner_user=owner, name="答复单")
+        render = request_pdf(
+            template_name="pdf/example.html",
+            context=supply_plan_context(),
+            doc_type="application_form",
+            owner_user=owner,
+            name="答复单",
+        )
     render.refresh_from_db()
     assert render.status == PdfRenderStatus.PENDING and render.dispatched_at is None
 
@@ -48,8 +53,14 @@ def test_a_render_requested_while_the_broker_was_down_is_sent_by_the_next_sweep_
 @pytest.mark.django_db
 def test_a_render_the_broker_took_is_not_sent_twice_while_a_worker_is_on_it():
     owner = VerifiedUserFactory()
-    render = request_pdf(template_name="pdf/example.html", context=supply_plan_context(),
-                         doc_type="application_form", owner_user=owner, name="答复单")
-    PdfRender.objects.filter(pk=render.pk).update(created_at=timezone.now() - timedelta(minutes=2),
-                                                  dispatched_at=timezone.now() - timedelta(minutes=2))
+    render = request_pdf(
+        template_name="pdf/example.html",
+        context=supply_plan_context(),
+        doc_type="application_form",
+        owner_user=owner,
+        name="答复单",
+    )
+    PdfRender.objects.filter(pk=render.pk).update(
+        created_at=timezone.now() - timedelta(minutes=2), dispatched_at=timezone.now() - timedelta(minutes=2)
+    )
     assert sweep_pending_pdfs() == 0

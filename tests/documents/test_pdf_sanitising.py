@@ -18,17 +18,42 @@ ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction", 
 def hostile_pdf() -> bytes:
     writer = PdfWriter()
     page = writer.add_blank_page(width=595, height=842)
-    names = DictionaryObject({NameObject("/JavaScript"): DictionaryObject({NameObject("/Names"): ArrayObject([
-        TextStringObject("x"), DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                                                 NameObject("/JS"): TextStringObject("app.alert('pwned')")}),
-    ])})})
+    names = DictionaryObject(
+        {
+            NameObject("/JavaScript"): DictionaryObject(
+                {
+                    NameObject("/Names"): ArrayObject(
+                        [
+                            TextStringObject("x"),
+                            DictionaryObject(
+                                {
+                                    NameObject("/S"): NameObject("/JavaScript"),
+                                    NameObject("/JS"): TextStringObject("app.alert('pwned')"),
+                                }
+                            ),
+                        ]
+                    )
+                }
+            )
+        }
+    )
     writer._root_object[NameObject("/Names")] = names
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
-        NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.launchURL('x')"),
-    })
-    page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): DictionaryObject({
-        NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe"),
-    })})
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.launchURL('x')"),
+        }
+    )
+    page[NameObject("/AA")] = DictionaryObject(
+        {
+            NameObject("/O"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/Launch"),
+                    NameObject("/F"): TextStringObject("calc.exe"),
+                }
+            )
+        }
+    )
     writer.add_attachment("payload.exe", b"MZ" + b"\x00" * 64)
     out = io.BytesIO()
     writer.write(out)
@@ -48,9 +73,11 @@ def api():
 def upload(api, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return api.post("/api/v1/documents/", {"doc_type": "property_proof",
-                                           "file": SimpleUploadedFile("证明.pdf", data, content_type="application/pdf")},
-                    format="multipart")
+    return api.post(
+        "/api/v1/documents/",
+        {"doc_type": "property_proof", "file": SimpleUploadedFile("证明.pdf", data, content_type="application/pdf")},
+        format="multipart",
+    )
 
 
 def test_scripts_launch_actions_and_embedded_files_are_removed_and_the_pages_kept(api):

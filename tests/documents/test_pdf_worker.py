@@ -44,9 +44,26 @@ def worker_process():
         "DEBUG": "true",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"documents-test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"documents-test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()
@@ -62,7 +79,9 @@ def test_a_worker_process_renders_the_requested_pdf_and_stores_it(worker_process
     render = request_pdf(
         template_name="pdf/example.html",
         context={"title": "供电方案答复单", "customer_name": "张伟", "document_number": "GF-2026-000124"},
-        doc_type="application_form", owner_user=owner, name="供电方案答复单",
+        doc_type="application_form",
+        owner_user=owner,
+        name="供电方案答复单",
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

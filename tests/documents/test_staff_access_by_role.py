@@ -17,8 +17,9 @@ def id_photo_of(business_code: str, **extra):
     sensitive = DocumentType.objects.filter(sensitive=True).first()
     document = DocumentFactory(**({"doc_type": sensitive} if sensitive else {}))
     application = ApplicationFactory(business_code=business_code, applicant=document.owner_user, **extra)
-    ApplicationDocument.objects.create(application=application, requirement="id_photo", document=document,
-                                       how="uploaded")
+    ApplicationDocument.objects.create(
+        application=application, requirement="id_photo", document=document, how="uploaded"
+    )
     return document
 
 

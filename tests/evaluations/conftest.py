@@ -9,13 +9,24 @@ from portal.core.signals import matter_completed
 from tests.factories import ApplicationFactory, StaffFactory, VerifiedUserFactory
 
 UNIT = "国网西宁供电公司城东供电中心"
-GOOD = {"level": Level.SATISFIED, "ratings": {"overall": 5, "efficiency": 4, "guidance": 5, "convenience": 4,
-                                              "usability": 5}}
+GOOD = {
+    "level": Level.SATISFIED,
+    "ratings": {"overall": 5, "efficiency": 4, "guidance": 5, "convenience": 4, "usability": 5},
+}
 
 
 def form_data(level: int = Level.SATISFIED, **extra) -> dict:
-    data = {"level": str(level), "overall": "5", "efficiency": "4", "guidance": "5", "convenience": "4",
-            "usability": "5", "comment": "", "bad_reason": "", "bad_reason_text": ""}
+    data = {
+        "level": str(level),
+        "overall": "5",
+        "efficiency": "4",
+        "guidance": "5",
+        "convenience": "4",
+        "usability": "5",
+        "comment": "",
+        "bad_reason": "",
+        "bad_reason_text": "",
+    }
     data.update({k: str(v) for k, v in extra.items()})
     return data
 
@@ -49,15 +60,22 @@ def complete_matter(manager):
 
         from evaluations.models import ReviewItem
 
-        application = ApplicationFactory(applicant=user, business_code=kwargs.pop("business_code", "residential_new"),
-                                         state="completed")
-        matter_completed.send(
-            sender=type(application), matter=application, user=user, kind="application",
-            title=f"个人新装 {application.number}", business=application.business_code,
-            staff=kwargs.pop("staff", manager), unit=kwargs.pop("unit", UNIT),
+        application = ApplicationFactory(
+            applicant=user, business_code=kwargs.pop("business_code", "residential_new"), state="completed"
         )
-        return ReviewItem.objects.get(content_type=ContentType.objects.get_for_model(application),
-                                      object_id=str(application.pk))
+        matter_completed.send(
+            sender=type(application),
+            matter=application,
+            user=user,
+            kind="application",
+            title=f"个人新装 {application.number}",
+            business=application.business_code,
+            staff=kwargs.pop("staff", manager),
+            unit=kwargs.pop("unit", UNIT),
+        )
+        return ReviewItem.objects.get(
+            content_type=ContentType.objects.get_for_model(application), object_id=str(application.pk)
+        )
 
     return _complete_item
 

@@ -72,12 +72,14 @@ def test_an_anonymous_app_user_reviews_a_scanned_code_with_an_sms_code(visit_cod
     missing = client.post(reverse("api-review-qr", args=[visit_code.token]), {**BODY, "phone": phone}, format="json")
     assert missing.status_code == 400 and "sms_code" in missing.json()["fields"]
     with django_capture_on_commit_callbacks(execute=True):
-        sent = client.post(reverse("api-review-qr-send-code", args=[visit_code.token]), {"phone": phone},
-                           format="json")
+        sent = client.post(reverse("api-review-qr-send-code", args=[visit_code.token]), {"phone": phone}, format="json")
     assert sent.status_code == 202 and sent.json()["phone"] == "139****5678"
 
-    answer = client.post(reverse("api-review-qr", args=[visit_code.token]),
-                         {**BODY, "phone": phone, "sms_code": latest_sms_code(phone)}, format="json")
+    answer = client.post(
+        reverse("api-review-qr", args=[visit_code.token]),
+        {**BODY, "phone": phone, "sms_code": latest_sms_code(phone)},
+        format="json",
+    )
 
     assert answer.status_code == 201
     assert Review.objects.get().phone == phone
@@ -93,12 +95,19 @@ def test_the_reviewer_answers_the_reply_through_the_api(customer, complete_matte
     from evaluations import services
 
     item = complete_matter(customer)
-    review = services.submit_review(phone=customer.phone, item=item, user=customer, level=1,
-                                    ratings=dict.fromkeys(("overall", "efficiency", "guidance", "convenience", "usability"), 1),
-                                    bad_reason="attitude", bad_reason_text="态度差")
+    review = services.submit_review(
+        phone=customer.phone,
+        item=item,
+        user=customer,
+        level=1,
+        ratings=dict.fromkeys(("overall", "efficiency", "guidance", "convenience", "usability"), 1),
+        bad_reason="attitude",
+        bad_reason_text="态度差",
+    )
     services.reply_case(case=review.case, rectification="培训", reply="已培训", by=manager)
 
-    answer = APIClient().post(reverse("api-review-feedback", args=[review.access_token]), {"satisfied": True},
-                              format="json")
+    answer = APIClient().post(
+        reverse("api-review-feedback", args=[review.access_token]), {"satisfied": True}, format="json"
+    )
 
     assert answer.status_code == 200 and answer.json()["case_state"] == "closed"

@@ -30,8 +30,9 @@ def test_parallel_submits_from_one_phone_accept_exactly_one(customer, complete_m
         client.force_login(customer)
         try:
             barrier.wait(timeout=10)
-            answers[i] = client.post(reverse("api-review-item-review", args=[items[i].pk]), _api_body(),
-                                     content_type="application/json")
+            answers[i] = client.post(
+                reverse("api-review-item-review", args=[items[i].pk]), _api_body(), content_type="application/json"
+            )
         finally:
             connection.close()
 

@@ -30,6 +30,10 @@ def test_seed_demo_shows_every_level_an_open_and_a_closed_case_an_appeal_and_a_t
     client.force_login(resident)
     assert reverse("evaluations:matter_review", args=[item.pk]) in client.get(reverse("core:home")).content.decode()
     client.force_login(User.objects.get(phone="18609710016"))  # 孙佳琪, 好差评管理员
-    for url in ("admin:evaluations_review_statistics", "admin:evaluations_rectificationcase_changelist",
-                "admin:evaluations_qrcode_changelist", "admin:evaluations_appeal_changelist"):
+    for url in (
+        "admin:evaluations_review_statistics",
+        "admin:evaluations_rectificationcase_changelist",
+        "admin:evaluations_qrcode_changelist",
+        "admin:evaluations_appeal_changelist",
+    ):
         assert client.get(reverse(url)).status_code == 200

@@ -17,9 +17,10 @@ VISITOR = "13912345678"
 def test_staff_create_a_code_and_it_has_no_link_until_generated(client, review_admin, service_point):
     client.force_login(review_admin)
 
-    response = client.post(reverse("admin:evaluations_qrcode_add"),
-                           {"kind": "visit", "service_point": service_point.pk, "staff": "", "item": "",
-                            "is_active": "on"})
+    response = client.post(
+        reverse("admin:evaluations_qrcode_add"),
+        {"kind": "visit", "service_point": service_point.pk, "staff": "", "item": "", "is_active": "on"},
+    )
     code = QrCode.objects.get()
     assert response.status_code == 302
     assert code.token is None and not code.is_generated
@@ -46,8 +47,10 @@ def test_staff_create_a_code_and_it_has_no_link_until_generated(client, review_a
 def test_a_visit_code_needs_a_service_point_or_a_staff_member(client, review_admin):
     client.force_login(review_admin)
 
-    response = client.post(reverse("admin:evaluations_qrcode_add"),
-                           {"kind": "visit", "service_point": "", "staff": "", "item": "", "is_active": "on"})
+    response = client.post(
+        reverse("admin:evaluations_qrcode_add"),
+        {"kind": "visit", "service_point": "", "staff": "", "item": "", "is_active": "on"},
+    )
 
     assert response.status_code == 200
     assert "一次一评请选择服务网点或工作人员" in response.content.decode()
@@ -88,8 +91,10 @@ def test_an_anonymous_visitor_confirms_the_phone_by_sms_and_reviews_the_service_
 def test_a_wrong_code_is_refused_next_to_the_field_and_nothing_is_saved(client, visit_code, send_code):
     send_code(VISITOR, Purpose.REVIEW)
 
-    response = client.post(reverse("evaluations:qr_review", args=[visit_code.token]),
-                           form_data(4, phone=VISITOR, sms_code="000000", comment="窗口人员很耐心"))
+    response = client.post(
+        reverse("evaluations:qr_review", args=[visit_code.token]),
+        form_data(4, phone=VISITOR, sms_code="000000", comment="窗口人员很耐心"),
+    )
 
     assert "验证码错误" in response.context["form"].errors["sms_code"][0]
     assert "窗口人员很耐心" in response.content.decode()
@@ -97,8 +102,10 @@ def test_a_wrong_code_is_refused_next_to_the_field_and_nothing_is_saved(client, 
 
 
 def test_the_code_is_not_even_sent_to_a_phone_that_reviewed_within_five_days(client, visit_code, send_code):
-    client.post(reverse("evaluations:qr_review", args=[visit_code.token]),
-                form_data(5, phone=VISITOR, sms_code=send_code(VISITOR, Purpose.REVIEW)))
+    client.post(
+        reverse("evaluations:qr_review", args=[visit_code.token]),
+        form_data(5, phone=VISITOR, sms_code=send_code(VISITOR, Purpose.REVIEW)),
+    )
     assert Review.objects.count() == 1
     SmsCode.objects.update(created_at=SmsCode.objects.get().created_at.replace(year=2020))  # past the 60 s rule
 
@@ -108,15 +115,18 @@ def test_the_code_is_not_even_sent_to_a_phone_that_reviewed_within_five_days(cli
     assert SmsCode.objects.count() == 1
 
 
-def test_a_matter_code_rates_its_matter_and_clears_the_to_do(client, customer, complete_matter, review_admin,
-                                                             send_code):
+def test_a_matter_code_rates_its_matter_and_clears_the_to_do(
+    client, customer, complete_matter, review_admin, send_code
+):
     from evaluations.services import generate_qr_code
 
     item = complete_matter(customer)
     code = generate_qr_code(qr_code=QrCode.objects.create(kind=QrKind.MATTER, item=item), by=review_admin)
 
-    client.post(reverse("evaluations:qr_review", args=[code.token]),
-                form_data(5, phone=VISITOR, sms_code=send_code(VISITOR, Purpose.REVIEW)))
+    client.post(
+        reverse("evaluations:qr_review", args=[code.token]),
+        form_data(5, phone=VISITOR, sms_code=send_code(VISITOR, Purpose.REVIEW)),
+    )
 
     review = Review.objects.get()
     assert review.item == item and review.source == Source.QR_MATTER and review.title == item.title

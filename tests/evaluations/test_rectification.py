@@ -21,8 +21,12 @@ from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
-BAD = {"level": Level.VERY_DISSATISFIED, "ratings": GOOD["ratings"], "bad_reason": "slow",
-       "bad_reason_text": "装表拖了两周"}
+BAD = {
+    "level": Level.VERY_DISSATISFIED,
+    "ratings": GOOD["ratings"],
+    "bad_reason": "slow",
+    "bad_reason_text": "装表拖了两周",
+}
 
 
 @pytest.fixture
@@ -52,14 +56,19 @@ def test_the_unit_verifies_and_replies_in_the_admin_and_the_reviewer_is_told(cli
     page = client.get(reverse("admin:evaluations_rectificationcase_change", args=[case.pk])).content.decode()
     assert "装表拖了两周" in page and "138****8001" in page and customer.phone not in page
 
-    client.post(reverse("admin:evaluations_rectificationcase_verify", args=[case.pk]),
-                {"verification_note": "已电话联系客户，确认装表延误属实"})
-    response = client.post(reverse("admin:evaluations_rectificationcase_reply", args=[case.pk]),
-                           {"rectification": "", "reply": "已整改"})
+    client.post(
+        reverse("admin:evaluations_rectificationcase_verify", args=[case.pk]),
+        {"verification_note": "已电话联系客户，确认装表延误属实"},
+    )
+    response = client.post(
+        reverse("admin:evaluations_rectificationcase_reply", args=[case.pk]), {"rectification": "", "reply": "已整改"}
+    )
     assert response.status_code == 400 and "请填写整改措施" in response.content.decode()
     assert "已整改" in response.content.decode()  # what was typed stays
-    client.post(reverse("admin:evaluations_rectificationcase_reply", args=[case.pk]),
-                {"rectification": "装表班组增加人手", "reply": "向您致歉，已安排专人跟进，今后装表不超过2个工作日"})
+    client.post(
+        reverse("admin:evaluations_rectificationcase_reply", args=[case.pk]),
+        {"rectification": "装表班组增加人手", "reply": "向您致歉，已安排专人跟进，今后装表不超过2个工作日"},
+    )
 
     case.refresh_from_db()
     assert case.state == CaseState.REPLIED and case.handler == manager and case.on_time
@@ -75,12 +84,20 @@ def test_the_unit_verifies_and_replies_in_the_admin_and_the_reviewer_is_told(cli
     assert case.state == CaseState.CLOSED and case.satisfied is True
 
 
-def test_an_anonymous_reviewer_gets_the_reply_link_by_sms(client, visit_code, send_code, manager,
-                                                          django_capture_on_commit_callbacks):
+def test_an_anonymous_reviewer_gets_the_reply_link_by_sms(
+    client, visit_code, send_code, manager, django_capture_on_commit_callbacks
+):
     phone = "13912345678"
-    client.post(reverse("evaluations:qr_review", args=[visit_code.token]),
-                form_data(1, phone=phone, sms_code=send_code(phone, Purpose.REVIEW), bad_reason="attitude",
-                          bad_reason_text="窗口人员态度生硬"))
+    client.post(
+        reverse("evaluations:qr_review", args=[visit_code.token]),
+        form_data(
+            1,
+            phone=phone,
+            sms_code=send_code(phone, Purpose.REVIEW),
+            bad_reason="attitude",
+            bad_reason_text="窗口人员态度生硬",
+        ),
+    )
     review = Review.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,29 +140,40 @@ def test_a_manager_of_another_unit_cannot_open_the_case(client, bad_review):
     pk = bad_review.case.pk
 
     assert client.get(reverse("admin:evaluations_rectificationcase_change", args=[pk])).status_code == 404
-    assert client.post(reverse("admin:evaluations_rectificationcase_reply", args=[pk]),
-                       {"rectification": "x", "reply": "y"}).status_code == 404
+    assert (
+        client.post(
+            reverse("admin:evaluations_rectificationcase_reply", args=[pk]), {"rectification": "x", "reply": "y"}
+        ).status_code
+        == 404
+    )
     for name in ("rectificationcase", "review", "reviewitem"):
         listing = client.get(reverse(f"admin:evaluations_{name}_changelist")).content.decode()
         assert bad_review.title not in listing
     assert client.get(reverse("admin:evaluations_review_change", args=[bad_review.pk])).status_code == 302
 
 
-def test_an_upheld_appeal_removes_the_review_from_the_statistics_and_is_logged(client, supervisor, bad_review,
-                                                                              manager):
+def test_an_upheld_appeal_removes_the_review_from_the_statistics_and_is_logged(client, supervisor, bad_review, manager):
     client.force_login(manager)
-    client.post(reverse("admin:evaluations_rectificationcase_appeal", args=[bad_review.case.pk]),
-                {"reason": "malicious", "statement": "客户因个人纠纷恶意差评，有通话录音为证"})
+    client.post(
+        reverse("admin:evaluations_rectificationcase_appeal", args=[bad_review.case.pk]),
+        {"reason": "malicious", "statement": "客户因个人纠纷恶意差评，有通话录音为证"},
+    )
     appeal = bad_review.appeal.__class__.objects.get(review=bad_review)
     assert Notification.objects.filter(user=supervisor, event="review.appeal_filed").exists()
     # The unit cannot decide its own appeal.
-    assert client.post(reverse("admin:evaluations_appeal_decide", args=[appeal.pk]),
-                       {"upheld": "1", "decision_note": "同意"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:evaluations_appeal_decide", args=[appeal.pk]), {"upheld": "1", "decision_note": "同意"}
+        ).status_code
+        == 403
+    )
     assert statistics.build_report().total.bad == 1
 
     client.force_login(supervisor)
-    client.post(reverse("admin:evaluations_appeal_decide", args=[appeal.pk]),
-                {"upheld": "1", "decision_note": "录音证实为恶意差评，申诉成立"})
+    client.post(
+        reverse("admin:evaluations_appeal_decide", args=[appeal.pk]),
+        {"upheld": "1", "decision_note": "录音证实为恶意差评，申诉成立"},
+    )
 
     appeal.refresh_from_db()
     bad_review.refresh_from_db()

@@ -53,9 +53,16 @@ def test_any_app_hooks_in_by_the_signal_without_being_imported(customer):
     """Licensing or the HV e-assistant send the same signal with their own matter."""
     matter = ServiceAccountFactory()  # any model instance stands in for a licence application
     for _ in range(2):  # a re-sent signal keeps one item and one invitation
-        matter_completed.send(sender=type(matter), matter=matter, user=customer, kind="licence_application",
-                              title="承装（修、试）电力设施许可申请 XK2026001", business="licence_new",
-                              staff=None, unit="电力业务资质许可审核组")
+        matter_completed.send(
+            sender=type(matter),
+            matter=matter,
+            user=customer,
+            kind="licence_application",
+            title="承装（修、试）电力设施许可申请 XK2026001",
+            business="licence_new",
+            staff=None,
+            unit="电力业务资质许可审核组",
+        )
 
     item = ReviewItem.objects.get(user=customer)
     assert item.matter == matter
@@ -70,8 +77,18 @@ def test_the_form_preselects_nothing_and_marks_required_fields(client, customer,
 
     page = client.get(reverse("evaluations:matter_review", args=[item.pk])).content.decode()
 
-    for label in ("非常满意", "满意", "基本满意", "不满意", "非常不满意", "总体评价", "办理效率", "指引准确", "办理便捷",
-                  "系统易用"):
+    for label in (
+        "非常满意",
+        "满意",
+        "基本满意",
+        "不满意",
+        "非常不满意",
+        "总体评价",
+        "办理效率",
+        "指引准确",
+        "办理便捷",
+        "系统易用",
+    ):
         assert label in page
     assert "checked" not in page
     assert page.count('class="required-mark"') >= 7  # level, five sub-ratings, phone
@@ -98,8 +115,9 @@ def test_a_bad_review_needs_a_reason_and_keeps_what_was_typed(client, customer, 
     item = complete_matter(customer)
     client.force_login(customer)
 
-    response = client.post(reverse("evaluations:matter_review", args=[item.pk]),
-                           form_data(Level.DISSATISFIED, comment="等了很久"))
+    response = client.post(
+        reverse("evaluations:matter_review", args=[item.pk]), form_data(Level.DISSATISFIED, comment="等了很久")
+    )
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -120,8 +138,10 @@ def test_a_second_review_from_the_same_phone_within_five_days_is_refused_with_th
     assert refused.value.code == "review_too_soon"
     assert f"{possible} 起可再次评价" in str(refused.value.message)
     # Five days later the same number may review again.
-    Review.objects.filter(pk=review.pk).update(submitted_at=review.submitted_at - timedelta(days=5, minutes=1),
-                                               next_allowed_at=review.next_allowed_at - timedelta(days=5, minutes=1))
+    Review.objects.filter(pk=review.pk).update(
+        submitted_at=review.submitted_at - timedelta(days=5, minutes=1),
+        next_allowed_at=review.next_allowed_at - timedelta(days=5, minutes=1),
+    )
     assert services.submit_review(phone=customer.phone, item=second, user=customer, **GOOD).pk
 
 
@@ -139,8 +159,9 @@ def test_the_page_shows_the_refusal_next_to_the_phone(client, customer, complete
 
 def test_the_database_itself_refuses_two_reviews_of_one_phone_within_five_days(customer):
     now = timezone.now()
-    row = dict(source="qr_visit", phone="13900001111", level=5, overall=5, efficiency=5, guidance=5, convenience=5,
-               usability=5)
+    row = dict(
+        source="qr_visit", phone="13900001111", level=5, overall=5, efficiency=5, guidance=5, convenience=5, usability=5
+    )
     Review.objects.create(**row, submitted_at=now, next_allowed_at=now + timedelta(days=5))
 
     with pytest.raises(IntegrityError, match="review_one_per_phone_in_window"), transaction.atomic():
@@ -153,8 +174,9 @@ def test_the_database_itself_refuses_two_reviews_of_one_phone_within_five_days(c
 def test_a_matter_is_reviewed_once(customer, complete_matter):
     item = complete_matter(customer)
     services.submit_review(phone=customer.phone, item=item, user=customer, **GOOD)
-    Review.objects.update(next_allowed_at=timezone.now() - timedelta(seconds=1),
-                          submitted_at=timezone.now() - timedelta(days=6))
+    Review.objects.update(
+        next_allowed_at=timezone.now() - timedelta(seconds=1), submitted_at=timezone.now() - timedelta(days=6)
+    )
 
     with pytest.raises(DomainError) as refused:
         services.submit_review(phone=customer.phone, item=item, user=customer, **GOOD)
@@ -178,8 +200,15 @@ def test_the_form_needs_a_log_in(client, customer, complete_matter):
 
 def test_my_reviews_page_lists_pending_and_done(client, customer, complete_matter):
     done, pending = complete_matter(customer), complete_matter(customer)
-    services.submit_review(phone=customer.phone, item=done, user=customer, level=Level.DISSATISFIED,
-                           ratings=GOOD["ratings"], bad_reason="slow", bad_reason_text="超过承诺时限")
+    services.submit_review(
+        phone=customer.phone,
+        item=done,
+        user=customer,
+        level=Level.DISSATISFIED,
+        ratings=GOOD["ratings"],
+        bad_reason="slow",
+        bad_reason_text="超过承诺时限",
+    )
     client.force_login(customer)
 
     page = client.get(reverse("evaluations:mine")).content.decode()

@@ -25,19 +25,34 @@ def _rows(n: int, *, staff=None, user=None, start=None) -> list[Review]:
     for i in range(n):
         at = start - timedelta(days=6 * i) if user else start - timedelta(minutes=i)
         level = Level.DISSATISFIED if i % 5 == 0 else (Level.SATISFIED if i % 2 else Level.FAIRLY_SATISFIED)
-        reviews.append(Review(
-            source="qr_visit", user=user, phone=user.phone if user else f"139{i:08d}", level=level,
-            bad_reason="slow" if level == Level.DISSATISFIED else "", bad_reason_text="慢" if level == 2 else "",
-            title=f"个人新装 SQ{i:06d}", business="residential_new", business_label="个人新装",
-            unit=UNIT if i % 2 else WEST, staff=staff, submitted_at=at, next_allowed_at=at + timedelta(days=5),
-            **GOOD["ratings"],
-        ))
+        reviews.append(
+            Review(
+                source="qr_visit",
+                user=user,
+                phone=user.phone if user else f"139{i:08d}",
+                level=level,
+                bad_reason="slow" if level == Level.DISSATISFIED else "",
+                bad_reason_text="慢" if level == 2 else "",
+                title=f"个人新装 SQ{i:06d}",
+                business="residential_new",
+                business_label="个人新装",
+                unit=UNIT if i % 2 else WEST,
+                staff=staff,
+                submitted_at=at,
+                next_allowed_at=at + timedelta(days=5),
+                **GOOD["ratings"],
+            )
+        )
     Review.objects.bulk_create(reviews)
     bad = Review.objects.filter(level=Level.DISSATISFIED)
     RectificationCase.objects.bulk_create(
-        RectificationCase(review=r, unit=r.unit, deadline=timezone.localdate() - timedelta(days=1),
-                          state=CaseState.CLOSED if r.pk % 2 else CaseState.RECTIFYING,
-                          replied_at=timezone.now() - timedelta(days=3) if r.pk % 2 else None)
+        RectificationCase(
+            review=r,
+            unit=r.unit,
+            deadline=timezone.localdate() - timedelta(days=1),
+            state=CaseState.CLOSED if r.pk % 2 else CaseState.RECTIFYING,
+            replied_at=timezone.now() - timedelta(days=3) if r.pk % 2 else None,
+        )
         for r in bad
     )
     return reviews
@@ -48,11 +63,22 @@ def test_rates_by_unit_staff_business_and_month(customer, complete_matter, manag
     levels = [Level.VERY_SATISFIED, Level.SATISFIED, Level.FAIRLY_SATISFIED, Level.DISSATISFIED]
     for i, (item, level) in enumerate(zip(items, levels, strict=True)):
         extra = {"bad_reason": "slow", "bad_reason_text": "慢"} if level == Level.DISSATISFIED else {}
-        review = Review(source="matter", item=item, phone=f"1390000000{i}", level=level, title=item.title,
-                        business=item.business, business_label=item.business_label, unit=item.unit, staff=manager,
-                        submitted_at=timezone.now(), next_allowed_at=timezone.now() + timedelta(days=5),
-                        bad_reason=extra.get("bad_reason", ""), bad_reason_text=extra.get("bad_reason_text", ""),
-                        **GOOD["ratings"])
+        review = Review(
+            source="matter",
+            item=item,
+            phone=f"1390000000{i}",
+            level=level,
+            title=item.title,
+            business=item.business,
+            business_label=item.business_label,
+            unit=item.unit,
+            staff=manager,
+            submitted_at=timezone.now(),
+            next_allowed_at=timezone.now() + timedelta(days=5),
+            bad_reason=extra.get("bad_reason", ""),
+            bad_reason_text=extra.get("bad_reason_text", ""),
+            **GOOD["ratings"],
+        )
         review.save()
         if level == Level.DISSATISFIED:
             services.reply_case(case=services._open_case(review), rectification="整改", reply="已答复", by=manager)

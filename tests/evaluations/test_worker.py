@@ -23,13 +23,24 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_a_real_worker_texts_the_reply_link_to_an_anonymous_reviewer_once(celery_worker_process):
     manager = StaffFactory(roles=[Role.ACCOUNT_MANAGER])
     point = ServicePoint.objects.create(name="城东供电营业厅", unit="国网西宁供电公司城东供电中心")
-    code = services.generate_qr_code(qr_code=QrCode.objects.create(kind=QrKind.VISIT, service_point=point),
-                                     by=manager)
+    code = services.generate_qr_code(qr_code=QrCode.objects.create(kind=QrKind.VISIT, service_point=point), by=manager)
     now = timezone.now()
     review = Review.objects.create(
-        source="qr_visit", qr_code=code, phone="13912345678", level=Level.VERY_DISSATISFIED, overall=1,
-        efficiency=1, guidance=1, convenience=1, usability=1, bad_reason="attitude", bad_reason_text="态度差",
-        title=point.name, unit=point.unit, submitted_at=now, next_allowed_at=now + timedelta(days=5),
+        source="qr_visit",
+        qr_code=code,
+        phone="13912345678",
+        level=Level.VERY_DISSATISFIED,
+        overall=1,
+        efficiency=1,
+        guidance=1,
+        convenience=1,
+        usability=1,
+        bad_reason="attitude",
+        bad_reason_text="态度差",
+        title=point.name,
+        unit=point.unit,
+        submitted_at=now,
+        next_allowed_at=now + timedelta(days=5),
     )
     case = services._open_case(review)
 

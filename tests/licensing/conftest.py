@@ -26,4 +26,3 @@ def _scheme_2020(db):
     """Each test starts with the seeded 2020 scheme active."""
     RuleScheme.objects.update(is_active=False)
     RuleScheme.objects.filter(code="2020").update(is_active=True)
-

@@ -48,8 +48,10 @@ def test_the_http_adapter_asks_the_service_with_the_key(db, credit_service):
     answer = get_credit_checker().check(credit_code=firm.enterprise.credit_code, name=firm.enterprise.name)
     assert answer.reason == "失信被执行人"
     auth, body = credit_service.seen[0]
-    assert auth == "Bearer secret-key" and body == {"credit_code": firm.enterprise.credit_code,
-                                                     "name": firm.enterprise.name}
+    assert auth == "Bearer secret-key" and body == {
+        "credit_code": firm.enterprise.credit_code,
+        "name": firm.enterprise.name,
+    }
 
 
 def test_an_unreachable_service_means_the_ordinary_route(db, settings):

@@ -37,8 +37,12 @@ def test_the_minimum_staff_of_a_level_passes(db, scheme, rank):
 @pytest.mark.parametrize("short", ["technical", "senior", "skilled", "electricians"])
 def test_one_person_short_fails_and_says_how_many_are_missing(db, scheme, rank, short):
     firm, application, lv = _application_at(scheme, rank)
-    counts = {"technical": lv.tech_staff_min, "senior": lv.tech_senior_min, "skilled": lv.skilled_min,
-              "electricians": lv.electrician_min}
+    counts = {
+        "technical": lv.tech_staff_min,
+        "senior": lv.tech_senior_min,
+        "skilled": lv.skilled_min,
+        "electricians": lv.electrician_min,
+    }
     if counts[short] == 0:
         # This level asks for none of them: having none must not be counted against the firm.
         add_staff(firm, **counts)
@@ -56,14 +60,18 @@ def test_one_person_short_fails_and_says_how_many_are_missing(db, scheme, rank, 
 
 
 def test_the_2020_minimums_are_those_of_the_rules(db):
-    got = [(lv.tech_staff_min, lv.tech_senior_min, lv.skilled_min, lv.electrician_min)
-           for lv in LicenceLevel.objects.filter(scheme__code="2020").order_by("rank")]
+    got = [
+        (lv.tech_staff_min, lv.tech_senior_min, lv.skilled_min, lv.electrician_min)
+        for lv in LicenceLevel.objects.filter(scheme__code="2020").order_by("rank")
+    ]
     assert got == [(50, 30, 60, 30), (30, 15, 30, 15), (15, 5, 20, 10), (10, 0, 15, 8), (5, 0, 5, 3)]
     assert LicenceLevel.objects.filter(scheme__code="2025").count() == 3
 
 
-@pytest.mark.parametrize(("scheme", "rank"), [lv for lv in LEVELS if not (lv[0] == "2020" and lv[1] > 3)
-                                              and not (lv[0] == "2025" and lv[1] > 2)])
+@pytest.mark.parametrize(
+    ("scheme", "rank"),
+    [lv for lv in LEVELS if not (lv[0] == "2020" and lv[1] > 3) and not (lv[0] == "2025" and lv[1] > 2)],
+)
 def test_achievements_are_required_from_level_3_up_and_counted_per_category(db, scheme, rank):
     firm, application, lv = _application_at(scheme, rank)
     fill_staff_for(firm, lv)
@@ -77,8 +85,14 @@ def test_a_level_4_or_5_needs_no_achievements_and_every_missing_item_is_listed(d
     application = start_new(firm, {"install": LicenceLevel.objects.get(scheme__code="2020", rank=5)})
     problems = services.material_problems(application)
     assert not any("业绩" in p for p in problems)
-    for words in ("电力相关技术人员 0 人", "电力相关专业技能人员 0 人", "未填写技术负责人", "未填写安全负责人",
-                  "未填写股权结构", "未上传附件：法定代表人声明"):
+    for words in (
+        "电力相关技术人员 0 人",
+        "电力相关专业技能人员 0 人",
+        "未填写技术负责人",
+        "未填写安全负责人",
+        "未填写股权结构",
+        "未上传附件：法定代表人声明",
+    ):
         assert any(words in p for p in problems), (words, problems)
 
 

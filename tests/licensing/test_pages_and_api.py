@@ -25,18 +25,31 @@ def test_another_firms_ids_answer_404_on_pages_and_api(client, two_firms):
     mine, theirs, _app, other = two_firms
     add_staff(theirs, skilled=1)
     other_staff = theirs.staff.first()
-    Achievement.objects.create(application=other, category="install", project="x", voltage_kv=10, client="c",
-                               completed_on="2024-01-01", contract_amount=1)
+    Achievement.objects.create(
+        application=other,
+        category="install",
+        project="x",
+        voltage_kv=10,
+        client="c",
+        completed_on="2024-01-01",
+        contract_amount=1,
+    )
     other_row = other.achievements.first()
     client.force_login(mine.enterprise.memberships.first().user)
-    for url in [f"/licensing/applications/{other.pk}/", f"/licensing/applications/{other.pk}/tab/basic/",
-                f"/licensing/applications/{other.pk}/tab/check/",
-                f"/licensing/applications/{other.pk}/rows/achievement/{other_row.pk}/",
-                f"/api/v1/licensing/applications/{other.pk}/", f"/api/v1/licensing/staff/{other_staff.pk}/"]:
+    for url in [
+        f"/licensing/applications/{other.pk}/",
+        f"/licensing/applications/{other.pk}/tab/basic/",
+        f"/licensing/applications/{other.pk}/tab/check/",
+        f"/licensing/applications/{other.pk}/rows/achievement/{other_row.pk}/",
+        f"/api/v1/licensing/applications/{other.pk}/",
+        f"/api/v1/licensing/staff/{other_staff.pk}/",
+    ]:
         assert client.get(url).status_code == 404, url
-    for url in [f"/licensing/applications/{other.pk}/submit/",
-                f"/licensing/applications/{other.pk}/rows/achievement/{other_row.pk}/delete/",
-                f"/licensing/applications/{_app.pk}/rows/skilled_staff/{other_staff.pk}/delete/"]:
+    for url in [
+        f"/licensing/applications/{other.pk}/submit/",
+        f"/licensing/applications/{other.pk}/rows/achievement/{other_row.pk}/delete/",
+        f"/licensing/applications/{_app.pk}/rows/skilled_staff/{other_staff.pk}/delete/",
+    ]:
         assert client.post(url).status_code == 404, url
     assert Achievement.objects.filter(pk=other_row.pk).exists()
     ids = [a["id"] for a in client.get("/api/v1/licensing/applications/").json()["results"]]
@@ -48,10 +61,17 @@ def test_firm_registration_warns_on_a_failing_check_character_and_then_accepts_i
     client.force_login(user)
     good = credit_code(4711)
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    data = {"name": "青海新源电力工程有限公司", "credit_code": bad, "enterprise_type": "limited_liability",
-            "legal_rep_name": "孙立", "legal_rep_id_number": resident_id(12),
-            "registered_address": "西宁市城中区", "contact_name": "孙立", "contact_mobile": "13900001111",
-            "region": "630100"}
+    data = {
+        "name": "青海新源电力工程有限公司",
+        "credit_code": bad,
+        "enterprise_type": "limited_liability",
+        "legal_rep_name": "孙立",
+        "legal_rep_id_number": resident_id(12),
+        "registered_address": "西宁市城中区",
+        "contact_name": "孙立",
+        "contact_mobile": "13900001111",
+        "region": "630100",
+    }
     page = client.post("/licensing/register/", data).content.decode()
     assert "校验位与计算结果不符" in page and 'value="青海新源电力工程有限公司"' in page
     response = client.post("/licensing/register/", {**data, "credit_code_confirmed": "on"})
@@ -65,8 +85,15 @@ def test_firm_edit_shows_the_registration_read_only_and_changes_contacts_only(cl
     client.force_login(firm.enterprise.memberships.first().user)
     page = client.get("/licensing/firm/").content.decode()
     assert "不可在此修改" in page and "登记事项变更" in page
-    client.post("/licensing/firm/", {"contact_name": "杨志强", "contact_mobile": "13900002222",
-                                     "legal_rep_name": "别人", "enterprise_type": "other"})
+    client.post(
+        "/licensing/firm/",
+        {
+            "contact_name": "杨志强",
+            "contact_mobile": "13900002222",
+            "legal_rep_name": "别人",
+            "enterprise_type": "other",
+        },
+    )
     firm.refresh_from_db()
     firm.enterprise.refresh_from_db()
     assert firm.contact_name == "杨志强" and firm.enterprise.legal_rep_name == "赵强"
@@ -76,18 +103,33 @@ def test_the_referee_phone_must_be_a_mobile(client, db):
     firm = make_firm()
     application = start_new(firm, {"install": lv5()})
     client.force_login(firm.enterprise.memberships.first().user)
-    client.post(f"/licensing/applications/{application.pk}/tab/technical/",
-                {"name": "李工", "id_number": resident_id(12), "mobile": "13900000001", "title_level": "senior",
-                 "years": "10"})
+    client.post(
+        f"/licensing/applications/{application.pk}/tab/technical/",
+        {"name": "李工", "id_number": resident_id(12), "mobile": "13900000001", "title_level": "senior", "years": "10"},
+    )
     assert application.leads.get().name == "李工"
-    response = client.post(f"/licensing/applications/{application.pk}/rows/tech_work/add/",
-                           {"work-start": "2010-01-01", "work-employer": "青海送变电", "work-position": "经理",
-                            "work-referee": "王五", "work-referee_mobile": "0971-1234567"})
+    response = client.post(
+        f"/licensing/applications/{application.pk}/rows/tech_work/add/",
+        {
+            "work-start": "2010-01-01",
+            "work-employer": "青海送变电",
+            "work-position": "经理",
+            "work-referee": "王五",
+            "work-referee_mobile": "0971-1234567",
+        },
+    )
     page = response.content.decode()
     assert "证明人电话必须是正确的手机号码" in page and 'value="青海送变电"' in page
-    client.post(f"/licensing/applications/{application.pk}/rows/tech_work/add/",
-                {"work-start": "2010-01-01", "work-employer": "青海送变电", "work-position": "经理",
-                 "work-referee": "王五", "work-referee_mobile": "13900000002"})
+    client.post(
+        f"/licensing/applications/{application.pk}/rows/tech_work/add/",
+        {
+            "work-start": "2010-01-01",
+            "work-employer": "青海送变电",
+            "work-position": "经理",
+            "work-referee": "王五",
+            "work-referee_mobile": "13900000002",
+        },
+    )
     assert application.leads.get().work_history.count() == 1
 
 
@@ -99,8 +141,9 @@ def test_each_tab_saves_on_its_own_and_rows_are_edited_and_deleted(client, db):
     client.post(f"{base}/tab/basic/", {"registered_capital": "800"})
     client.post(f"{base}/rows/equity/add/", {"equity-holder": "赵强", "equity-amount": "800", "equity-ratio": "100"})
     row = application.equity_rows.get()
-    client.post(f"{base}/rows/equity/{row.pk}/", {"equity-holder": "赵强", "equity-amount": "600",
-                                                  "equity-ratio": "75"})
+    client.post(
+        f"{base}/rows/equity/{row.pk}/", {"equity-holder": "赵强", "equity-amount": "600", "equity-ratio": "75"}
+    )
     row.refresh_from_db()
     assert row.ratio == 75
     page = client.get(f"{base}/tab/basic/").content.decode()
@@ -116,12 +159,24 @@ def test_each_tab_saves_on_its_own_and_rows_are_edited_and_deleted(client, db):
 def _many(firm, n):
     application = start_new(firm, {"install": lv5()})
     add_staff(firm, technical=n, skilled=n)
-    Achievement.objects.bulk_create([Achievement(application=application, category="install", project=f"p{i}",
-                                                 voltage_kv=10, client="c", completed_on="2024-01-01",
-                                                 contract_amount=1) for i in range(n)])
+    Achievement.objects.bulk_create(
+        [
+            Achievement(
+                application=application,
+                category="install",
+                project=f"p{i}",
+                voltage_kv=10,
+                client="c",
+                completed_on="2024-01-01",
+                contract_amount=1,
+            )
+            for i in range(n)
+        ]
+    )
     for _ in range(n - 1):
-        LicenceApplication.objects.create(firm=firm, kind="reissue", scheme=application.scheme,
-                                          created_by=application.created_by)
+        LicenceApplication.objects.create(
+            firm=firm, kind="reissue", scheme=application.scheme, created_by=application.created_by
+        )
     return application
 
 
@@ -131,10 +186,15 @@ def test_lists_run_a_fixed_number_of_queries(client, db, django_assert_max_num_q
     firm = make_firm()
     application = _many(firm, n)
     client.force_login(firm.enterprise.memberships.first().user)
-    for url, limit in [("/api/v1/licensing/applications/", 8), ("/api/v1/licensing/staff/", 7),
-                       ("/api/v1/licensing/achievements/", 7), ("/licensing/", 10),
-                       (f"/licensing/applications/{application.pk}/tab/tech_staff/", 10),
-                       (f"/licensing/applications/{application.pk}/tab/achievements/", 10), ("/licensing/staff/", 9)]:
+    for url, limit in [
+        ("/api/v1/licensing/applications/", 8),
+        ("/api/v1/licensing/staff/", 7),
+        ("/api/v1/licensing/achievements/", 7),
+        ("/licensing/", 10),
+        (f"/licensing/applications/{application.pk}/tab/tech_staff/", 10),
+        (f"/licensing/applications/{application.pk}/tab/achievements/", 10),
+        ("/licensing/staff/", 9),
+    ]:
         with django_assert_max_num_queries(limit):
             response = client.get(url)
         assert response.status_code == 200, url

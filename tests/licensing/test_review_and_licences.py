@@ -52,15 +52,15 @@ def licensed(firm, reviewer, capture, levels=None):
     return Licence.objects.get(firm=firm)
 
 
-def test_approval_issues_a_licence_for_six_years_with_a_pdf_and_qr(db, reviewer, django_capture_on_commit_callbacks,
-                                                                   settings):
+def test_approval_issues_a_licence_for_six_years_with_a_pdf_and_qr(
+    db, reviewer, django_capture_on_commit_callbacks, settings
+):
     settings.PORTAL_BASE_URL = "https://yingye.example.cn"
     firm = make_firm(name="青海宏源电力安装工程有限公司")
     completed = []
     matter_completed.connect(lambda **kw: completed.append(kw), weak=False, dispatch_uid="t-licensing")
     try:
-        licence = licensed(firm, reviewer, django_capture_on_commit_callbacks,
-                           {"install": lv(5), "test": lv(5)})
+        licence = licensed(firm, reviewer, django_capture_on_commit_callbacks, {"install": lv(5), "test": lv(5)})
     finally:
         matter_completed.disconnect(dispatch_uid="t-licensing")
     today = timezone.localdate()
@@ -122,9 +122,14 @@ def test_licence_change_keeps_number_and_expiry(db, reviewer, django_capture_on_
     Licence.objects.filter(pk=licence.pk).update(expires_on=licence.expires_on - timedelta(days=400))
     licence.refresh_from_db()
     add_staff(firm, technical=5, skilled=10, electricians=5)
-    change = services.start_application(firm=firm, by=firm.enterprise.memberships.first().user, kind="licence_change",
-                                        levels={"install": lv(4).pk}, submitter_name="赵强",
-                                        submitter_id_number=licence.firm.enterprise.legal_rep_id_number)
+    change = services.start_application(
+        firm=firm,
+        by=firm.enterprise.memberships.first().user,
+        kind="licence_change",
+        levels={"install": lv(4).pk},
+        submitter_name="赵强",
+        submitter_id_number=licence.firm.enterprise.legal_rep_id_number,
+    )
     fill_everything_but_staff(change)
     services.submit(application=change, by=change.created_by)
     services.review(application=change, action="pass_formal_review", by=reviewer)
@@ -140,21 +145,44 @@ def test_renewal_opens_ahead_of_expiry_and_may_downgrade(db, reviewer, django_ca
     licence = licensed(firm, reviewer, django_capture_on_commit_callbacks, {"install": lv(4)})
     user = firm.enterprise.memberships.first().user
     with pytest.raises(DomainError) as exc:
-        services.start_application(firm=firm, by=user, kind="renewal", submitter_name="赵强",
-                                   submitter_id_number=firm.enterprise.legal_rep_id_number)
+        services.start_application(
+            firm=firm,
+            by=user,
+            kind="renewal",
+            submitter_name="赵强",
+            submitter_id_number=firm.enterprise.legal_rep_id_number,
+        )
     assert exc.value.code == "renewal_closed"
     Licence.objects.filter(pk=licence.pk).update(expires_on=timezone.localdate() + timedelta(days=29))
     with pytest.raises(DomainError):  # fewer than 30 days left: too late
-        services.start_application(firm=firm, by=user, kind="renewal", submitter_name="赵强",
-                                   submitter_id_number=firm.enterprise.legal_rep_id_number)
+        services.start_application(
+            firm=firm,
+            by=user,
+            kind="renewal",
+            submitter_name="赵强",
+            submitter_id_number=firm.enterprise.legal_rep_id_number,
+        )
     expiry = timezone.localdate() + timedelta(days=30)
     Licence.objects.filter(pk=licence.pk).update(expires_on=expiry)
     with pytest.raises(DomainError):  # a downgrade cannot go up
-        services.start_application(firm=firm, by=user, kind="renewal", downgrade=True, levels={"install": lv(3).pk},
-                                   submitter_name="赵强", submitter_id_number=firm.enterprise.legal_rep_id_number)
-    renewal = services.start_application(firm=firm, by=user, kind="renewal", downgrade=True,
-                                         levels={"install": lv(5).pk}, submitter_name="赵强",
-                                         submitter_id_number=firm.enterprise.legal_rep_id_number)
+        services.start_application(
+            firm=firm,
+            by=user,
+            kind="renewal",
+            downgrade=True,
+            levels={"install": lv(3).pk},
+            submitter_name="赵强",
+            submitter_id_number=firm.enterprise.legal_rep_id_number,
+        )
+    renewal = services.start_application(
+        firm=firm,
+        by=user,
+        kind="renewal",
+        downgrade=True,
+        levels={"install": lv(5).pk},
+        submitter_name="赵强",
+        submitter_id_number=firm.enterprise.legal_rep_id_number,
+    )
     fill_everything_but_staff(renewal)
     services.submit(application=renewal, by=user)
     services.review(application=renewal, action="pass_formal_review", by=reviewer)
@@ -165,8 +193,9 @@ def test_renewal_opens_ahead_of_expiry_and_may_downgrade(db, reviewer, django_ca
     assert licence.expires_on == expiry.replace(year=expiry.year + 6)
 
 
-def test_registration_change_shows_before_and_after_and_keeps_the_number(db, reviewer,
-                                                                         django_capture_on_commit_callbacks):
+def test_registration_change_shows_before_and_after_and_keeps_the_number(
+    db, reviewer, django_capture_on_commit_callbacks
+):
     firm = make_firm(name="旧名称电力有限公司")
     licence = licensed(firm, reviewer, django_capture_on_commit_callbacks)
     user = firm.enterprise.memberships.first().user
@@ -196,7 +225,9 @@ def test_cancellation_makes_the_registry_say_cancelled(db, reviewer, django_capt
     services.review(application=cancel, action="pass_formal_review", by=reviewer)
     services.review(application=cancel, action="approve", by=reviewer)
     answer = client.get("/api/v1/licences/verify/", {"number": licence.number}).json()
-    assert answer["status"] == "cancelled" and answer["valid"] is False and answer["message"] == "该许可证已注销，不再有效"
+    assert (
+        answer["status"] == "cancelled" and answer["valid"] is False and answer["message"] == "该许可证已注销，不再有效"
+    )
     page = client.get("/licensing/verify/", {"number": licence.number}).content.decode()
     assert "该许可证已注销，不再有效" in page
 
@@ -208,8 +239,14 @@ def test_personnel_change_onboards_and_offboards_after_review(db, reviewer, djan
     leaving = firm.staff.filter(kind="skilled").first()
     change = services.start_application(firm=firm, by=user, kind="personnel_change")
     services.request_offboarding(application=change, by=user, member=leaving)
-    newcomer = StaffMember.objects.create(firm=firm, kind="skilled", name="新电工", id_number="630102199001010012",
-                                          status=StaffStatus.ONBOARDING, change_application=change)
+    newcomer = StaffMember.objects.create(
+        firm=firm,
+        kind="skilled",
+        name="新电工",
+        id_number="630102199001010012",
+        status=StaffStatus.ONBOARDING,
+        change_application=change,
+    )
     assert services.material_problems(change) == []
     services.submit(application=change, by=user)
     services.review(application=change, action="pass_formal_review", by=reviewer)
@@ -233,8 +270,9 @@ def test_abandon_a_draft_and_terminate_an_application_in_progress(db):
     assert application.state == AppState.TERMINATED
 
 
-def test_expiry_reminders_at_90_60_30_days_once_each_and_expired_marked(db, reviewer,
-                                                                         django_capture_on_commit_callbacks):
+def test_expiry_reminders_at_90_60_30_days_once_each_and_expired_marked(
+    db, reviewer, django_capture_on_commit_callbacks
+):
     firm = make_firm()
     licence = licensed(firm, reviewer, django_capture_on_commit_callbacks)
     today = timezone.localdate()

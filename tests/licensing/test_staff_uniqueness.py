@@ -16,8 +16,16 @@ RULE = "同一身份证号码只能在一家企业的在职人员名单中"
 
 
 def _form(id_number):
-    return SkilledStaffForm({"staff-name": "马电工", "staff-id_number": id_number, "staff-specialty": "高压电工",
-                             "staff-is_hv_electrician": "on"}, instance=StaffMember(kind="skilled"), prefix="staff")
+    return SkilledStaffForm(
+        {
+            "staff-name": "马电工",
+            "staff-id_number": id_number,
+            "staff-specialty": "高压电工",
+            "staff-is_hv_electrician": "on",
+        },
+        instance=StaffMember(kind="skilled"),
+        prefix="staff",
+    )
 
 
 def test_the_database_refuses_a_second_active_row(db):
@@ -50,11 +58,14 @@ def test_the_page_shows_the_rule_next_to_the_field_and_keeps_the_input(db, clien
     number = unique_id_number()
     StaffMember.objects.create(firm=a, kind="skilled", name="马电工", id_number=number)
     user = b.enterprise.memberships.first().user
-    application = start_new(b, {"install": __import__("licensing.models").models.LicenceLevel.objects.get(
-        scheme__code="2020", rank=5)})
+    application = start_new(
+        b, {"install": __import__("licensing.models").models.LicenceLevel.objects.get(scheme__code="2020", rank=5)}
+    )
     client.force_login(user)
-    response = client.post(f"/licensing/applications/{application.pk}/rows/skilled_staff/add/",
-                           {"staff-name": "马电工", "staff-id_number": number, "staff-specialty": "电工"})
+    response = client.post(
+        f"/licensing/applications/{application.pk}/rows/skilled_staff/add/",
+        {"staff-name": "马电工", "staff-id_number": number, "staff-specialty": "电工"},
+    )
     page = response.content.decode()
     assert response.status_code == 200 and RULE in page and 'value="马电工"' in page
     assert 'id="field-staff-id_number"' in page

@@ -49,8 +49,13 @@ def test_the_admin_lists_run_a_fixed_number_of_queries(client, supervisor, rows,
     users = UserFactory.create_batch(5)
     now = timezone.now()
     notifications = Notification.objects.bulk_create(
-        Notification(user=users[i % 5], event="account.password_changed", title="登录密码已修改", body="…",
-                     created_at=now - timedelta(minutes=i))
+        Notification(
+            user=users[i % 5],
+            event="account.password_changed",
+            title="登录密码已修改",
+            body="…",
+            created_at=now - timedelta(minutes=i),
+        )
         for i in range(rows)
     )
     OutboxMessage.objects.bulk_create(
@@ -76,9 +81,7 @@ def test_resend_requeues_failed_rows_delivers_them_and_is_audited(
     OutboxMessage.objects.filter(pk=sent.pk).update(status=OutboxStatus.SENT)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            OUTBOX, {"action": "resend", "_selected_action": [failed.pk, sent.pk]}, follow=True
-        )
+        response = client.post(OUTBOX, {"action": "resend", "_selected_action": [failed.pk, sent.pk]}, follow=True)
 
     html = response.content.decode()
     assert "已重新排队发送 1 条" in html

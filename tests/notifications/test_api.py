@@ -20,8 +20,14 @@ def api():
 def make_notifications(user, n: int, *, read: bool = False) -> None:
     now = timezone.now()
     Notification.objects.bulk_create(
-        Notification(user=user, event="system.message", title=f"消息{i}", body="内容",
-                     created_at=now - timedelta(minutes=i), read_at=now if read else None)
+        Notification(
+            user=user,
+            event="system.message",
+            title=f"消息{i}",
+            body="内容",
+            created_at=now - timedelta(minutes=i),
+            read_at=now if read else None,
+        )
         for i in range(n)
     )
 
@@ -115,11 +121,20 @@ def test_preferences_show_defaults_for_a_user_who_never_chose(api, alice):
     events = {row["event"]: row for row in api.get(f"{BASE}notification-preferences/").json()["events"]}
 
     assert events["account.password_changed"] == {
-        "event": "account.password_changed", "label": "密码修改提醒", "in_app": True, "sms": True, "email": False,
+        "event": "account.password_changed",
+        "label": "密码修改提醒",
+        "in_app": True,
+        "sms": True,
+        "email": False,
     }
     assert events["account.registered"]["sms"] is False
-    assert set(events) >= {"account.registered", "account.real_name_verified", "account.password_changed",
-                           "enterprise.bound", "system.message"}
+    assert set(events) >= {
+        "account.registered",
+        "account.real_name_verified",
+        "account.password_changed",
+        "enterprise.bound",
+        "system.message",
+    }
 
 
 def test_put_preferences_changes_only_the_events_sent(api, alice):
@@ -143,10 +158,12 @@ def test_put_preferences_with_an_unknown_event_is_refused_and_changes_nothing(ap
 
     response = api.put(
         f"{BASE}notification-preferences/",
-        {"events": [
-            {"event": "account.registered", "sms": True, "email": True},
-            {"event": "no.such_event", "sms": True, "email": False},
-        ]},
+        {
+            "events": [
+                {"event": "account.registered", "sms": True, "email": True},
+                {"event": "no.such_event", "sms": True, "email": False},
+            ]
+        },
         format="json",
     )
 
@@ -158,8 +175,7 @@ def test_put_preferences_with_an_unknown_event_is_refused_and_changes_nothing(ap
 
 def test_put_preferences_with_a_missing_channel_names_the_field(api, alice):
     api.force_authenticate(alice)
-    response = api.put(f"{BASE}notification-preferences/", {"events": [{"event": "account.registered"}]},
-                       format="json")
+    response = api.put(f"{BASE}notification-preferences/", {"events": [{"event": "account.registered"}]}, format="json")
     assert response.status_code == 400
     assert "events" in response.json()["fields"]
 
@@ -169,8 +185,11 @@ def test_the_schema_documents_the_endpoints_under_the_notifications_tag(api, ali
     schema = api.get("/api/schema/", {"format": "json"}).json()
     paths = {p: ops for p, ops in schema["paths"].items() if "notification" in p}
     assert set(paths) == {
-        "/api/v1/notifications/", "/api/v1/notifications/{id}/read/", "/api/v1/notifications/read-all/",
-        "/api/v1/notifications/unread-count/", "/api/v1/notification-preferences/",
+        "/api/v1/notifications/",
+        "/api/v1/notifications/{id}/read/",
+        "/api/v1/notifications/read-all/",
+        "/api/v1/notifications/unread-count/",
+        "/api/v1/notification-preferences/",
     }
     for ops in paths.values():
         for op in ops.values():

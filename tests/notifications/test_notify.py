@@ -61,7 +61,9 @@ def test_a_rolled_back_business_transaction_leaves_no_notification_and_sends_not
 
 def test_keyword_and_positional_calls_are_the_same(alice):
     a = notify(alice, "enterprise.bound", {"enterprise": "青海高原制造有限公司", "relation": "法人代表"})
-    b = notify(user=alice, event="enterprise.bound", context={"enterprise": "青海高原制造有限公司", "relation": "法人代表"})
+    b = notify(
+        user=alice, event="enterprise.bound", context={"enterprise": "青海高原制造有限公司", "relation": "法人代表"}
+    )
     assert a.title == b.title == "企业绑定成功"
     assert a.body == b.body == "您已作为法人代表绑定企业“青海高原制造有限公司”。"
 
@@ -104,7 +106,8 @@ def test_preferences_decide_the_channels(alice, mailoutbox, django_capture_on_co
         security = notify(alice, "account.password_changed")
 
     assert sorted(welcome.outbox.values_list("channel", "recipient")) == [
-        ("email", "zhangli@example.com"), ("sms", "13912345678"),
+        ("email", "zhangli@example.com"),
+        ("sms", "13912345678"),
     ]
     assert not security.outbox.exists()
     assert [m.subject for m in mailoutbox] == ["欢迎注册网上供电营业厅"]
@@ -134,18 +137,23 @@ def test_a_deactivated_user_keeps_the_inbox_but_gets_no_sms():
 def test_saving_preferences_stores_every_channel_of_the_events_given(alice):
     set_preferences(user=alice, choices={"account.registered": {"email"}})
     assert set(NotificationPreference.objects.filter(user=alice).values_list("event", "channel", "enabled")) == {
-        ("account.registered", "sms", False), ("account.registered", "email", True),
+        ("account.registered", "sms", False),
+        ("account.registered", "email", True),
     }
     set_preferences(user=alice, choices={"account.registered": {"sms"}})
     assert set(NotificationPreference.objects.filter(user=alice).values_list("event", "channel", "enabled")) == {
-        ("account.registered", "sms", True), ("account.registered", "email", False),
+        ("account.registered", "sms", True),
+        ("account.registered", "email", False),
     }
 
 
 def test_a_business_app_can_register_its_own_event():
     try:
         register_event(
-            "testing.order_accepted", label="申请已受理", title="申请{number}已受理", body="客户经理{manager}将联系您。",
+            "testing.order_accepted",
+            label="申请已受理",
+            title="申请{number}已受理",
+            body="客户经理{manager}将联系您。",
             channels=[Channel.SMS],
         )
         user = UserFactory()
@@ -154,7 +162,10 @@ def test_a_business_app_can_register_its_own_event():
         assert n.outbox.get().channel == "sms"
         # The same declaration again (a second ready()) is fine; a different one is not.
         register_event(
-            "testing.order_accepted", label="申请已受理", title="申请{number}已受理", body="客户经理{manager}将联系您。",
+            "testing.order_accepted",
+            label="申请已受理",
+            title="申请{number}已受理",
+            body="客户经理{manager}将联系您。",
             channels=[Channel.SMS],
         )
         with pytest.raises(ImproperlyConfigured):

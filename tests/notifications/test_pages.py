@@ -18,8 +18,12 @@ def make_notifications(user, n: int, *, read: bool = False) -> None:
     now = timezone.now()
     Notification.objects.bulk_create(
         Notification(
-            user=user, event="system.message", title=f"消息{i}", body=f"第{i}条内容",
-            created_at=now - timedelta(minutes=i), read_at=now if read else None,
+            user=user,
+            event="system.message",
+            title=f"消息{i}",
+            body=f"第{i}条内容",
+            created_at=now - timedelta(minutes=i),
+            read_at=now if read else None,
         )
         for i in range(n)
     )
@@ -164,15 +168,15 @@ def test_preferences_show_every_event_with_its_current_channels(client, alice):
 def test_saving_preferences_changes_the_channels_and_says_so(client, alice):
     client.force_login(alice)
 
-    response = client.post(
-        PREFERENCES, {"account.registered__email": "on", "enterprise.bound__sms": "on"}, follow=True
-    )
+    response = client.post(PREFERENCES, {"account.registered__email": "on", "enterprise.bound__sms": "on"}, follow=True)
 
     html = response.content.decode()
     assert "通知设置已保存" in html
     assert re.search(r'name="account.registered__email"[^>]*checked', html)
     # Unticking the security SMS is the user's right; it is stored as a choice.
-    assert NotificationPreference.objects.get(user=alice, event="account.password_changed", channel="sms").enabled is False
+    assert (
+        NotificationPreference.objects.get(user=alice, event="account.password_changed", channel="sms").enabled is False
+    )
     assert list(notify(alice, "account.registered").outbox.values_list("channel", flat=True)) == ["email"]
     assert not notify(alice, "account.password_changed").outbox.exists()
 

@@ -98,9 +98,24 @@ def celery_worker_process(transactional_db, tmp_path):
     }
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--hostname", name],
-            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                name,
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     worker = Worker(name, process, log)
     try:
@@ -132,9 +147,7 @@ def test_a_real_worker_delivers_the_sms_of_a_committed_notification_exactly_once
     assert "登录密码已修改" in SmsMessage.objects.get(phone="13987654321").text
 
 
-def test_a_notification_committed_while_the_broker_is_down_is_delivered_once_it_is_back(
-    celery_worker_process, caplog
-):
+def test_a_notification_committed_while_the_broker_is_down_is_delivered_once_it_is_back(celery_worker_process, caplog):
     user = UserFactory(phone="13711112222")
 
     with broker_at(CLOSED_BROKER):

@@ -18,8 +18,16 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from jwcrypto import jwk, jwt
 
-MODES = {"valid", "bad_nonce", "other_key", "expired", "alg_none", "wrong_audience", "foreign_audience_with_azp",
-         "wrong_issuer"}
+MODES = {
+    "valid",
+    "bad_nonce",
+    "other_key",
+    "expired",
+    "alg_none",
+    "wrong_audience",
+    "foreign_audience_with_azp",
+    "wrong_issuer",
+}
 CLAIMS = {"sub": "crafted-subject-1", "name": "韩梅梅", "id_card": "630102198505050014", "phone_number": "18609719001"}
 
 _codes: dict[str, dict] = {}
@@ -42,16 +50,18 @@ def _check(mode: str) -> None:
 def discovery(request, mode):
     _check(mode)
     iss = _issuer(request, mode)
-    return JsonResponse({
-        "issuer": iss,
-        "authorization_endpoint": f"{iss}/authorize",
-        "token_endpoint": f"{iss}/token",
-        "jwks_uri": f"{iss}/jwks",
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256", "none"] if mode == "alg_none" else ["RS256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-    })
+    return JsonResponse(
+        {
+            "issuer": iss,
+            "authorization_endpoint": f"{iss}/authorize",
+            "token_endpoint": f"{iss}/token",
+            "jwks_uri": f"{iss}/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256", "none"] if mode == "alg_none" else ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        }
+    )
 
 
 def jwks(request, mode):
@@ -84,8 +94,14 @@ def token(request, mode):
     if grant is None:
         return JsonResponse({"error": "invalid_grant"}, status=400)
     now = int(time.time())
-    claims = {**CLAIMS, "iss": _issuer(request, mode), "aud": grant["client_id"], "iat": now, "exp": now + 300,
-              "nonce": grant["nonce"]}
+    claims = {
+        **CLAIMS,
+        "iss": _issuer(request, mode),
+        "aud": grant["client_id"],
+        "iat": now,
+        "exp": now + 300,
+        "nonce": grant["nonce"],
+    }
     signing_key = _key(settings.RSA_PRIVATE_KEY)
     kid = signing_key.thumbprint()
     if mode == "bad_nonce":
@@ -107,5 +123,12 @@ def token(request, mode):
         signed = jwt.JWT(header={"alg": "RS256", "kid": kid, "typ": "JWT"}, claims=claims)
         signed.make_signed_token(signing_key)
         id_token = signed.serialize()
-    return JsonResponse({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
-                         "id_token": id_token, "scope": "openid profile phone"})
+    return JsonResponse(
+        {
+            "access_token": secrets.token_urlsafe(16),
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "id_token": id_token,
+            "scope": "openid profile phone",
+        }
+    )

@@ -28,8 +28,12 @@ PEOPLE = {
     "existing": {"name": "马晓燕", "id_card": resident_id(12, birth="19880808"), "phone_number": "18609719012"},
     "by_phone": {"name": "李雷", "id_card": resident_id(13, birth="19880808"), "phone_number": "18609719013"},
     "impostor": {"name": "王小二", "id_card": resident_id(14, birth="19880808"), "phone_number": "18609719014"},
-    "unconfirmed_phone": {"name": "赵六", "id_card": resident_id(15, birth="19880808"), "phone_number": "18609719015",
-                          "phone_number_verified": False},
+    "unconfirmed_phone": {
+        "name": "赵六",
+        "id_card": resident_id(15, birth="19880808"),
+        "phone_number": "18609719015",
+        "phone_number_verified": False,
+    },
 }
 
 
@@ -48,22 +52,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_provider(db_path: Path, port: int | None = None, *, redirect_hosts=("testserver", "localhost", "127.0.0.1"),
-                   log=None) -> RunningProvider:
+def start_provider(
+    db_path: Path, port: int | None = None, *, redirect_hosts=("testserver", "localhost", "127.0.0.1"), log=None
+) -> RunningProvider:
     port = port or free_port()
     clients = []
     for client_id, name in (("portal-pc", "gov_pc"), ("portal-app", "gov_app")):
-        clients.append({
-            "client_id": client_id, "client_secret": SECRETS[client_id],
-            "redirect_uris": [f"http://{h}/sso/{name}/callback/" for h in redirect_hosts],
-            "post_logout_redirect_uris": [f"http://{h}/sso/{name}/logged-out/" for h in redirect_hosts],
-        })
+        clients.append(
+            {
+                "client_id": client_id,
+                "client_secret": SECRETS[client_id],
+                "redirect_uris": [f"http://{h}/sso/{name}/callback/" for h in redirect_hosts],
+                "post_logout_redirect_uris": [f"http://{h}/sso/{name}/logged-out/" for h in redirect_hosts],
+            }
+        )
     users = [{"username": u, "password": PASSWORD, **claims} for u, claims in PEOPLE.items()]
-    env = {**os.environ, "OIDC_PROVIDER_DB": str(db_path), "OIDC_PROVIDER_CLIENTS": json.dumps(clients),
-           "OIDC_PROVIDER_USERS": json.dumps(users, ensure_ascii=False), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "OIDC_PROVIDER_DB": str(db_path),
+        "OIDC_PROVIDER_CLIENTS": json.dumps(clients),
+        "OIDC_PROVIDER_USERS": json.dumps(users, ensure_ascii=False),
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    process = subprocess.Popen([sys.executable, "-m", "tests.oidc_provider.serve", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.oidc_provider.serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -89,19 +107,39 @@ def stop_provider(provider: RunningProvider) -> None:
 def provider_settings(provider: RunningProvider, *, return_url: str | None = None) -> dict:
     claims = {"name": "name", "id_number": "id_card", "phone": "phone_number"}
     return {
-        "gov_pc": {"label": "青海政务服务网", "discovery_url": provider.discovery(), "client_id": "portal-pc",
-                   "client_secret": SECRETS["portal-pc"], "claims": claims,
-                   "return_url": return_url or f"{provider.url}/", "timeout": 5},
-        "gov_app": {"label": "青松办", "discovery_url": provider.discovery(), "client_id": "portal-app",
-                    "client_secret": SECRETS["portal-app"], "claims": claims, "show_on_login": False,
-                    "return_url": return_url or f"{provider.url}/", "timeout": 5},
+        "gov_pc": {
+            "label": "青海政务服务网",
+            "discovery_url": provider.discovery(),
+            "client_id": "portal-pc",
+            "client_secret": SECRETS["portal-pc"],
+            "claims": claims,
+            "return_url": return_url or f"{provider.url}/",
+            "timeout": 5,
+        },
+        "gov_app": {
+            "label": "青松办",
+            "discovery_url": provider.discovery(),
+            "client_id": "portal-app",
+            "client_secret": SECRETS["portal-app"],
+            "claims": claims,
+            "show_on_login": False,
+            "return_url": return_url or f"{provider.url}/",
+            "timeout": 5,
+        },
     }
 
 
 def crafted_settings(provider: RunningProvider, mode: str) -> dict:
-    return {"crafted": {"label": "篡改测试", "discovery_url": provider.discovery(f"crafted/{mode}"),
-                        "client_id": "portal-pc", "client_secret": "anything",
-                        "claims": {"name": "name", "id_number": "id_card", "phone": "phone_number"}, "timeout": 5}}
+    return {
+        "crafted": {
+            "label": "篡改测试",
+            "discovery_url": provider.discovery(f"crafted/{mode}"),
+            "client_id": "portal-pc",
+            "client_secret": "anything",
+            "claims": {"name": "name", "id_number": "id_card", "phone": "phone_number"},
+            "timeout": 5,
+        }
+    }
 
 
 @pytest.fixture(scope="session")
@@ -130,9 +168,17 @@ class ProviderBrowser:
     def log_in(self, username: str) -> None:
         login = f"{self.provider.url}/accounts/login/"
         self.http.get(login, timeout=5)
-        response = self.http.post(login, data={"username": username, "password": PASSWORD,
-                                               "csrfmiddlewaretoken": self.http.cookies["provider_csrftoken"]},
-                                  headers={"Referer": login}, allow_redirects=False, timeout=5)
+        response = self.http.post(
+            login,
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.http.cookies["provider_csrftoken"],
+            },
+            headers={"Referer": login},
+            allow_redirects=False,
+            timeout=5,
+        )
         assert response.status_code == 302, "log-in at the test provider failed"
 
     def authorize(self, authorize_url: str) -> str:

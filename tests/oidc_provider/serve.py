@@ -31,11 +31,15 @@ def main() -> None:
     for spec in json.loads(os.environ.get("OIDC_PROVIDER_CLIENTS", "[]")):
         Application.objects.filter(client_id=spec["client_id"]).delete()
         Application.objects.create(
-            name=spec["client_id"], client_id=spec["client_id"], client_secret=spec["client_secret"],
-            client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            name=spec["client_id"],
+            client_id=spec["client_id"],
+            client_secret=spec["client_secret"],
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             redirect_uris=" ".join(spec["redirect_uris"]),
             post_logout_redirect_uris=" ".join(spec.get("post_logout_redirect_uris", [])),
-            algorithm=Application.RS256_ALGORITHM, skip_authorization=True,
+            algorithm=Application.RS256_ALGORITHM,
+            skip_authorization=True,
         )
 
     import socketserver

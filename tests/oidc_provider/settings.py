@@ -33,14 +33,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 ROOT_URLCONF = "tests.oidc_provider.urls"
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [os.path.join(BASE_DIR, "templates")],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
-}]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
-                         "NAME": os.environ.get("OIDC_PROVIDER_DB", os.path.join(tempfile.gettempdir(), "oidc-provider.sqlite3"))}}
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [os.path.join(BASE_DIR, "templates")],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("OIDC_PROVIDER_DB", os.path.join(tempfile.gettempdir(), "oidc-provider.sqlite3")),
+    }
+}
 # The portal runs on the same host name with another port: keep the two session cookies apart.
 SESSION_COOKIE_NAME = "provider_sessionid"
 CSRF_COOKIE_NAME = "provider_csrftoken"

@@ -54,8 +54,11 @@ def test_a_drawn_signature_is_kept_as_a_cropped_transparent_png(drawn_signature)
 
 
 def test_a_signature_on_a_white_pad_loses_its_white(drawn_signature):
-    data = png((400, 160), fill=(255, 255, 255, 255),
-               draw=lambda d: d.line([(20, 120), (200, 30), (380, 130)], fill=(20, 20, 120, 255), width=5))
+    data = png(
+        (400, 160),
+        fill=(255, 255, 255, 255),
+        draw=lambda d: d.line([(20, 120), (200, 30), (380, 130)], fill=(20, 20, 120, 255), width=5),
+    )
     signature = save_signature(user=VerifiedUserFactory(), data_url=as_data_url(data))
     with signature.image.file.open("rb") as fh, Image.open(fh) as image:
         assert image.getpixel((0, 0))[3] == 0
@@ -81,8 +84,10 @@ def test_a_blank_pad_is_refused_with_please_sign_first(data_url):
 def test_a_jpeg_is_refused():
     out = io.BytesIO()
     Image.new("RGB", (300, 100), "black").save(out, "JPEG")
-    for data_url in ("data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode(),
-                     "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()):
+    for data_url in (
+        "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode(),
+        "data:image/png;base64," + base64.b64encode(out.getvalue()).decode(),
+    ):
         error = refused(VerifiedUserFactory(), data_url)
         assert "PNG" in error.message
 

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def consent_for(user, provider):
     GovIdentity.objects.create(user=user, provider=provider, subject=f"{provider}-{user.pk}")
-    return Consent.objects.create(user=user, provider=provider, claims=["name", "id_number", "phone"],
-                                  text_version="2026.1")
+    return Consent.objects.create(
+        user=user, provider=provider, claims=["name", "id_number", "phone"], text_version="2026.1"
+    )
 
 
 @pytest.mark.parametrize("providers", [["gov_pc"], ["gov_pc", "gov_app", "gov_other"]])
@@ -58,8 +59,9 @@ def test_staff_read_consents_and_verification_sources_in_the_admin(client):
     admin = StaffFactory(is_superuser=True)
     user = VerifiedUserFactory(name="韩梅梅")
     consent_for(user, "gov_pc")
-    RealNameVerification.objects.create(user=user, source=RealNameSource.GOV_SSO, provider="gov_pc",
-                                        verified_at=timezone.now())
+    RealNameVerification.objects.create(
+        user=user, source=RealNameSource.GOV_SSO, provider="gov_pc", verified_at=timezone.now()
+    )
     client.force_login(admin)
     for url in ("/admin/sso/consent/", "/admin/sso/govidentity/", "/admin/sso/realnameverification/"):
         page = client.get(url)

@@ -49,7 +49,9 @@ def test_first_arrival_asks_consent_then_creates_a_verified_user(client, oidc_pr
 
 
 def refusal_rows(reason: str):
-    return AuditEvent.objects.filter(action="政务服务网登录被拒绝", kind=AuditKind.SECURITY, changes__reason=["", reason])
+    return AuditEvent.objects.filter(
+        action="政务服务网登录被拒绝", kind=AuditKind.SECURITY, changes__reason=["", reason]
+    )
 
 
 def test_second_arrival_skips_the_consent_page(client, oidc_provider, sso_providers):
@@ -88,7 +90,9 @@ def test_an_unverified_user_with_the_same_mobile_is_linked_and_verified(client, 
     assert client.get("/").wsgi_request.user == mine
 
 
-def test_a_name_that_disagrees_with_the_verified_id_number_is_refused_and_recorded(client, oidc_provider, sso_providers):
+def test_a_name_that_disagrees_with_the_verified_id_number_is_refused_and_recorded(
+    client, oidc_provider, sso_providers
+):
     person = PEOPLE["impostor"]
     owner = VerifiedUserFactory(name="王二小", id_number=person["id_card"])
     response, _cb, _b = arrive(client, oidc_provider, "impostor")
@@ -162,8 +166,10 @@ def test_the_app_is_a_second_client_with_its_own_consent(client, oidc_provider, 
 
 
 def test_claim_names_come_from_the_settings(client, settings, oidc_provider, sso_providers):
-    settings.SSO_PROVIDERS = {**sso_providers, "gov_pc": {**sso_providers["gov_pc"], "claims": {
-        "name": "name", "id_number": "sfzh", "phone": "phone_number"}}}
+    settings.SSO_PROVIDERS = {
+        **sso_providers,
+        "gov_pc": {**sso_providers["gov_pc"], "claims": {"name": "name", "id_number": "sfzh", "phone": "phone_number"}},
+    }
     response, _cb, _b = arrive(client, oidc_provider, "newcomer")
     assert response.status_code == 403 and "未提供完整的实名信息" in response.content.decode()
     assert refusal_rows("claims_bad_id_number").exists() and not User.objects.filter(name="韩梅梅").exists()
@@ -211,15 +217,18 @@ def test_a_used_code_with_a_fresh_state_is_refused_by_the_provider(client, oidc_
     assert not User.objects.filter(phone=PEOPLE["newcomer"]["phone_number"]).exists()
 
 
-@pytest.mark.parametrize("mode, reason", [
-    ("bad_nonce", "id_token_bad_nonce"),
-    ("other_key", "id_token_bad_signature"),
-    ("expired", "id_token_expired"),
-    ("alg_none", "id_token_bad_algorithm"),
-    ("wrong_audience", "id_token_bad_aud"),
-    ("foreign_audience_with_azp", "id_token_bad_aud"),
-    ("wrong_issuer", "id_token_bad_iss"),
-])
+@pytest.mark.parametrize(
+    "mode, reason",
+    [
+        ("bad_nonce", "id_token_bad_nonce"),
+        ("other_key", "id_token_bad_signature"),
+        ("expired", "id_token_expired"),
+        ("alg_none", "id_token_bad_algorithm"),
+        ("wrong_audience", "id_token_bad_aud"),
+        ("foreign_audience_with_azp", "id_token_bad_aud"),
+        ("wrong_issuer", "id_token_bad_iss"),
+    ],
+)
 def test_a_tampered_id_token_is_refused(client, settings, oidc_provider, mode, reason):
     from tests.oidc_provider.fixtures import crafted_settings
 
@@ -275,12 +284,15 @@ def test_a_provider_that_goes_down_during_the_log_in_gives_a_friendly_page(clien
 # --- the edges ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("next_url, lands", [
-    ("/accounts/me/", "/accounts/me/"),
-    ("https://evil.example/", "/"),
-    ("//evil.example/", "/"),
-    ("/\\evil.example/", "/"),
-])
+@pytest.mark.parametrize(
+    "next_url, lands",
+    [
+        ("/accounts/me/", "/accounts/me/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+    ],
+)
 def test_next_only_accepts_our_own_paths(client, oidc_provider, sso_providers, next_url, lands):
     from urllib.parse import quote
 
@@ -321,8 +333,7 @@ def test_log_out_ends_our_session_and_the_providers(client, oidc_provider, sso_p
     assert "/accounts/login/" in at_provider.headers["Location"]
 
 
-def test_the_me_page_logs_out_through_the_provider_only_after_a_government_log_in(client, oidc_provider,
-                                                                                 sso_providers):
+def test_the_me_page_logs_out_through_the_provider_only_after_a_government_log_in(client, oidc_provider, sso_providers):
     client.force_login(VerifiedUserFactory())
     assert 'action="/accounts/logout/"' in client.get("/accounts/me/").content.decode()
     client.post("/accounts/logout/")

@@ -89,7 +89,9 @@ def test_accepting_from_the_application_page_creates_the_order_and_opens_it(as_m
     body = page.content.decode()
     assert "受理" in body and "退回补正" in body and "不予受理" in body
     assert "八一中路 8 号 3 单元 502 室" in body  # the summary of the answers
-    response = as_manager.post(reverse("admin:applications_application_accept", args=[application.pk]), {"assignee": ""})
+    response = as_manager.post(
+        reverse("admin:applications_application_accept", args=[application.pk]), {"assignee": ""}
+    )
     order = WorkOrder.objects.get(application=application)
     assert response.status_code == 302 and response["Location"] == order_page(order)
     assert order.assignee == manager
@@ -138,8 +140,7 @@ def test_order_queues_new_mine_due_soon_and_late(as_manager, manager, other_mana
     today = timezone.localdate()
     new_mine = WorkOrderFactory(assignee=manager, step_due_on=add_working_days(today, 1))
     contacted_other = WorkOrderFactory(assignee=other_manager, state=OrderState.CONTACTED, step_due_on=today)
-    late = WorkOrderFactory(assignee=other_manager, state=OrderState.SURVEYED,
-                            step_due_on=add_working_days(today, -2))
+    late = WorkOrderFactory(assignee=other_manager, state=OrderState.SURVEYED, step_due_on=add_working_days(today, -2))
     later = WorkOrderFactory(assignee=manager, state=OrderState.CONTACTED, step_due_on=add_working_days(today, 5))
     archived = WorkOrderFactory(assignee=manager, state=OrderState.ARCHIVED, step_due_on=None)
 
@@ -176,8 +177,10 @@ def test_the_order_page_offers_the_users_transitions_and_advancing_logs_it(as_ma
     body = as_manager.get(order_page(order)).content.decode()
     assert 'value="contact"' in body and "已联系客户" in body
     assert "剩余 1 个工作日" in body or "今日到期" in body
-    response = as_manager.post(reverse("admin:utility_flows_workorder_advance", args=[order.pk]),
-                               {"transition": "contact", "expected_state": "accepted", "reason": "已电话联系"})
+    response = as_manager.post(
+        reverse("admin:utility_flows_workorder_advance", args=[order.pk]),
+        {"transition": "contact", "expected_state": "accepted", "reason": "已电话联系"},
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.state == OrderState.CONTACTED
@@ -188,8 +191,10 @@ def test_the_order_page_offers_the_users_transitions_and_advancing_logs_it(as_ma
 def test_a_stale_button_shows_refresh_and_the_typed_reason_stays(as_manager, manager, other_manager):
     order = services.accept_application(application=ApplicationFactory(), by=manager)
     services.advance(order=order, transition="contact", by=other_manager)
-    response = as_manager.post(reverse("admin:utility_flows_workorder_advance", args=[order.pk]),
-                               {"transition": "contact", "expected_state": "accepted", "reason": "客户电话已接通"})
+    response = as_manager.post(
+        reverse("admin:utility_flows_workorder_advance", args=[order.pk]),
+        {"transition": "contact", "expected_state": "accepted", "reason": "客户电话已接通"},
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "工单已被他人处理，请刷新" in body
@@ -201,8 +206,12 @@ def test_reassigning_and_collecting_a_deferred_document_from_the_order_page(as_m
     from applications.models import ApplicationDocument
 
     application = ApplicationFactory()
-    promised = ApplicationDocument.objects.create(application=application, requirement="property_proof",
-                                                  how="deferred", due_on=timezone.localdate() + timedelta(days=10))
+    promised = ApplicationDocument.objects.create(
+        application=application,
+        requirement="property_proof",
+        how="deferred",
+        due_on=timezone.localdate() + timedelta(days=10),
+    )
     order = services.accept_application(application=application, by=manager)
     body = as_manager.get(order_page(order)).content.decode()
     assert "产权证明" in body and "待补交" in body
@@ -211,8 +220,10 @@ def test_reassigning_and_collecting_a_deferred_document_from_the_order_page(as_m
     assert as_manager.post(url, {"note": "已现场查验原件并留存复印件"}).status_code == 302
     promised.refresh_from_db()
     assert promised.fulfilled_at is not None
-    response = as_manager.post(reverse("admin:utility_flows_workorder_reassign", args=[order.pk]),
-                               {"assignee": other_manager.pk, "reason": "片区调整"})
+    response = as_manager.post(
+        reverse("admin:utility_flows_workorder_reassign", args=[order.pk]),
+        {"assignee": other_manager.pk, "reason": "片区调整"},
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.assignee == other_manager
@@ -231,8 +242,9 @@ def test_hv_order_page_says_it_waits_for_the_e_assistant(as_manager, manager):
 
 
 def test_resolving_an_abnormal_flag_records_who_and_the_note(as_manager, manager):
-    flag = AbnormalFlag.objects.create(application=ApplicationFactory(), kind=AbnormalFlag.Kind.ONE_ADDRESS_MANY,
-                                       detail="该地址已有户号")
+    flag = AbnormalFlag.objects.create(
+        application=ApplicationFactory(), kind=AbnormalFlag.Kind.ONE_ADDRESS_MANY, detail="该地址已有户号"
+    )
     listed = as_manager.get(reverse("admin:applications_abnormalflag_changelist"), {"resolved": "no"})
     assert flag in listed.context["cl"].result_list
     url = reverse("admin:applications_abnormalflag_change", args=[flag.pk])
@@ -249,8 +261,16 @@ def test_a_supervisor_edits_time_limits_within_the_flows_steps(client, superviso
     add = reverse("admin:utility_flows_timelimit_add")
     response = client.post(add, {"flow": "change", "state": "surveyed", "business_code": "", "working_days": 2})
     assert "该流程没有这个环节" in response.content.decode()
-    response = client.post(add, {"flow": "change", "state": "contacted", "business_code": "peak_valley",
-                                 "working_days": 1, "note": "峰谷变更远程核实"})
+    response = client.post(
+        add,
+        {
+            "flow": "change",
+            "state": "contacted",
+            "business_code": "peak_valley",
+            "working_days": 1,
+            "note": "峰谷变更远程核实",
+        },
+    )
     assert response.status_code == 302
     assert TimeLimit.objects.get(business_code="peak_valley").working_days == 1
 

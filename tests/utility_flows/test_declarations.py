@@ -28,29 +28,57 @@ def test_the_model_choices_are_the_declared_states():
 
 def test_a_declaration_naming_an_undeclared_state_is_refused():
     with pytest.raises(ValueError, match="undeclared"):
-        Flow(code="broken", label="x", initial="a", final="z",
-             states=(State("a", "A"), State("z", "Z")), transitions=(Transition("go", "a", "b", "Go"),))
+        Flow(
+            code="broken",
+            label="x",
+            initial="a",
+            final="z",
+            states=(State("a", "A"), State("z", "Z")),
+            transitions=(Transition("go", "a", "b", "Go"),),
+        )
 
 
 def test_a_state_labelled_differently_from_another_flow_is_refused():
     with pytest.raises(ValueError, match="labelled differently"):
-        register(Flow(code="test_other", label="x", initial="accepted", final="archived",
-                      states=(State("accepted", _("另一个名字")), State("archived", _("已归档"))), transitions=()))
+        register(
+            Flow(
+                code="test_other",
+                label="x",
+                initial="accepted",
+                final="archived",
+                states=(State("accepted", _("另一个名字")), State("archived", _("已归档"))),
+                transitions=(),
+            )
+        )
     assert "test_other" not in {f.code for f in flows.all_flows()}
 
 
 def test_a_transition_name_going_elsewhere_from_the_same_state_is_refused():
     with pytest.raises(ValueError, match="different states"):
-        register(Flow(code="test_other", label="x", initial="accepted", final="archived",
-                      states=(State("accepted", _("已受理")), State("archived", _("已归档"))),
-                      transitions=(Transition("contact", "accepted", "archived", _("联系")),)))
+        register(
+            Flow(
+                code="test_other",
+                label="x",
+                initial="accepted",
+                final="archived",
+                states=(State("accepted", _("已受理")), State("archived", _("已归档"))),
+                transitions=(Transition("contact", "accepted", "archived", _("联系")),),
+            )
+        )
 
 
 def test_the_path_and_the_detour():
     lv = flows.get("lv_connection")
     assert lv.path == ["accepted", "contacted", "surveyed", "plan_replied", "connected", "contracted"]
     assert lv.path_with("grid_works") == [
-        "accepted", "contacted", "surveyed", "plan_replied", "grid_works", "connected", "contracted"]
+        "accepted",
+        "contacted",
+        "surveyed",
+        "plan_replied",
+        "grid_works",
+        "connected",
+        "contracted",
+    ]
     assert lv.state("grid_works").actor == Actor.UTILITY
 
 

@@ -33,9 +33,12 @@ def orders(manager):
     account = ServiceAccountFactory()
     return {
         "lv_connection": (_lv_order(manager), LV_PATH),
-        "change": (services.accept_application(
-            application=ApplicationFactory(business_code="peak_valley", service_account=account), by=manager),
-            CHANGE_PATH),
+        "change": (
+            services.accept_application(
+                application=ApplicationFactory(business_code="peak_valley", service_account=account), by=manager
+            ),
+            CHANGE_PATH,
+        ),
     }
 
 
@@ -54,11 +57,12 @@ def test_every_step_tells_the_customer_in_their_inbox(orders, manager, flow):
         before = Notification.objects.filter(user=customer).count()
         order = services.advance(order=order, transition=name, by=manager, reason="按约定办理")
         declared = order.declaration.transition(name)
-        new = Notification.objects.filter(user=customer).order_by("-id")[: 2]
+        new = Notification.objects.filter(user=customer).order_by("-id")[:2]
         # The step's own notice; completing the matter also invites a review (review.invited).
         expected = 2 if declared.notify == "order.completed" else 1
         assert Notification.objects.filter(user=customer).count() == before + expected, (
-            f"{flow}.{name} did not notify the customer")
+            f"{flow}.{name} did not notify the customer"
+        )
         latest = next(n for n in new if n.event == declared.notify)
         if declared.notify == "order.progress":
             with translation.override("zh-hans"):  # notifications speak the site's language
@@ -70,11 +74,15 @@ def test_every_step_tells_the_customer_in_their_inbox(orders, manager, flow):
 def test_every_transition_writes_one_audit_row_about_the_customer(orders, manager, flow):
     order, path = orders[flow]
     for name in path:
-        before = set(AuditEvent.objects.filter(object_type="utility_flows.WorkOrder", object_id=str(order.pk))
-                     .values_list("pk", flat=True))
+        before = set(
+            AuditEvent.objects.filter(object_type="utility_flows.WorkOrder", object_id=str(order.pk)).values_list(
+                "pk", flat=True
+            )
+        )
         order = services.advance(order=order, transition=name, by=manager)
         new = AuditEvent.objects.filter(object_type="utility_flows.WorkOrder", object_id=str(order.pk)).exclude(
-            pk__in=before)
+            pk__in=before
+        )
         assert new.count() == 1, f"{flow}.{name} wrote {new.count()} audit rows about the order"
         row = new.get()
         assert (row.actor, row.subject) == (manager, order.customer)
@@ -82,14 +90,21 @@ def test_every_transition_writes_one_audit_row_about_the_customer(orders, manage
             assert row.label == str(order.declaration.transition(name).label)
         assert row.changes["state"][1] == order.state
     # ...and the customer sees every one of them in 数据访问记录
-    assert AuditEvent.objects.filter(subject=order.customer, object_type="utility_flows.WorkOrder",
-                                     object_id=str(order.pk)).count() == len(path) + 1
+    assert (
+        AuditEvent.objects.filter(
+            subject=order.customer, object_type="utility_flows.WorkOrder", object_id=str(order.pk)
+        ).count()
+        == len(path) + 1
+    )
 
 
 def test_log_audit_and_notification_commit_together_or_not_at_all(manager):
     order = _lv_order(manager)
-    counts = lambda: (WorkOrderTransition.objects.count(), AuditEvent.objects.count(),  # noqa: E731
-                      Notification.objects.count())
+    counts = lambda: (
+        WorkOrderTransition.objects.count(),
+        AuditEvent.objects.count(),
+        Notification.objects.count(),
+    )
     before = counts()
     with pytest.raises(RuntimeError), transaction.atomic():
         services.advance(order=order, transition="contact", by=manager)
@@ -138,7 +153,8 @@ def test_staff_using_english_write_codes_the_chinese_customer_reads_in_chinese(m
         order = services.advance(order=order, transition="contact", by=manager, reason="Called, visit tomorrow")
         services.reassign(order=order, to=other_manager, by=manager, reason="on leave")
         returned = application_services.return_application(
-            application=ApplicationFactory(applicant=order.customer), by=manager, reason="照片模糊")
+            application=ApplicationFactory(applicant=order.customer), by=manager, reason="照片模糊"
+        )
 
     # Stored: codes (source strings) and the typed text as typed — nothing in English but what was typed.
     actions = set(AuditEvent.objects.filter(subject=order.customer).values_list("action", flat=True))

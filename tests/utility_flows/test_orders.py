@@ -32,7 +32,11 @@ def declare():
 
     def _declare(**kwargs):
         defaults = dict(
-            row=90 + len(declared), group="change", voltage="LV", trips=Trips.ZERO, flow=Flow.CHANGE,
+            row=90 + len(declared),
+            group="change",
+            voltage="LV",
+            trips=Trips.ZERO,
+            flow=Flow.CHANGE,
             # Answers live under a step key (the factory fills "location").
             steps=[Step("location", "用电信息"), Step(DOCUMENTS_STEP, "上传材料"), Step(CONFIRM_STEP, "确认提交")],
         )
@@ -131,11 +135,15 @@ def test_returned_application_is_fixed_resubmitted_and_then_accepted(manager, se
     from tests.applications.conftest import photo
 
     customer = application.applicant
-    assert application_services.save_documents(
-        application=application, user=customer,
-        uploads={"id_front": photo(), "id_back": photo(), "property_proof": photo(), "meter_photo": photo()},
-        deferrals={},
-    ) == {}
+    assert (
+        application_services.save_documents(
+            application=application,
+            user=customer,
+            uploads={"id_front": photo(), "id_back": photo(), "property_proof": photo(), "meter_photo": photo()},
+            deferrals={},
+        )
+        == {}
+    )
     application_services.submit_application(
         application=application, user=customer, sms_code=send_code(customer.phone, Purpose.SUBMIT)
     )
@@ -143,7 +151,12 @@ def test_returned_application_is_fixed_resubmitted_and_then_accepted(manager, se
     assert application.state == ApplicationState.SUBMITTED
     order = services.accept_application(application=application, by=manager)
     assert order.state == OrderState.ACCEPTED
-    assert list(application.events.values_list("to_state", flat=True)) == ["submitted", "returned", "submitted", "accepted"]
+    assert list(application.events.values_list("to_state", flat=True)) == [
+        "submitted",
+        "returned",
+        "submitted",
+        "accepted",
+    ]
 
 
 def test_rejection_needs_a_reason_and_the_handler_role(manager, inspector):
@@ -165,7 +178,11 @@ def test_lv_new_connection_runs_every_step_and_archive_opens_and_binds_the_accou
     application = ApplicationFactory(capacity=Decimal("8"))
     # The customer signed the smart-payment agreement after submitting (as the EV charger's
     # completion page leads them to): the account the order opens carries it.
-    application.data["smart_payment"] = {"agreed_at": "2026-11-20T10:00:00+08:00", "version": "1", "by": application.applicant_id}
+    application.data["smart_payment"] = {
+        "agreed_at": "2026-11-20T10:00:00+08:00",
+        "version": "1",
+        "by": application.applicant_id,
+    }
     application.save(update_fields=["data"])
     customer = application.applicant
     order = services.accept_application(application=application, by=manager)
@@ -203,7 +220,14 @@ def test_grid_works_path_needs_a_reason_and_leads_to_connection(manager):
     order = run(order, ["connect", "sign_contract", "archive"], manager)
     assert order.state == OrderState.ARCHIVED
     assert list(order.transitions.values_list("name", flat=True)) == [
-        "accept", "contact", "survey", "reply_plan", "start_grid_works", "connect", "sign_contract", "archive",
+        "accept",
+        "contact",
+        "survey",
+        "reply_plan",
+        "start_grid_works",
+        "connect",
+        "sign_contract",
+        "archive",
     ]
 
 
@@ -219,12 +243,24 @@ def test_a_step_out_of_order_is_refused_with_the_current_step(manager):
 
 
 def test_lv_capacity_increase_archive_raises_the_accounts_capacity(declare, manager):
-    declare(code="test_lv_increase", name="低压增容（测试）", group="connection", flow=Flow.LV_CONNECTION,
-            needs_account=True, capacity_answer="capacity", capacity_is_increase=True)
+    declare(
+        code="test_lv_increase",
+        name="低压增容（测试）",
+        group="connection",
+        flow=Flow.LV_CONNECTION,
+        needs_account=True,
+        capacity_answer="capacity",
+        capacity_is_increase=True,
+    )
     customer = VerifiedUserFactory()
     account = ServiceAccountFactory(capacity=Decimal("8"), holder_name=customer.name)
-    application = ApplicationFactory(business_code="test_lv_increase", applicant=customer, service_account=account,
-                                     capacity=Decimal("12"), extra_answers={"capacity": "12"})
+    application = ApplicationFactory(
+        business_code="test_lv_increase",
+        applicant=customer,
+        service_account=account,
+        capacity=Decimal("12"),
+        extra_answers={"capacity": "12"},
+    )
     order = services.accept_application(application=application, by=manager)
     run(order, LV_PATH, manager)
     account.refresh_from_db()
@@ -257,15 +293,31 @@ def test_peak_valley_order_flips_the_account_when_executed_and_completes_at_arch
 
 
 def test_a_change_dated_ahead_is_registered_now_and_applied_by_the_daily_task(declare, manager):
-    declare(code="test_demand", name="需量值变更（测试）", voltage="HV", needs_account=True, contact_days=3,
-            effective_rule="next_month",
-            account_changes=lambda account, answers: {"contracted_demand": answers["demand"]})
+    declare(
+        code="test_demand",
+        name="需量值变更（测试）",
+        voltage="HV",
+        needs_account=True,
+        contact_days=3,
+        effective_rule="next_month",
+        account_changes=lambda account, answers: {"contracted_demand": answers["demand"]},
+    )
     customer = VerifiedUserFactory()
-    account = ServiceAccountFactory(customer_kind="enterprise", voltage="10kV", capacity=Decimal("630"),
-                                    basic_charge="demand", contracted_demand=Decimal("400"))
+    account = ServiceAccountFactory(
+        customer_kind="enterprise",
+        voltage="10kV",
+        capacity=Decimal("630"),
+        basic_charge="demand",
+        contracted_demand=Decimal("400"),
+    )
     first_of_next_month = registry.get("test_demand").effective_date(timezone.localdate())
-    application = ApplicationFactory(business_code="test_demand", applicant=customer, service_account=account,
-                                     effective_on=first_of_next_month, extra_answers={"demand": "450"})
+    application = ApplicationFactory(
+        business_code="test_demand",
+        applicant=customer,
+        service_account=account,
+        effective_on=first_of_next_month,
+        extra_answers={"demand": "450"},
+    )
     order = services.accept_application(application=application, by=manager)
     # Capacity / demand changes: contact within 3 working days (seed 003), declared by the business.
     assert order.step_due_on == add_working_days(timezone.localdate(), 3)
@@ -283,11 +335,18 @@ def test_a_change_dated_ahead_is_registered_now_and_applied_by_the_daily_task(de
 
 
 def test_pause_orders_are_the_inspectors_not_the_account_managers(declare, manager, inspector, supervisor):
-    declare(code="test_pause", name="暂停（测试）", group="pause", handler_role=Role.INSPECTOR, needs_account=True,
-            account_changes=lambda account, answers: {"status": "paused", "paused_capacity": answers["pause_capacity"]})
+    declare(
+        code="test_pause",
+        name="暂停（测试）",
+        group="pause",
+        handler_role=Role.INSPECTOR,
+        needs_account=True,
+        account_changes=lambda account, answers: {"status": "paused", "paused_capacity": answers["pause_capacity"]},
+    )
     account = ServiceAccountFactory(customer_kind="enterprise", voltage="380V", capacity=Decimal("100"))
-    application = ApplicationFactory(business_code="test_pause", service_account=account,
-                                     extra_answers={"pause_capacity": "100"})
+    application = ApplicationFactory(
+        business_code="test_pause", service_account=account, extra_answers={"pause_capacity": "100"}
+    )
     with pytest.raises(DomainError):
         services.accept_application(application=application, by=manager)
     order = services.accept_application(application=application, by=inspector)
@@ -305,8 +364,17 @@ def test_pause_orders_are_the_inspectors_not_the_account_managers(declare, manag
 
 
 def test_hv_acceptance_assigns_the_manager_and_the_order_waits_with_no_transition(declare, manager):
-    declare(code="test_hv_new", name="高压新装（测试）", group="high_voltage", voltage="HV", trips=Trips.ONE,
-            flow=Flow.HV_EASSISTANT, is_new_connection=True, customer_kind="enterprise", contact_days=3)
+    declare(
+        code="test_hv_new",
+        name="高压新装（测试）",
+        group="high_voltage",
+        voltage="HV",
+        trips=Trips.ONE,
+        flow=Flow.HV_EASSISTANT,
+        is_new_connection=True,
+        customer_kind="enterprise",
+        contact_days=3,
+    )
     order = services.accept_application(application=ApplicationFactory(business_code="test_hv_new"), by=manager)
     assert order.state == OrderState.MANAGER_ASSIGNED
     assert order.assignee == manager
@@ -337,7 +405,9 @@ def test_a_customer_or_a_staff_member_without_the_role_cannot_advance(manager, i
 def test_available_transitions_offer_both_ways_out_of_the_plan(manager):
     order = services.accept_application(application=ApplicationFactory(), by=manager)
     order = run(order, ["contact", "survey", "reply_plan"], manager)
-    offered = {name: (label, needs_reason) for name, label, needs_reason in services.available_transitions(order, manager)}
+    offered = {
+        name: (label, needs_reason) for name, label, needs_reason in services.available_transitions(order, manager)
+    }
     assert offered == {"start_grid_works": ("启动配套电网工程", True), "connect": ("装表接电", False)}
 
 
@@ -474,7 +544,9 @@ def test_staff_edit_a_time_limit_and_new_orders_follow_it(manager):
     TimeLimit.objects.filter(flow=Flow.LV_CONNECTION, state="accepted", business_code="").update(working_days=2)
     order = services.accept_application(application=ApplicationFactory(), by=manager)
     assert order.step_due_on == add_working_days(timezone.localdate(), 2)
-    TimeLimit.objects.create(flow=Flow.LV_CONNECTION, state="contacted", business_code="residential_new", working_days=4)
+    TimeLimit.objects.create(
+        flow=Flow.LV_CONNECTION, state="contacted", business_code="residential_new", working_days=4
+    )
     order = services.advance(order=order, transition="contact", by=manager)
     assert order.step_due_on == add_working_days(timezone.localdate(), 4)
 

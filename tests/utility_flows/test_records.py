@@ -33,7 +33,9 @@ def customer():
 
 def test_records_show_each_application_with_step_due_who_acts_and_expected_date(client, customer, manager):
     today = timezone.localdate()
-    draft = ApplicationFactory(applicant=customer, state="draft", number=None, submitted_at=None, current_step="property")
+    draft = ApplicationFactory(
+        applicant=customer, state="draft", number=None, submitted_at=None, current_step="property"
+    )
     returned = ApplicationFactory(applicant=customer, state="returned", reason="产权证明照片模糊，请重新上传")
     accepted = ApplicationFactory(applicant=customer)
     order = services.accept_application(application=accepted, by=manager)
@@ -59,7 +61,7 @@ def test_records_show_each_application_with_step_due_who_acts_and_expected_date(
 def test_a_submitted_application_waits_for_the_utility_with_an_estimate(client, customer):
     ApplicationFactory(applicant=customer)
     client.force_login(customer)
-    (application, progress), = client.get(RECORDS).context["rows"]
+    ((application, progress),) = client.get(RECORDS).context["rows"]
     assert (progress.step, progress.actor_label) == ("供电公司受理申请", "供电公司")
     assert progress.expected_on == add_working_days(timezone.localdate(), 7)  # contact 1 + the six after
 
@@ -70,12 +72,12 @@ def test_an_order_in_grid_works_is_the_utilitys_and_a_late_step_pushes_the_date(
         order = services.advance(order=order, transition=name, by=manager)
     order = services.advance(order=order, transition="start_grid_works", by=manager, reason="需新建线路")
     client.force_login(customer)
-    (_a, progress), = client.get(RECORDS).context["rows"]
+    ((_a, progress),) = client.get(RECORDS).context["rows"]
     assert progress.actor_label == "供电公司" and progress.step == "配套电网工程施工"
     assert progress.expected_on == add_working_days(order.step_due_on, 2)  # contract 1 + archive 1
     # Late: the date counts from today, not from a due date already past.
     type(order).objects.filter(pk=order.pk).update(step_due_on=timezone.localdate() - timedelta(days=10))
-    (_a, progress), = client.get(RECORDS).context["rows"]
+    ((_a, progress),) = client.get(RECORDS).context["rows"]
     assert progress.clock.overdue and progress.expected_on == add_working_days(timezone.localdate(), 2)
 
 
@@ -95,8 +97,12 @@ def test_the_record_shows_history_in_order_documents_and_the_manager(client, cus
 
 def test_a_promised_document_is_uploaded_from_the_record_and_the_order_sees_it(client, customer, manager):
     application = ApplicationFactory(applicant=customer)
-    promised = ApplicationDocument.objects.create(application=application, requirement="property_proof",
-                                                  how="deferred", due_on=timezone.localdate() + timedelta(days=5))
+    promised = ApplicationDocument.objects.create(
+        application=application,
+        requirement="property_proof",
+        how="deferred",
+        due_on=timezone.localdate() + timedelta(days=5),
+    )
     order = services.accept_application(application=application, by=manager)
     client.force_login(customer)
     body = client.get(detail(application)).content.decode()
@@ -121,8 +127,12 @@ def test_a_promised_document_is_uploaded_from_the_record_and_the_order_sees_it(c
 
 def test_overdue_promises_are_flagged_daily_and_settled_when_collected(manager):
     application = ApplicationFactory()
-    promised = ApplicationDocument.objects.create(application=application, requirement="property_proof",
-                                                  how="deferred", due_on=timezone.localdate() + timedelta(days=3))
+    promised = ApplicationDocument.objects.create(
+        application=application,
+        requirement="property_proof",
+        how="deferred",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
     order = services.accept_application(application=application, by=manager)
     assert flag_overdue_commitments.apply().get() == 0
     assert services.flag_overdue_commitments(today=timezone.localdate() + timedelta(days=4)) == 1
@@ -174,13 +184,17 @@ def _count(client, url) -> int:
 
 
 @pytest.mark.parametrize("url", [RECORDS, PROGRESS])
-def test_records_and_progress_run_the_same_queries_for_10_and_200_rows(client, customer, manager, url,
-                                                                         django_assert_max_num_queries):
+def test_records_and_progress_run_the_same_queries_for_10_and_200_rows(
+    client, customer, manager, url, django_assert_max_num_queries
+):
     def make(n):
         for i in range(n):
             if i % 2:
-                WorkOrderFactory(application__applicant=customer, assignee=manager,
-                                 state=OrderState.CONTACTED if i % 4 == 1 else OrderState.ACCEPTED)
+                WorkOrderFactory(
+                    application__applicant=customer,
+                    assignee=manager,
+                    state=OrderState.CONTACTED if i % 4 == 1 else OrderState.ACCEPTED,
+                )
             else:
                 ApplicationFactory(applicant=customer, state="returned" if i % 3 else "submitted", reason="补正")
 
@@ -216,8 +230,12 @@ def test_the_api_lists_my_orders_with_progress(client, customer, manager):
 
 def test_the_api_order_detail_has_history_and_others_answer_404(client, customer, manager):
     application = ApplicationFactory(applicant=customer)
-    promised = ApplicationDocument.objects.create(application=application, requirement="property_proof",
-                                                  how="deferred", due_on=timezone.localdate() + timedelta(days=5))
+    promised = ApplicationDocument.objects.create(
+        application=application,
+        requirement="property_proof",
+        how="deferred",
+        due_on=timezone.localdate() + timedelta(days=5),
+    )
     order = services.accept_application(application=application, by=manager)
     services.advance(order=order, transition="contact", by=manager, reason="已联系")
     other = services.accept_application(application=ApplicationFactory(), by=manager)
@@ -225,8 +243,15 @@ def test_the_api_order_detail_has_history_and_others_answer_404(client, customer
     data = client.get(f"/api/v1/orders/{order.pk}/").json()
     assert [h["label"] for h in data["history"]] == ["已提交", "已受理", "受理并生成工单", "已联系客户"]
     assert data["history"][-1]["note"] == "已联系"
-    assert data["deferred_documents"] == [{"id": promised.pk, "requirement": "property_proof", "label": "产权证明",
-                                           "due_on": promised.due_on.isoformat(), "fulfilled_at": None}]
+    assert data["deferred_documents"] == [
+        {
+            "id": promised.pk,
+            "requirement": "property_proof",
+            "label": "产权证明",
+            "due_on": promised.due_on.isoformat(),
+            "fulfilled_at": None,
+        }
+    ]
     missing = client.get(f"/api/v1/orders/{other.pk}/")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
@@ -246,8 +271,9 @@ def test_the_api_needs_a_login(client):
     assert client.get("/api/v1/orders/").status_code in (401, 403)
 
 
-def test_the_orders_api_runs_the_same_queries_for_10_and_200_orders(client, customer, manager,
-                                                                    django_assert_max_num_queries):
+def test_the_orders_api_runs_the_same_queries_for_10_and_200_orders(
+    client, customer, manager, django_assert_max_num_queries
+):
     for _i in range(10):
         WorkOrderFactory(application__applicant=customer, assignee=manager)
     client.force_login(customer)

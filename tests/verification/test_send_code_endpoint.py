@@ -21,7 +21,8 @@ def press_send(client, django_capture_on_commit_callbacks):
             return client.post(
                 reverse("verification:send_code"),
                 {"purpose": purpose, "phone": phone, "button": button or f"send-code-{purpose}"},
-                **HTMX, **extra,
+                **HTMX,
+                **extra,
             )
 
     return _press
@@ -117,12 +118,20 @@ def test_the_endpoint_needs_the_csrf_token():
     assert not SmsCode.objects.exists()
 
 
-def test_without_javascript_the_register_page_sends_and_keeps_what_was_typed(client, django_capture_on_commit_callbacks):
+def test_without_javascript_the_register_page_sends_and_keeps_what_was_typed(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:register"), {
-            "phone": "13812341234", "sms_code": "", "password": "Dianli#2026x", "password2": "Dianli#2026x",
-            "send_code": "register",
-        })
+        response = client.post(
+            reverse("accounts:register"),
+            {
+                "phone": "13812341234",
+                "sms_code": "",
+                "password": "Dianli#2026x",
+                "password2": "Dianli#2026x",
+                "send_code": "register",
+            },
+        )
     html = response.content.decode()
     assert response.status_code == 200
     assert "验证码已发送至138****1234" in html
@@ -135,7 +144,9 @@ def test_without_javascript_the_register_page_sends_and_keeps_what_was_typed(cli
 def test_without_javascript_the_password_reset_page_sends_a_reset_code(client, django_capture_on_commit_callbacks):
     UserFactory(phone="13812341234")
     with django_capture_on_commit_callbacks(execute=True):
-        html = client.post(reverse("accounts:password_reset"), {"phone": "13812341234", "send_code": "reset_password"}).content.decode()
+        html = client.post(
+            reverse("accounts:password_reset"), {"phone": "13812341234", "send_code": "reset_password"}
+        ).content.decode()
     assert "验证码已发送至138****1234" in html
     assert SmsCode.objects.get().purpose == Purpose.RESET_PASSWORD
 
@@ -149,7 +160,8 @@ def test_without_javascript_a_refusal_is_shown_on_the_page(client):
 def test_a_plain_post_to_the_endpoint_answers_a_page_with_a_way_back(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("verification:send_code"), {"purpose": "register", "phone": "13812341234"},
+            reverse("verification:send_code"),
+            {"purpose": "register", "phone": "13812341234"},
             HTTP_REFERER="http://testserver/accounts/register/",
         )
     html = response.content.decode()
@@ -170,7 +182,9 @@ class TestDevSmsPage:
     def test_with_debug_it_shows_the_newest_fifty_messages(self, client, settings, send_code):
         settings.DEBUG = True
         for n in range(52):
-            SmsMessage.objects.create(phone="13900000000", template="notification", text=f"消息{n}", idempotency_key=f"k{n}")
+            SmsMessage.objects.create(
+                phone="13900000000", template="notification", text=f"消息{n}", idempotency_key=f"k{n}"
+            )
         code = send_code("13812341234", Purpose.REGISTER)
         html = client.get(reverse("verification:dev_sms")).content.decode()
         assert code in html and "13812341234" in html
@@ -182,8 +196,10 @@ class TestSmsAdmin:
     def test_codes_are_listed_masked_without_their_hash(self, admin_client, send_code):
         send_code("13812341234", Purpose.LOGIN)
         sms = SmsCode.objects.get()
-        for url in (reverse("admin:verification_smscode_changelist"),
-                    reverse("admin:verification_smscode_change", args=[sms.pk])):
+        for url in (
+            reverse("admin:verification_smscode_changelist"),
+            reverse("admin:verification_smscode_change", args=[sms.pk]),
+        ):
             html = admin_client.get(url).content.decode()
             assert "138****1234" in html
             assert "13812341234" not in html
@@ -200,5 +216,8 @@ class TestSmsAdmin:
         send_code("13812341234", Purpose.LOGIN)
         sms = SmsCode.objects.get()
         assert admin_client.get(reverse("admin:verification_smscode_add")).status_code == 403
-        assert admin_client.post(reverse("admin:verification_smscode_delete", args=[sms.pk]), {"post": "yes"}).status_code == 403
+        assert (
+            admin_client.post(reverse("admin:verification_smscode_delete", args=[sms.pk]), {"post": "yes"}).status_code
+            == 403
+        )
         assert SmsCode.objects.filter(pk=sms.pk).exists()

@@ -43,14 +43,16 @@ class TestOneCode:
     def test_a_code_still_works_just_before_it_expires(self, send_code):
         code = send_code(PHONE, Purpose.LOGIN)
         SmsCode.objects.filter(phone=PHONE).update(
-            created_at=timezone.now() - timedelta(minutes=4, seconds=55), expires_at=timezone.now() + timedelta(seconds=5)
+            created_at=timezone.now() - timedelta(minutes=4, seconds=55),
+            expires_at=timezone.now() + timedelta(seconds=5),
         )
         verify_code(phone=PHONE, purpose=Purpose.LOGIN, code=code)
 
     def test_an_expired_code_is_refused(self, send_code):
         code = send_code(PHONE, Purpose.LOGIN)
         SmsCode.objects.filter(phone=PHONE).update(
-            created_at=timezone.now() - timedelta(minutes=5, seconds=1), expires_at=timezone.now() - timedelta(seconds=1)
+            created_at=timezone.now() - timedelta(minutes=5, seconds=1),
+            expires_at=timezone.now() - timedelta(seconds=1),
         )
         with pytest.raises(DomainError) as refused:
             verify_code(phone=PHONE, purpose=Purpose.LOGIN, code=code)

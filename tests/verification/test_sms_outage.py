@@ -34,8 +34,9 @@ def _code_in(text: str) -> str:
 def test_with_the_broker_down_the_page_says_the_code_waits_and_the_sweeper_sends_it(client):
     app.conf.task_always_eager = False  # the suite's autouse fixture puts it back afterwards
     with broker_at(CLOSED_BROKER):
-        html = client.post(reverse("verification:send_code"),
-                           {"purpose": Purpose.REGISTER, "phone": "13812341234"}, **HTMX).content.decode()
+        html = client.post(
+            reverse("verification:send_code"), {"purpose": Purpose.REGISTER, "phone": "13812341234"}, **HTMX
+        ).content.decode()
     assert "验证码已发送" not in html
     assert "短信通道暂时繁忙，验证码将在恢复后自动发送至138****1234" in html
     sms = SmsCode.objects.get(phone="13812341234")
@@ -57,8 +58,9 @@ def test_with_the_broker_down_the_page_says_the_code_waits_and_the_sweeper_sends
 def test_the_api_says_delayed_instead_of_sent(client):
     app.conf.task_always_eager = False
     with broker_at(CLOSED_BROKER):
-        body = client.post("/api/v1/sms-codes/", {"phone": "13812341235", "purpose": "register"},
-                           content_type="application/json").json()
+        body = client.post(
+            "/api/v1/sms-codes/", {"phone": "13812341235", "purpose": "register"}, content_type="application/json"
+        ).json()
     assert body["delayed"] is True and "验证码已发送" not in body["message"]
 
 
@@ -72,15 +74,36 @@ def test_a_code_asked_for_during_a_redis_outage_is_delivered_by_a_real_worker_af
     log = tmp_path / "worker.log"
     env = {
         # The same key seals (here) and unseals (in the worker).
-        **os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": settings.SECRET_KEY, "DEBUG": "true",
-        "DATABASE_URL": _database_url(), "DATABASE_POOL": "false", "REDIS_URL": own_redis.url,
-        "SMS_BACKEND": "portal.verification.backends.DatabaseBackend", "PYTHONPATH": str(BASE_DIR),
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "true",
+        "DATABASE_URL": _database_url(),
+        "DATABASE_POOL": "false",
+        "REDIS_URL": own_redis.url,
+        "SMS_BACKEND": "portal.verification.backends.DatabaseBackend",
+        "PYTHONPATH": str(BASE_DIR),
     }
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--hostname", name],
-            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                name,
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     worker = Worker(name, process, log)
 
@@ -97,8 +120,9 @@ def test_a_code_asked_for_during_a_redis_outage_is_delivered_by_a_real_worker_af
             wait_for(lambda: bool(app.control.ping(destination=[name], timeout=0.5)), 60, "the worker")
             own_redis.stop()  # the broker goes down
             _reset_broker_connections()
-            html = client.post(reverse("verification:send_code"),
-                               {"purpose": Purpose.REGISTER, "phone": "13812341236"}, **HTMX).content.decode()
+            html = client.post(
+                reverse("verification:send_code"), {"purpose": Purpose.REGISTER, "phone": "13812341236"}, **HTMX
+            ).content.decode()
             assert "验证码已发送" not in html and "短信通道暂时繁忙" in html
             own_redis.start()  # ...and comes back on the same port
             _reset_broker_connections()

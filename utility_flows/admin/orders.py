@@ -75,9 +75,13 @@ class OrderQueueFilter(admin.SimpleListFilter):
 class AdvanceForm(forms.Form):
     transition = forms.ChoiceField(choices=[(t, t) for t in services.TRANSITIONS], widget=forms.HiddenInput)
     expected_state = forms.ChoiceField(choices=OrderState.choices, widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("办理说明"), max_length=500, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("可填写联系情况、现场情况等；启动配套电网工程须填写原因"))
+    reason = forms.CharField(
+        label=_("办理说明"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("可填写联系情况、现场情况等；启动配套电网工程须填写原因"),
+    )
 
 
 class ReassignForm(forms.Form):
@@ -93,16 +97,33 @@ class ReassignForm(forms.Form):
 
 
 class CollectForm(forms.Form):
-    note = forms.CharField(label=_("补收说明"), max_length=300,
-                           error_messages={"required": _("请填写补收说明，例如：已现场查验原件并留存复印件")})
+    note = forms.CharField(
+        label=_("补收说明"),
+        max_length=300,
+        error_messages={"required": _("请填写补收说明，例如：已现场查验原件并留存复印件")},
+    )
 
 
 @admin.register(WorkOrder)
 class WorkOrderAdmin(ProcessingPageAdmin):
-    list_display = ("number", "business_name", "customer_masked", "region", "state", "assignee_name",
-                    "clock_badge", "accepted")
-    list_filter = (OrderQueueFilter, BusinessFilter, OrderDistrictFilter, "state", "flow",
-                   ("assignee", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "number",
+        "business_name",
+        "customer_masked",
+        "region",
+        "state",
+        "assignee_name",
+        "clock_badge",
+        "accepted",
+    )
+    list_filter = (
+        OrderQueueFilter,
+        BusinessFilter,
+        OrderDistrictFilter,
+        "state",
+        "flow",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("customer", "assignee", "region", "application")
     search_fields = ("=number", "=application__number", "=customer__phone")
     search_help_text = _("按工单编号、申请编号或客户手机号精确查找")
@@ -115,7 +136,6 @@ class WorkOrderAdmin(ProcessingPageAdmin):
 
     def get_changelist(self, request, **kwargs):
         return PageCalendarChangeList
-
 
     @admin.display(description=_("业务"))
     def business_name(self, obj):
@@ -140,8 +160,9 @@ class WorkOrderAdmin(ProcessingPageAdmin):
         clock = clock_for(obj.step_due_on, obj._calendar, obj._today)
         if clock is None:
             return "—"
-        return format_html('<span class="flows-badge {}" title="{}">{}</span>', clock.badge,
-                           clock.due_on.isoformat(), clock.label)
+        return format_html(
+            '<span class="flows-badge {}" title="{}">{}</span>', clock.badge, clock.due_on.isoformat(), clock.label
+        )
 
     # --- the processing page (portal.core.admin.ProcessingPageAdmin) ---
 
@@ -155,8 +176,13 @@ class WorkOrderAdmin(ProcessingPageAdmin):
 
     def get_processing_queryset(self, request):
         return WorkOrder.objects.select_related(
-            "application__applicant", "application__service_account", "application__region__parent",
-            "application__enterprise", "customer", "assignee__staff_profile", "region",
+            "application__applicant",
+            "application__service_account",
+            "application__region__parent",
+            "application__enterprise",
+            "customer",
+            "assignee__staff_profile",
+            "region",
         )
 
     def processing_title(self, order) -> str:
@@ -170,13 +196,15 @@ class WorkOrderAdmin(ProcessingPageAdmin):
         can_act = may_handle(request.user, business)
         today = timezone.localdate()
         deferred = [
-            (d, services.document_label(application, d.requirement),
-             forms_.get(("collect", d.pk)) or CollectForm(auto_id=f"collect{d.pk}_%s"))
+            (
+                d,
+                services.document_label(application, d.requirement),
+                forms_.get(("collect", d.pk)) or CollectForm(auto_id=f"collect{d.pk}_%s"),
+            )
             for d in services.deferred_documents(application)
         ]
         # The main path's step first and marked default; detours (grid works) after it.
-        transitions = sorted(services.available_transitions(order, request.user) if can_act else [],
-                             key=lambda t: t[2])
+        transitions = sorted(services.available_transitions(order, request.user) if can_act else [], key=lambda t: t[2])
         declaration = order.declaration
         path_states = declaration.path_with(order.state)
         position = path_states.index(order.state) if order.state in path_states else len(path_states)
@@ -187,15 +215,18 @@ class WorkOrderAdmin(ProcessingPageAdmin):
             "clock": clock_for(order.step_due_on, calendar, today) if order.is_open else None,
             "step_due": state.due if state else None,
             "path": [
-                (step_name(order.flow, s), limits.days(order.flow, s, business),
-                 "current" if i == position else "done" if i < position else "")
+                (
+                    step_name(order.flow, s),
+                    limits.days(order.flow, s, business),
+                    "current" if i == position else "done" if i < position else "",
+                )
                 for i, s in enumerate(path_states)
             ],
             "transitions": transitions,
-            "advance_form": forms_.get("advance") or AdvanceForm(
-                initial={"expected_state": order.state}, auto_id="advance_%s"),
-            "reassign_form": forms_.get("reassign") or ReassignForm(business=business, exclude=order.assignee_id,
-                                                                    auto_id="reassign_%s"),
+            "advance_form": forms_.get("advance")
+            or AdvanceForm(initial={"expected_state": order.state}, auto_id="advance_%s"),
+            "reassign_form": forms_.get("reassign")
+            or ReassignForm(business=business, exclude=order.assignee_id, auto_id="reassign_%s"),
             "can_act": can_act,
             "deferred": deferred,
             "documents": [
@@ -221,12 +252,20 @@ class WorkOrderAdmin(ProcessingPageAdmin):
             form.data["expected_state"] = fresh.state
 
         return self.run_action(
-            request, pk, form=AdvanceForm(request.POST, auto_id="advance_%s"), key="advance",
-            action=lambda data: services.advance(order=order, transition=data["transition"], by=request.user,
-                                                 reason=data["reason"], expected_state=data["expected_state"]),
+            request,
+            pk,
+            form=AdvanceForm(request.POST, auto_id="advance_%s"),
+            key="advance",
+            action=lambda data: services.advance(
+                order=order,
+                transition=data["transition"],
+                by=request.user,
+                reason=data["reason"],
+                expected_state=data["expected_state"],
+            ),
             success=lambda done: (
-                gettext("工单 %(number)s：%(label)s") % {
-                    "number": done.number, "label": done.transitions.order_by("-id").first().label},
+                gettext("工单 %(number)s：%(label)s")
+                % {"number": done.number, "label": done.transitions.order_by("-id").first().label},
                 self._to_order(done.pk),
             ),
             fresh_form=keep_typed,
@@ -236,23 +275,33 @@ class WorkOrderAdmin(ProcessingPageAdmin):
         order = self.get_processing_object(request, pk)
         form = ReassignForm(request.POST, business=order.business, exclude=order.assignee_id, auto_id="reassign_%s")
         return self.run_action(
-            request, pk, form=form, key="reassign",
-            action=lambda data: services.reassign(order=order, to=data["assignee"], by=request.user,
-                                                  reason=data["reason"]),
-            success=lambda _done: (gettext("工单已改派给 %(name)s") % {"name": form.cleaned_data["assignee"].name},
-                                   self._to_order(order.pk)),
+            request,
+            pk,
+            form=form,
+            key="reassign",
+            action=lambda data: services.reassign(
+                order=order, to=data["assignee"], by=request.user, reason=data["reason"]
+            ),
+            success=lambda _done: (
+                gettext("工单已改派给 %(name)s") % {"name": form.cleaned_data["assignee"].name},
+                self._to_order(order.pk),
+            ),
         )
 
     def collect_view(self, request, pk, doc_pk):
         order = self.get_processing_object(request, pk)
         document = get_object_or_404(ApplicationDocument, pk=doc_pk, application_id=order.application_id)
         return self.run_action(
-            request, pk, form=CollectForm(request.POST, auto_id=f"collect{doc_pk}_%s"), key=("collect", doc_pk),
-            action=lambda data: services.collect_deferred_document(order=order, document=document, by=request.user,
-                                                                   note=data["note"]),
+            request,
+            pk,
+            form=CollectForm(request.POST, auto_id=f"collect{doc_pk}_%s"),
+            key=("collect", doc_pk),
+            action=lambda data: services.collect_deferred_document(
+                order=order, document=document, by=request.user, note=data["note"]
+            ),
             success=lambda _done: (
-                gettext("已记录现场补收：%(label)s") % {
-                    "label": services.document_label(order.application, document.requirement)},
+                gettext("已记录现场补收：%(label)s")
+                % {"label": services.document_label(order.application, document.requirement)},
                 self._to_order(order.pk),
             ),
         )

@@ -68,6 +68,17 @@ from utility_flows.flows.registry import (
 )
 
 __all__ = [
-    "Actor", "Flow", "Side", "State", "StepContext", "Transition",
-    "all_flows", "flow_choices", "get", "open_states", "register", "state_choices", "state_label",
+    "Actor",
+    "Flow",
+    "Side",
+    "State",
+    "StepContext",
+    "Transition",
+    "all_flows",
+    "flow_choices",
+    "get",
+    "open_states",
+    "register",
+    "state_choices",
+    "state_label",
 ]

@@ -18,22 +18,36 @@ def _process_archived(order, user) -> bool:
     return hv is not None and hv.stage == "archived" and may_handle(user, order.business)
 
 
-FLOW = register(Flow(
-    code="hv_eassistant",
-    label=_("高压办电（办电e助手）"),
-    position=3,
-    promises_dates=False,
-    no_date_note=_("由客户经理按办电e助手流程告知"),
-    initial="manager_assigned",
-    states=(
-        State("manager_assigned", _("客户经理已接单"), due=_("按办电e助手环节办理"),
-              step=_("联系客户"), days=3, basis="SPEC 4.5：高压联系客户/勘察3个工作日",
-              note=_("高压新装/增容工单的后续环节在“办电e助手”中办理。")),
-        State("archived", _("已归档")),
-    ),
-    transitions=(
-        Transition("archive", "manager_assigned", "archived", _("归档"), permission=_process_archived,
-                   hooks=("utility_flows.hv.services.settle_hv_account", "utility_flows.hooks.complete_application"),
-                   notify="order.completed"),
-    ),
-))
+FLOW = register(
+    Flow(
+        code="hv_eassistant",
+        label=_("高压办电（办电e助手）"),
+        position=3,
+        promises_dates=False,
+        no_date_note=_("由客户经理按办电e助手流程告知"),
+        initial="manager_assigned",
+        states=(
+            State(
+                "manager_assigned",
+                _("客户经理已接单"),
+                due=_("按办电e助手环节办理"),
+                step=_("联系客户"),
+                days=3,
+                basis="SPEC 4.5：高压联系客户/勘察3个工作日",
+                note=_("高压新装/增容工单的后续环节在“办电e助手”中办理。"),
+            ),
+            State("archived", _("已归档")),
+        ),
+        transitions=(
+            Transition(
+                "archive",
+                "manager_assigned",
+                "archived",
+                _("归档"),
+                permission=_process_archived,
+                hooks=("utility_flows.hv.services.settle_hv_account", "utility_flows.hooks.complete_application"),
+                notify="order.completed",
+            ),
+        ),
+    )
+)

@@ -41,7 +41,11 @@ def _method(name: str, targets: dict[str, str], finals: set[str], labels: dict[s
     step.__name__ = name
     for source, target in targets.items():
         step = transition(
-            field="state", source=source, target=target, conditions=[_declared(name)], permission=_permission(name),
+            field="state",
+            source=source,
+            target=target,
+            conditions=[_declared(name)],
+            permission=_permission(name),
             custom={"label": labels[source]},
         )(step)
     return step

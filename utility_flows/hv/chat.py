@@ -224,12 +224,16 @@ def invite_contact(*, process: HVProcess, phone: str, role: str, by) -> ChatInvi
         return None
     if ChatInvite.objects.filter(process=process, phone=phone, accepted_at=None).exists():
         return None
-    invitation = ChatInvite.objects.create(process=process, phone=phone, role=role,
-                                           token=secrets.token_urlsafe(24), created_by=by)
+    invitation = ChatInvite.objects.create(
+        process=process, phone=phone, role=role, token=secrets.token_urlsafe(24), created_by=by
+    )
     invitee = get_user_model().objects.filter(phone=phone, is_active=True).first()
     if invitee is not None:
-        notify(invitee, "hv.chat_invite", {"token": invitation.token, "number": process.order.number or "",
-                                            "inviter": by.name})
+        notify(
+            invitee,
+            "hv.chat_invite",
+            {"token": invitation.token, "number": process.order.number or "", "inviter": by.name},
+        )
     return invitation
 
 

@@ -79,8 +79,10 @@ def _overlay(width: float, height: float, pictures: list[tuple[bytes, float, flo
         top = height - y - h_pt
         uri = "data:image/png;base64," + base64.b64encode(png).decode()
         imgs.append(f'<img src="{uri}" style="position:absolute;left:{x:.1f}pt;top:{top:.1f}pt;width:{width_mm}mm">')
-    html = (f"<html><head><style>@page {{ size: {width:.1f}pt {height:.1f}pt; margin: 0 }} body {{ margin: 0 }}"
-            f"</style></head><body>{''.join(imgs)}</body></html>")
+    html = (
+        f"<html><head><style>@page {{ size: {width:.1f}pt {height:.1f}pt; margin: 0 }} body {{ margin: 0 }}"
+        f"</style></head><body>{''.join(imgs)}</body></html>"
+    )
     return PdfReader(io.BytesIO(HTML(string=html).write_pdf()))
 
 

@@ -182,6 +182,7 @@ def submission_rows(submission) -> tuple[list[tuple[str, str]], list[tuple[str, 
             field = fields[key]
             choices = dict(getattr(field, "choices", []) or [])
             rows.append((str(field.label), str(choices.get(value, value))))
-    files = [(str(fields[f.field].label) if f.field in fields else f.field, f.document_id)
-             for f in submission.files.all()]
+    files = [
+        (str(fields[f.field].label) if f.field in fields else f.field, f.document_id) for f in submission.files.all()
+    ]
     return rows, files

@@ -130,8 +130,12 @@ def build(month: date) -> dict:
         "chart": {
             "height": 26 * len(by_business) + 8,
             "bars": [
-                {"name": b["name"], "count": b["count"], "y": 26 * i + 4,
-                 "width": round(380 * b["count"] / max([x["count"] for x in by_business] or [1]))}
+                {
+                    "name": b["name"],
+                    "count": b["count"],
+                    "y": 26 * i + 4,
+                    "width": round(380 * b["count"] / max([x["count"] for x in by_business] or [1])),
+                }
                 for i, b in enumerate(by_business)
             ],
         },

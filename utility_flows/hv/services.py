@@ -444,7 +444,8 @@ def submit_stage(
             raise DomainError(_("按合同最大需量计收时须填写需量值"), code="required", field="demand_kw")
     enterprise = process.order.application.enterprise
     holder: dict[str, Any] = (
-        {"owner_enterprise": enterprise} if enterprise is not None else {"owner_user": process.order.customer})
+        {"owner_enterprise": enterprise} if enterprise is not None else {"owner_user": process.order.customer}
+    )
     clean = {k: _json(v) for k, v in data.items() if v not in (None, "")}
     box: dict = {}
 
@@ -863,10 +864,20 @@ def set_visit(*, process: HVProcess, by, expected_visit_at) -> HVProcess:
         locked = HVProcess.objects.select_for_update().select_related("order").get(pk=process.pk)
         HVProcess.objects.filter(pk=locked.pk).update(expected_visit_at=expected_visit_at)
         write_history(
-            actor=by, action=gettext_noop("约定上门服务时间"), obj=locked.order, subject=locked.order.customer,
+            actor=by,
+            action=gettext_noop("约定上门服务时间"),
+            obj=locked.order,
+            subject=locked.order.customer,
             changes={"expected_visit_at": ["", when]},
-            entry=HVLog(process=locked, name="set_visit", side=Side.UTILITY, from_stage=locked.stage,
-                        to_stage=locked.stage, by=by, reason=_("预计上门服务时间 %(t)s") % {"t": when}),
+            entry=HVLog(
+                process=locked,
+                name="set_visit",
+                side=Side.UTILITY,
+                from_stage=locked.stage,
+                to_stage=locked.stage,
+                by=by,
+                reason=_("预计上门服务时间 %(t)s") % {"t": when},
+            ),
             notices=[_notice(locked, _("约定上门服务时间"), when)],
         )
     process.refresh_from_db()

@@ -17,8 +17,13 @@ def download_url(document) -> str:
 
 
 _STATE_BADGES = {
-    "draft": "grey", "submitted": "", "returned": "warn", "accepted": "", "rejected": "danger",
-    "withdrawn": "grey", "completed": "ok",
+    "draft": "grey",
+    "submitted": "",
+    "returned": "warn",
+    "accepted": "",
+    "rejected": "danger",
+    "withdrawn": "grey",
+    "completed": "ok",
 }
 
 

@@ -101,11 +101,17 @@ RESIDENTIAL_NEW = register(
             DocumentRule("id_front", "id_card_front", _("身份证人像面"), when=NEW_CONNECTION),
             DocumentRule("id_back", "id_card_back", _("身份证国徽面"), when=NEW_CONNECTION),
             DocumentRule(
-                "property_proof", "property_proof", _("产权证明"), whose=Whose.SUBJECT, deferrable=True,
+                "property_proof",
+                "property_proof",
+                _("产权证明"),
+                whose=Whose.SUBJECT,
+                deferrable=True,
                 help=_("不动产权证书、房屋所有权证、购房合同，或村委会/街道办出具的产权说明"),
             ),
             DocumentRule(
-                "meter_photo", "meter_location_photo", _("装表位置照片"),
+                "meter_photo",
+                "meter_location_photo",
+                _("装表位置照片"),
                 help=_("拍摄拟安装电能表的墙面或表箱位置"),
             ),
         ],
@@ -148,7 +154,10 @@ INDIVIDUAL_BUSINESS_NEW = register(
         documents=[
             *RESIDENTIAL_NEW.documents,
             DocumentRule(
-                "business_licence", "individual_business_licence", _("个体工商户营业执照"), when=NON_RESIDENT,
+                "business_licence",
+                "individual_business_licence",
+                _("个体工商户营业执照"),
+                when=NON_RESIDENT,
                 help=_("营业执照正本或副本照片；系统中已有且在有效期内的无需重复上传"),
             ),
         ],
@@ -174,12 +183,21 @@ class EnterpriseSubjectForm(SubjectProofMixin, EnterpriseMixin, SpecialCustomerM
     # the documents step, which reuses it (一证通办).
     hide_subject_proof_on_file = False
 
-    certificate_type = forms.CharField(label=_("企业证件类型"), required=False, disabled=True,
-                                       initial=_("统一社会信用代码证"))
+    certificate_type = forms.CharField(
+        label=_("企业证件类型"), required=False, disabled=True, initial=_("统一社会信用代码证")
+    )
     certificate_number = forms.CharField(label=_("企业证件号码"), required=False, disabled=True)
 
-    field_order = ["subject_proof_type", "enterprise", "certificate_type", "certificate_number",
-                   "high_risk", "high_energy", "mine_type", "preferential_tariff"]
+    field_order = [
+        "subject_proof_type",
+        "enterprise",
+        "certificate_type",
+        "certificate_number",
+        "high_risk",
+        "high_energy",
+        "mine_type",
+        "preferential_tariff",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +218,9 @@ class EnterpriseInvoiceForm(InvoiceMixin, StepForm):
         enterprise = self.application.enterprise
         if enterprise is not None and not self.is_bound and not self.initial:
             self.initial.update(
-                vat_name=enterprise.name, vat_credit_code=enterprise.credit_code, vat_address=enterprise.registered_address
+                vat_name=enterprise.name,
+                vat_credit_code=enterprise.credit_code,
+                vat_address=enterprise.registered_address,
             )
 
 
@@ -231,10 +251,20 @@ ENTERPRISE_NEW = register(
             subject_proof(when=ALWAYS, label=_("企业主体证明")),
             property_proof(),
             POWER_OF_ATTORNEY,
-            DocumentRule("tax_registration", "tax_registration", _("税务登记证复印件"), when=OLD_STYLE_SUBJECT_PROOF,
-                         whose=Whose.SUBJECT),
-            DocumentRule("general_taxpayer_proof", "general_taxpayer_proof", _("一般纳税人资格证明"), when=SPECIAL_VAT,
-                         whose=Whose.SUBJECT),
+            DocumentRule(
+                "tax_registration",
+                "tax_registration",
+                _("税务登记证复印件"),
+                when=OLD_STYLE_SUBJECT_PROOF,
+                whose=Whose.SUBJECT,
+            ),
+            DocumentRule(
+                "general_taxpayer_proof",
+                "general_taxpayer_proof",
+                _("一般纳税人资格证明"),
+                when=SPECIAL_VAT,
+                whose=Whose.SUBJECT,
+            ),
             *SPECIAL_CUSTOMER_DOCUMENTS,
         ],
         notice_title=_("《新装业务办理须知》"),
@@ -258,18 +288,33 @@ class ChargerForm(NoticeMixin, StepForm):
     """建桩信息 (seed 000 §6): where, on whose parking space, how many chargers of what power."""
 
     street = StreetChoiceField(label=_("建桩地区/街道"))
-    address = forms.CharField(label=_("建桩地址"), max_length=150, help_text=_("小区或停车场名称及车位号，例如：海湖新区某小区地下车库 B2-136"))
+    address = forms.CharField(
+        label=_("建桩地址"),
+        max_length=150,
+        help_text=_("小区或停车场名称及车位号，例如：海湖新区某小区地下车库 B2-136"),
+    )
     parking_ownership = forms.ChoiceField(label=_("车位产权"), choices=PARKING_OWNERSHIP, widget=forms.RadioSelect)
     charger_count = forms.IntegerField(
-        label=_("充电桩数量（台）"), min_value=1, max_value=20, initial=1,
+        label=_("充电桩数量（台）"),
+        min_value=1,
+        max_value=20,
+        initial=1,
         error_messages={"min_value": _("充电桩数量至少为 1 台"), "max_value": _("一次最多申请 20 台，更多请分批申请")},
     )
-    charger_power = CapacityField(label=_("单台充电功率（千瓦）"), max_value=Decimal("360"),
-                                  help_text=_("家用交流桩一般为 7 千瓦"))
+    charger_power = CapacityField(
+        label=_("单台充电功率（千瓦）"), max_value=Decimal("360"), help_text=_("家用交流桩一般为 7 千瓦")
+    )
     charger_kind = forms.ChoiceField(label=_("交流/直流"), choices=CHARGER_KINDS, widget=forms.RadioSelect)
 
-    field_order = ["street", "address", "parking_ownership", "charger_count", "charger_power", "charger_kind",
-                   "notice_confirmed"]
+    field_order = [
+        "street",
+        "address",
+        "parking_ownership",
+        "charger_count",
+        "charger_power",
+        "charger_kind",
+        "notice_confirmed",
+    ]
 
     def total_capacity(self) -> Decimal:
         return self.cleaned_data["charger_count"] * self.cleaned_data["charger_power"]
@@ -294,8 +339,11 @@ class ChargerApplicantForm(ApplicantForm):
         super().__init__(*args, **kwargs)
         field = self.fields["identity"]
         field.choices = [(value, self._LABELS.get(value, label)) for value, label in field.choices]
-        for name, label in (("owner_name", _("车主姓名")), ("owner_id_type", _("车主证件类型")),
-                            ("owner_id_number", _("车主证件号码"))):
+        for name, label in (
+            ("owner_name", _("车主姓名")),
+            ("owner_id_type", _("车主证件类型")),
+            ("owner_id_number", _("车主证件号码")),
+        ):
             if name in self.fields:
                 self.fields[name].label = label
 
@@ -323,11 +371,21 @@ EV_CHARGER = register(
         documents=[
             DocumentRule("id_front", "id_card_front", _("车主身份证人像面"), when=NOT_AGENT),
             DocumentRule("id_back", "id_card_back", _("车主身份证国徽面"), when=NOT_AGENT),
-            DocumentRule("owner_id_front", "other_person_id_front", _("车主身份证件人像面"), when=AGENT,
-                         help=_("您所代办的车主的有效身份证件")),
+            DocumentRule(
+                "owner_id_front",
+                "other_person_id_front",
+                _("车主身份证件人像面"),
+                when=AGENT,
+                help=_("您所代办的车主的有效身份证件"),
+            ),
             DocumentRule("owner_id_back", "other_person_id_back", _("车主身份证件国徽面"), when=AGENT),
-            DocumentRule("parking_space_proof", "parking_space_proof", _("车位产权证明或租赁协议"), deferrable=True,
-                         help=_("车位产权证明，或租期一年以上的车位租赁协议")),
+            DocumentRule(
+                "parking_space_proof",
+                "parking_space_proof",
+                _("车位产权证明或租赁协议"),
+                deferrable=True,
+                help=_("车位产权证明，或租期一年以上的车位租赁协议"),
+            ),
             *AGENT_DOCUMENTS,
         ],
         notice_title=_("《充电桩报装业务办理须知》"),
@@ -354,14 +412,15 @@ NONRESIDENT_INCREASE_NOTICE = _(
 )
 
 
-
 class IncreaseForm(AppointmentMixin, ParkMixin, StepForm):
     """增容信息: 用电性质 (enterprise / personal), the capacity to add, the appointment."""
 
     usage_kind = forms.ChoiceField(label=_("用电性质"), choices=USAGE_KINDS, widget=forms.RadioSelect)
     added_capacity = CapacityField(label=_("新增容量（千瓦）"))
     nonresident_notice_confirmed = forms.BooleanField(
-        label=_("已阅读并确认《低压非居民增容业务办理须知》"), required=False, help_text=NONRESIDENT_INCREASE_NOTICE,
+        label=_("已阅读并确认《低压非居民增容业务办理须知》"),
+        required=False,
+        help_text=NONRESIDENT_INCREASE_NOTICE,
     )
 
     field_order = ["usage_kind", "added_capacity", "park", "appointment", "nonresident_notice_confirmed"]
@@ -370,7 +429,9 @@ class IncreaseForm(AppointmentMixin, ParkMixin, StepForm):
         super().__init__(*args, **kwargs)
         account = self.application.service_account
         if account is not None:
-            self.fields["usage_kind"].initial = "personal" if account.customer_kind == CustomerKind.RESIDENT else "enterprise"
+            self.fields["usage_kind"].initial = (
+                "personal" if account.customer_kind == CustomerKind.RESIDENT else "enterprise"
+            )
             self.fields["added_capacity"].help_text = _(
                 "当前合同容量 %(cap)s 千瓦；增容后总容量超过 160 千瓦（园区内 300 千瓦）的，客户经理将与您核实供电方式"
             ) % {"cap": account.capacity}

@@ -50,8 +50,14 @@ HV_NOTICE = _(
 )
 
 HV_DOCUMENTS = [
-    DocumentRule("business_licence", "business_licence", _("营业执照"), when=ALWAYS, whose=Whose.SUBJECT,
-                 help=_("系统中已有且在有效期内的营业执照无需重复上传")),
+    DocumentRule(
+        "business_licence",
+        "business_licence",
+        _("营业执照"),
+        when=ALWAYS,
+        whose=Whose.SUBJECT,
+        help=_("系统中已有且在有效期内的营业执照无需重复上传"),
+    ),
     *ID_PHOTOS,
     property_proof(),
     POWER_OF_ATTORNEY,
@@ -63,8 +69,9 @@ class HVStatementMixin(forms.Form):
     """安装变压器 (must be chosen) and, under 160, the statement that is kept as evidence."""
 
     transformer = YesNoField(label=_("安装变压器"), required_message=_("请选择是否安装变压器"))
-    hv_statement = forms.BooleanField(label=HV_STATEMENT, required=False,
-                                      help_text=_("申请容量低于 160 千伏安时必须勾选"))
+    hv_statement = forms.BooleanField(
+        label=HV_STATEMENT, required=False, help_text=_("申请容量低于 160 千伏安时必须勾选")
+    )
 
     def total_capacity(self, data) -> Decimal | None:
         raise NotImplementedError
@@ -75,7 +82,8 @@ class HVStatementMixin(forms.Form):
         if total is not None and total < LV_LIMIT_KW and not data.get("hv_statement"):
             self.add_error(
                 "hv_statement",
-                _("申请容量 %(cap)s 千伏安，低于 160 千瓦可低压接入、零投资；仍申请高压供电请勾选上述说明") % {"cap": total},
+                _("申请容量 %(cap)s 千伏安，低于 160 千瓦可低压接入、零投资；仍申请高压供电请勾选上述说明")
+                % {"cap": total},
             )
         return data
 
@@ -104,8 +112,18 @@ class HVSiteForm(HVStatementMixin, SpecialCustomerMixin, NoticeMixin, StepForm):
     address = forms.CharField(label=_("用电地址"), max_length=150)
     capacity = CapacityField(label=_("申请容量（千伏安）"))
 
-    field_order = ["street", "address", "capacity", "transformer", "hv_statement", "high_risk", "high_energy",
-                   "mine_type", "preferential_tariff", "notice_confirmed"]
+    field_order = [
+        "street",
+        "address",
+        "capacity",
+        "transformer",
+        "hv_statement",
+        "high_risk",
+        "high_energy",
+        "mine_type",
+        "preferential_tariff",
+        "notice_confirmed",
+    ]
 
     def total_capacity(self, data):
         return data.get("capacity")
@@ -149,12 +167,18 @@ HV_NEW = register(
 # --- 18 高压增容 ----------------------------------------------------------------------------------
 
 
-
 class HVIncreaseForm(HVStatementMixin, SpecialCustomerMixin, StepForm):
     added_capacity = CapacityField(label=_("新增容量（千伏安）"))
 
-    field_order = ["added_capacity", "transformer", "hv_statement", "high_risk", "high_energy", "mine_type",
-                   "preferential_tariff"]
+    field_order = [
+        "added_capacity",
+        "transformer",
+        "hv_statement",
+        "high_risk",
+        "high_energy",
+        "mine_type",
+        "preferential_tariff",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

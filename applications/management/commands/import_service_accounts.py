@@ -7,7 +7,9 @@ from applications.accounts.imports import import_accounts
 
 
 class Command(BaseCommand):
-    help = "Import service accounts (用电户号) from a CSV file, all rows or none (see applications/accounts/imports.py)."
+    help = (
+        "Import service accounts (用电户号) from a CSV file, all rows or none (see applications/accounts/imports.py)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

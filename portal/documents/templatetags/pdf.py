@@ -65,7 +65,7 @@ def css_counters(label: str) -> str:
     position = 0
     for match in _PLACEHOLDER.finditer(str(label)):
         if match.start() > position:
-            pieces.append(_css_string(label[position:match.start()]))
+            pieces.append(_css_string(label[position : match.start()]))
         pieces.append(f"counter({match.group(1)})")
         position = match.end()
     if position < len(label):

@@ -121,8 +121,9 @@ def test_chat_list_runs_a_fixed_number_of_queries(client, manager, later, django
             assert client.get(reverse("utility_flows:hv_chats")).status_code == 200
 
 
-def test_the_design_contact_of_stage_8_is_invited_to_the_chat(client, hv_order, manager, later,
-                                                              django_capture_on_commit_callbacks):
+def test_the_design_contact_of_stage_8_is_invited_to_the_chat(
+    client, hv_order, manager, later, django_capture_on_commit_callbacks
+):
     from tests.utility_flows.hv.test_machine import DESIGN, design_files, to_plan_signed
     from utility_flows.hv.models import ChatInvite
 

@@ -142,7 +142,11 @@ def test_whole_flow_with_a_design_rework_loop(hv_order, manager, later, django_c
     account = hv_order.application.service_account  # 立户 with what the e-assistant agreed
     assert account is not None and account.bindings.filter(user=customer).exists()
     assert (account.voltage, account.usage_nature, account.basic_charge, account.contracted_demand) == (
-        "10kV", "large_industry", "demand", 320)
+        "10kV",
+        "large_industry",
+        "demand",
+        320,
+    )
     assert process.rework_count == 2
     assert process.basic_charge == "contract_demand" and process.demand_kw == 320
     names = [e.name for e in process.log.all()]

@@ -117,8 +117,10 @@ def test_mid_submission_says_the_licence_is_not_checked(
     hv.mark_not_needed(process=hv_order.hv, by=manager, design=True, mid=False, reason="无设计")
     to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
     client.force_login(hv_order.customer)
+
     def png(n):
         return SimpleUploadedFile(n, _small_png(), content_type="image/png")
+
     response = client.post(
         reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]),
         {
@@ -216,18 +218,29 @@ def test_reassignment_shows_the_new_managers_card(client, hv_order, manager):
 def test_the_timeline_page_runs_fixed_queries(client, hv_order, rows, django_assert_max_num_queries):
     from utility_flows.hv.models import HVLog
 
-    HVLog.objects.bulk_create([
-        HVLog(process=hv_order.hv, name="change_survey", side="customer", from_stage="confirmed",
-              to_stage="confirmed", by=hv_order.customer, reason=str(i)) for i in range(rows)
-    ])
+    HVLog.objects.bulk_create(
+        [
+            HVLog(
+                process=hv_order.hv,
+                name="change_survey",
+                side="customer",
+                from_stage="confirmed",
+                to_stage="confirmed",
+                by=hv_order.customer,
+                reason=str(i),
+            )
+            for i in range(rows)
+        ]
+    )
     client.force_login(hv_order.customer)
     with django_assert_max_num_queries(22):
         page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk]))
     assert page.status_code == 200 and page.content.decode().count("勘察时间变更") >= rows
 
 
-def test_another_customer_cannot_read_the_pushed_or_signed_documents(client, hv_order, manager, later,
-                                                                     django_capture_on_commit_callbacks):
+def test_another_customer_cannot_read_the_pushed_or_signed_documents(
+    client, hv_order, manager, later, django_capture_on_commit_callbacks
+):
     from tests.utility_flows.hv.test_machine import to_plan_signed
 
     process = to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
@@ -246,8 +259,12 @@ def test_the_manager_changes_the_expected_visit_time_and_the_customer_sees_it(cl
     client.force_login(manager)
     new = later + timedelta(days=1)
     url = reverse("admin:utility_flows_hvprocess_visit", args=[hv_order.hv.pk])
-    assert client.post(url, {"transition": "set_visit", "expected_stage": "manager_assigned",
-                             "expected_visit_at": local(new)}).status_code == 302
+    assert (
+        client.post(
+            url, {"transition": "set_visit", "expected_stage": "manager_assigned", "expected_visit_at": local(new)}
+        ).status_code
+        == 302
+    )
     assert hv_order.hv.log.filter(name="set_visit").exists()
     client.force_login(hv_order.customer)
     page = client.get(reverse("utility_flows:hv_order", args=[hv_order.pk])).content.decode()
@@ -258,6 +275,7 @@ def test_hv_capacity_increase_runs_the_e_assistant_too(manager):
     from tests.factories import ServiceAccountFactory
 
     account = ServiceAccountFactory(voltage="10kV", capacity=800)
-    order = order_services.accept_application(application=ApplicationFactory(
-        business_code="hv_increase", service_account=account, capacity=400), by=manager)
+    order = order_services.accept_application(
+        application=ApplicationFactory(business_code="hv_increase", service_account=account, capacity=400), by=manager
+    )
     assert order.hv.stage == HVStage.CONFIRMED

@@ -32,8 +32,9 @@ def test_a_worker_renders_the_supply_plan_and_the_signed_copy(worker_process, hv
     plan = PushedDocument.objects.get(process=process, kind="supply_plan")
     assert wait_for(lambda: PushedDocument.objects.get(pk=plan.pk).unsigned_id), "the worker did not render the plan"
     process.refresh_from_db()
-    hv.sign_document(process=process, kind="supply_plan", by=hv_order.customer, signature=signature_data_url(),
-                     ip="10.0.0.7")
+    hv.sign_document(
+        process=process, kind="supply_plan", by=hv_order.customer, signature=signature_data_url(), ip="10.0.0.7"
+    )
     assert wait_for(lambda: PushedDocument.objects.get(pk=plan.pk).signed_id), "the worker wrote no signed copy"
     plan.refresh_from_db()
     text = "".join(p.extract_text() for p in PdfReader(plan.signed.file).pages)

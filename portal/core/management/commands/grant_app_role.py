@@ -20,8 +20,9 @@ class Command(BaseCommand):
     help = "Create / update the restricted database role of the web and worker processes."
 
     def add_arguments(self, parser):
-        parser.add_argument("--app-url", default=None,
-                            help="postgres:// URL of the app role (default: the APP_DATABASE_URL variable)")
+        parser.add_argument(
+            "--app-url", default=None, help="postgres:// URL of the app role (default: the APP_DATABASE_URL variable)"
+        )
 
     def handle(self, *args, app_url=None, **options):
         import os
@@ -35,9 +36,11 @@ class Command(BaseCommand):
             cursor.execute("SELECT current_user")
             owner = cursor.fetchone()[0]
             if role == owner:
-                self.stderr.write(self.style.WARNING(
-                    f"The app role {role} is the tables' owner: nothing to restrict. Give web / worker their own role."
-                ))
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"The app role {role} is the tables' owner: nothing to restrict. Give web / worker their own role."
+                    )
+                )
                 return
             cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             verb = "ALTER" if cursor.fetchone() else "CREATE"
@@ -53,16 +56,22 @@ class Command(BaseCommand):
                 "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
                 "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {role}",
             ):
-                cursor.execute(sql.SQL(text).format(
-                    db=sql.Identifier(connection.settings_dict["NAME"]), role=sql.Identifier(role)))
+                cursor.execute(
+                    sql.SQL(text).format(db=sql.Identifier(connection.settings_dict["NAME"]), role=sql.Identifier(role))
+                )
             append_only = []
             for table in settings.APPEND_ONLY_TABLES:
                 cursor.execute("SELECT to_regclass(%s)", [f"public.{table}"])
                 if cursor.fetchone()[0] is None:
                     continue
-                cursor.execute(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
-                    sql.Identifier(table), sql.Identifier(role)))
+                cursor.execute(
+                    sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
+                        sql.Identifier(table), sql.Identifier(role)
+                    )
+                )
                 append_only.append(table)
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb.lower()}d role {role}: rows of every table, append-only on {', '.join(append_only) or '-'}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb.lower()}d role {role}: rows of every table, append-only on {', '.join(append_only) or '-'}"
+            )
+        )
