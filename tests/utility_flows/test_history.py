@@ -100,11 +100,14 @@ def test_every_transition_writes_one_audit_row_about_the_customer(orders, manage
 
 def test_log_audit_and_notification_commit_together_or_not_at_all(manager):
     order = _lv_order(manager)
-    counts = lambda: (
-        WorkOrderTransition.objects.count(),
-        AuditEvent.objects.count(),
-        Notification.objects.count(),
-    )
+
+    def counts():
+        return (
+            WorkOrderTransition.objects.count(),
+            AuditEvent.objects.count(),
+            Notification.objects.count(),
+        )
+
     before = counts()
     with pytest.raises(RuntimeError), transaction.atomic():
         services.advance(order=order, transition="contact", by=manager)
