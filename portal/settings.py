@@ -252,10 +252,6 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-# Tables the app's database role may only read and append to (manage.py grant_app_role): the
-# audit trail, the order log and the customer-visible application history.
-APPEND_ONLY_TABLES = ["audit_auditevent", "utility_flows_workordertransition", "applications_applicationevent"]
-
 # --- cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

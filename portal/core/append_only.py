@@ -158,3 +158,10 @@ def rewriting_history(schema_editor, model):
 def allow_truncate_sql() -> str:
     """The statement a maintenance transaction (the test suite's flush) runs first."""
     return f"SET LOCAL {TRUNCATE_SETTING} = 'on'"
+
+
+def append_only_tables() -> list[str]:
+    """The tables of every append-only model: the app's database role may not rewrite them."""
+    from django.apps import apps
+
+    return sorted(m._meta.db_table for m in apps.get_models() if issubclass(m, AppendOnlyModel))

@@ -49,14 +49,15 @@ def test_the_app_role_works_with_rows_but_cannot_touch_the_audit_tables_structur
     refused(app_role, "DELETE FROM audit_auditevent")
     refused(app_role, "TRUNCATE audit_auditevent")
     # Its guard and its structure: only the owner may.
-    assert "owner" in refused(app_role, "DROP TRIGGER audit_event_append_only ON audit_auditevent")
+    assert "owner" in refused(app_role, "DROP TRIGGER audit_auditevent_append_only ON audit_auditevent")
     assert "owner" in refused(app_role, "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL")
     assert "owner" in refused(app_role, "ALTER TABLE audit_auditevent DROP COLUMN action")
     refused(app_role, "CREATE TABLE sneaky (id int)")
 
 
 def test_the_order_log_and_the_application_history_are_append_only_for_the_app_role(app_role):
-    for table in ("utility_flows_workordertransition", "applications_applicationevent"):
+    # Every log built on the append-only base is covered, the HV stage log too.
+    for table in ("utility_flows_workordertransition", "applications_applicationevent", "utility_flows_hvlog"):
         refused(app_role, f"DELETE FROM {table}")
         refused(app_role, f"TRUNCATE {table}")
 

@@ -10,10 +10,11 @@ trail, the order log, the application history) it may only SELECT and INSERT: no
 or TRUNCATE, whatever the triggers say. Idempotent: run it after every ``migrate``."""
 
 import environ
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
+
+from portal.core.append_only import append_only_tables
 
 
 class Command(BaseCommand):
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                     sql.SQL(text).format(db=sql.Identifier(connection.settings_dict["NAME"]), role=sql.Identifier(role))
                 )
             append_only = []
-            for table in settings.APPEND_ONLY_TABLES:
+            for table in append_only_tables():
                 cursor.execute("SELECT to_regclass(%s)", [f"public.{table}"])
                 if cursor.fetchone()[0] is None:
                     continue
