@@ -60,8 +60,8 @@ def rectification_days() -> int:
 
 
 def public_link(path: str) -> str:
-    """A link for a text message: absolute when PORTAL_PUBLIC_URL is set."""
-    base = getattr(settings, "PORTAL_PUBLIC_URL", "").rstrip("/")
+    """A link for a text message, absolute on the portal's public address."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
     return f"{base}{path}"
 
 

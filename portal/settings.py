@@ -214,9 +214,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The utility named in the header of every PDF the portal issues.
 UTILITY_NAME = env.str("UTILITY_NAME", default="国网青海省电力公司")
 
-# --- contractor licensing (licensing/) ------------------------------------------------------
-# The portal's public address, printed in QR codes (the electronic licence's verification link).
+# The portal's public address, put in front of every link that leaves the site: QR codes (the
+# electronic licence's verification link) and links in text messages (a review's reply).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- contractor licensing (licensing/) ------------------------------------------------------
 LICENSING_OFFICE_NAME = env.str("LICENSING_OFFICE_NAME", default="国家能源局西北监管局")
 LICENSING_NUMBER_PREFIX = env.str("LICENSING_NUMBER_PREFIX", default="6-3")
 # 告知承诺制: the credit adapter and the regions (6-digit codes, or "*") where it is open.
@@ -326,10 +328,8 @@ CELERY_BEAT_SCHEDULE["verification-sweep-unsent-codes"] = {
     "options": {"expire_seconds": 14},
 }
 
-# 好差评 (evaluations): working days a unit has to rectify a bad review and reply; the public
-# address put in front of links sent by SMS (e.g. https://95598.example.cn).
+# 好差评 (evaluations): working days a unit has to rectify a bad review and reply.
 REVIEW_RECTIFICATION_WORKING_DAYS = env.int("REVIEW_RECTIFICATION_WORKING_DAYS", default=5)
-PORTAL_PUBLIC_URL = env.str("PORTAL_PUBLIC_URL", default="")
 CELERY_BEAT_SCHEDULE["evaluations-flag-overdue-cases"] = {
     "task": "evaluations.tasks.flag_overdue_cases",
     "schedule": crontab(hour=7, minute=0),
