@@ -207,6 +207,8 @@ def test_the_whole_hv_flow(browser, live_server, street, scan, tmp_path):
     shot(page, "mid-licence-valid")
     admin.reload()
     expect(admin.get_by_test_id("licence-status")).to_contain_text("许可证有效：青海宏源电力安装工程有限公司")
+    admin.get_by_test_id("licence-status").scroll_into_view_if_needed()
+    admin.screenshot(path=str(tmp_path / "hv-admin-licence-valid.png"))
     press(admin, "推送中间检查意见（合格）")
     sign_on_page(page, base, order_pk, "mid_inspection")
 
