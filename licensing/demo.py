@@ -185,6 +185,10 @@ def licensing(ctx: DemoContext) -> None:
     if new:
         _staff(hongyuan, level[4], 0)
         _licensed(hongyuan, contractor, reviewer, {"install": level[4], "repair": level[5]}, 601)
+    # The HV demo's mid inspection names this licence (portal.core.licences checks it: 有效).
+    ctx.objects["contractor_licence_number"] = (
+        Licence.objects.filter(firm=hongyuan).values_list("number", flat=True).first()
+    )
 
     sanjiang_user = _user("18609710021", "韩立军", "630103", 521)
     sanjiang, new = _firm(

@@ -26,6 +26,7 @@ from tests.factories import (
     StaffFactory,
     VerifiedUserFactory,
 )
+from tests.licensing.helpers import licensed_firm
 from utility_flows.hv.models import HVProcess, PushedDocument
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -183,7 +184,9 @@ def test_the_whole_hv_flow(browser, live_server, street, scan, tmp_path):
     press(admin, "推送设计审核意见（通过）")
     sign_on_page(page, base, order_pk, "design_review")
 
-    # 11–13: the licence number is honestly "not checked".
+    # 11–13: the construction firm's licence is checked in the licensing registry: an unknown
+    # number is refused next to its field, the real one is shown valid with holder and scope.
+    licence = licensed_firm()
     submit_stage(
         page,
         base,
@@ -191,12 +194,21 @@ def test_the_whole_hv_flow(browser, live_server, street, scan, tmp_path):
         "mid",
         ["concealed_records", "grounding_records", "licence_file"],
         scan,
-        {"licence_number": "1-2-00001-2021"},
+        {"licence_number": "6-2020-99999"},
     )
     page.get_by_role("button", name="提交").click()
-    expect(page.get_by_text("许可证编号暂未核验")).to_be_visible()
+    expect(page.get_by_text("核验结果：查无此证")).to_be_visible()
+    expect(page.locator("[name=licence_number]")).to_have_value("6-2020-99999")
+    page.locator("[name=licence_number]").fill(licence.number)
+    for field in ["concealed_records", "grounding_records", "licence_file"]:
+        page.locator(f"[name={field}]").set_input_files(str(scan))
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("许可证有效：青海宏源电力安装工程有限公司，承装四级、承修五级")).to_be_visible()
+    shot(page, "mid-licence-valid")
     admin.reload()
-    expect(admin.get_by_test_id("licence-status")).to_contain_text("未核验")
+    expect(admin.get_by_test_id("licence-status")).to_contain_text("许可证有效：青海宏源电力安装工程有限公司")
+    admin.get_by_test_id("licence-status").scroll_into_view_if_needed()
+    admin.screenshot(path=str(tmp_path / "hv-admin-licence-valid.png"))
     press(admin, "推送中间检查意见（合格）")
     sign_on_page(page, base, order_pk, "mid_inspection")
 

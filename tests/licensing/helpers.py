@@ -157,3 +157,23 @@ def fill_staff_for(firm, lv: LicenceLevel):
         skilled=lv.skilled_min,
         electricians=lv.electrician_min,
     )
+
+
+def licensed_firm(name: str = "青海宏源电力安装工程有限公司", levels: dict | None = None):
+    """A contractor firm licensed the way a real one is: its application filled, submitted and
+    approved by a licensing reviewer (周敏) through the services. Returns the issued Licence."""
+    from licensing.models import Licence
+    from portal.accounts.roles import Role
+    from tests.factories import StaffFactory
+
+    activate("2020")
+    firm = make_firm(name=name)
+    levels = levels or {"install": level("2020", 4), "repair": level("2020", 5)}
+    application = start_new(firm, levels)
+    fill_everything_but_staff(application)
+    fill_staff_for(firm, max(levels.values(), key=lambda lv: lv.tech_staff_min))
+    services.submit(application=application, by=application.created_by)
+    reviewer = StaffFactory(name="周敏", roles=[Role.LICENSING_REVIEWER])
+    services.review(application=application, action="pass_formal_review", by=reviewer)
+    services.review(application=application, action="approve", by=reviewer)
+    return Licence.objects.get(firm=firm)

@@ -1,6 +1,7 @@
 """Demo HV orders (SPEC 4.2–4.5) made with the real services: orders standing at several stages,
 one in a design-rework loop, one suspended with a supervisor's approval, one late, one with an
-active chat, one whose contract was sealed with a generated seal. PDFs are rendered in-process
+active chat, one at the mid inspection naming the licensing demo's licensed contractor (checked
+有效), one whose contract was sealed with a generated seal. PDFs are rendered in-process
 (the demo cannot wait for a worker). Each scenario is keyed and skipped when it exists."""
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ DESIGN = {
     "enterprise_phone": "18609710002",
     "design_contact": "青海电力设计院 李工",
     "design_phone": "18609710021",
+    "confirmed": True,
+}
+
+MID = {
+    "intended_connection_on": None,
+    "enterprise_contact": "赵建国",
+    "enterprise_phone": "18609710002",
     "confirmed": True,
 }
 
@@ -55,8 +63,9 @@ def _files(*names):
     return {n: _photo(f"{n}.jpg") for n in names}
 
 
-def _to(process: HVProcess, target: int, *, customer, manager) -> None:
-    """Walk the order forward to (at least) SPEC stage ``target``."""
+def _to(process: HVProcess, target: int, *, customer, manager, licence_number: str = "") -> None:
+    """Walk the order forward to (at least) SPEC stage ``target``; stage 11 names the construction
+    firm's licence ``licence_number``."""
     later = timezone.now() + timedelta(days=2)
     if process.number < 3:
         hv.take(process=process, by=manager, expected_visit_at=later)
@@ -76,9 +85,21 @@ def _to(process: HVProcess, target: int, *, customer, manager) -> None:
             data=DESIGN,
             files=_files("design_qualification", "design_drawings"),
         )
+    if target >= 9 and process.number < 10:
+        _push(process, "pass_design", manager)
+    if target >= 10 and process.number < 11:
+        _sign(process, "design_review", customer)
+    if target >= 11 and process.number < 12:
+        hv.submit_stage(
+            process=process,
+            kind="mid",
+            by=customer,
+            data={**MID, "licence_number": licence_number},
+            files=_files("concealed_records", "grounding_records", "licence_file"),
+        )
 
 
-@demo_step("hv_eassistant", after=["applications_and_orders"])
+@demo_step("hv_eassistant", after=["applications_and_orders", "licensing"])
 def hv_eassistant(ctx: DemoContext) -> None:
     legal_rep, manager, supervisor = ctx.users["legal_rep"], ctx.users["manager2"], ctx.users["supervisor"]
     enterprise = legal_rep.memberships.select_related("enterprise").first().enterprise
@@ -145,6 +166,11 @@ def hv_eassistant(ctx: DemoContext) -> None:
         )
         chat.invite(member=customer_member, phone="18609710021", role="design")
 
+    # Mid inspection requested (stage 12 now): the construction firm 青海宏源 (licensing demo) holds
+    # a licence the registry answers 有效, shown with its holder and scope on the processing page.
+    if (p := order("hv-mid", "南川工业园区经三路 15 号")) is not None:
+        _to(p, 11, customer=legal_rep, manager=manager, licence_number=ctx.objects["contractor_licence_number"])
+
     # The whole way to a sealed contract (design and mid inspection not needed for this one).
     if (p := order("hv-sealed", "东川工业园区经四路 30 号", capacity="800")) is not None:
         hv.mark_not_needed(
@@ -180,7 +206,7 @@ def hv_eassistant(ctx: DemoContext) -> None:
         ctx.stdout.write(f"demo HV orders: {', '.join(made)}\n")
     ctx.notes.append(
         f"高压办电（办电e助手）：{legal_rep.name}登录后在“服务记录”或 /hv/ 查看各环节的工单"
-        "（返工、暂停、超期、群聊、已盖章合同）；"
+        "（返工、暂停、超期、群聊、中间检查许可证核验有效、已盖章合同）；"
         f"客户经理{manager.name}在后台“高压办电进度”办理，"
         "营销主管可看“阳光业扩服务质量月报”（/admin/utility_flows/hvprocess/report/）。"
     )

@@ -557,6 +557,8 @@ class Submission(models.Model):
         "documents.Document", through="SubmissionFile", related_name="+", verbose_name=_("附件")
     )
     licence_status = models.CharField(_("许可证核验"), max_length=20, blank=True)
+    # What the registry answered at submission: {"holder", "scope": [...], "expires_on": ISO date}
+    licence_detail = models.JSONField(_("许可证核验结果"), default=dict, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
     )
@@ -566,6 +568,22 @@ class Submission(models.Model):
         verbose_name = _("环节提交")
         verbose_name_plural = _("环节提交")
         ordering = ["at", "id"]
+
+    @property
+    def licence_summary(self) -> str:
+        """The registry's answer in one line: holder, scope and expiry when valid, else the status."""
+        from portal.core.licences import LicenceStatus
+
+        if not self.licence_status:
+            return ""
+        if self.licence_status != LicenceStatus.VALID:
+            return str(LicenceStatus(self.licence_status).label)
+        d = self.licence_detail
+        return _("许可证有效：%(holder)s，%(scope)s，有效期至 %(expires)s") % {
+            "holder": d.get("holder", ""),
+            "scope": "、".join(d.get("scope", [])),
+            "expires": d.get("expires_on", ""),
+        }
 
 
 class SubmissionFile(models.Model):

@@ -463,6 +463,15 @@ def submit_stage(
             data=clean,
             by=by,
             licence_status=licence.status if licence else "",
+            licence_detail=(
+                {
+                    "holder": licence.holder,
+                    "scope": list(licence.scope),
+                    "expires_on": licence.expires_on.isoformat() if licence.expires_on else "",
+                }
+                if licence and licence.is_valid
+                else {}
+            ),
         )
         for field, upload in files.items():
             if upload is None:

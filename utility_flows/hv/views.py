@@ -144,6 +144,11 @@ def submit(request, pk: int, kind: str):
                     messages.warning(
                         request, _("已提交。许可证编号暂未核验（许可证登记系统尚未接入），客户经理将人工核对。")
                     )
+                elif submission.licence_status == LicenceStatus.VALID:
+                    messages.success(
+                        request,
+                        _("已提交，请等待供电公司审核。%(licence)s") % {"licence": submission.licence_summary},
+                    )
                 else:
                     messages.success(request, _("已提交，请等待供电公司审核"))
                 return redirect("utility_flows:hv_order", pk=pk)

@@ -40,3 +40,11 @@ def hv_order(manager):
 @pytest.fixture
 def later():
     return timezone.now() + timezone.timedelta(days=2)
+
+
+@pytest.fixture
+def contractor_licence(db):
+    """青海宏源电力安装工程有限公司 holding a valid 承装四级 / 承修五级 licence in the licensing registry."""
+    from tests.licensing.helpers import licensed_firm
+
+    return licensed_firm()

@@ -80,6 +80,38 @@ def test_customer_books_submits_and_signs_through_the_api(hv_order, manager, lat
     assert docs[0]["signed_document_id"] and len(docs[0]["signed_sha256"]) == 64
 
 
+def test_the_mid_inspection_through_the_api_checks_the_licence(
+    hv_order, manager, later, django_capture_on_commit_callbacks, contractor_licence
+):
+    from tests.utility_flows.hv.test_machine import to_plan_signed
+
+    hv.mark_not_needed(process=hv_order.hv, by=manager, design=True, mid=False, reason="无设计")
+    to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
+    client = api_for(hv_order.customer)
+
+    def mid(number):
+        return client.post(
+            f"{API}hv/orders/{hv_order.pk}/submissions/mid/",
+            {
+                "intended_connection_on": "2027-03-01",
+                "enterprise_contact": "张三",
+                "enterprise_phone": "13800000001",
+                "licence_number": number,
+                "confirmed": "true",
+                "concealed_records": png("a.png"),
+                "grounding_records": png("b.png"),
+                "licence_file": png("c.png"),
+            },
+        )
+
+    refused = mid("6-2020-99999")
+    assert refused.status_code == 400
+    assert "查无此证" in str(refused.json()["fields"]["licence_number"])
+    ok = mid(contractor_licence.number)
+    assert ok.status_code == 200 and ok.json()["stage"] == HVStage.MID_REQUESTED
+    assert hv_order.hv.submissions.get(kind="mid").licence_status == "valid"
+
+
 def test_another_customers_order_seal_and_chat_are_404(hv_order, manager, later):
     hv.take(process=hv_order.hv, by=manager, expected_visit_at=later)
     hv.book_survey(process=hv_order.hv, by=hv_order.customer, survey_at=later)

@@ -28,6 +28,11 @@ def test_seed_demo_makes_the_hv_scenarios_once():
     assert ChatMessage.objects.filter(process=by_key["hv-chat"]).count() == 2
     contract = PushedDocument.objects.get(process=by_key["hv-sealed"], kind="contract")
     assert by_key["hv-sealed"].stage == "contract_signed" and contract.signed_how == "seal" and contract.signed_id
+    # The mid inspection names the licensing demo's contractor, and the registry says valid.
+    mid = by_key["hv-mid"].submissions.get(kind="mid")
+    assert by_key["hv-mid"].stage == "mid_requested" and mid.licence_status == "valid"
+    assert mid.licence_detail["holder"] == "青海宏源电力安装工程有限公司"
+    assert mid.licence_summary.startswith("许可证有效：青海宏源电力安装工程有限公司，承装四级、承修五级，有效期至 ")
     count = HVProcess.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert HVProcess.objects.count() == count

@@ -69,7 +69,9 @@ def test_acceptance_starts_the_process_at_stage_two_and_the_customer_is_told(hv_
     assert [e.label for e in process.log.all()] == ["申请确认，生成正式工单"]
 
 
-def test_whole_flow_with_a_design_rework_loop(hv_order, manager, later, django_capture_on_commit_callbacks):
+def test_whole_flow_with_a_design_rework_loop(
+    hv_order, manager, later, django_capture_on_commit_callbacks, contractor_licence
+):
     process = to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
     customer = hv_order.customer
     plan = PushedDocument.objects.get(process=process, kind="supply_plan")
@@ -88,10 +90,20 @@ def test_whole_flow_with_a_design_rework_loop(hv_order, manager, later, django_c
     with django_capture_on_commit_callbacks(execute=True):
         hv.sign_document(process=process, kind="design_review", by=customer, signature=signature_data_url())
     submission = hv.submit_stage(
-        process=process, kind="mid", by=customer, data={**DESIGN, "licence_number": "1-1-00123-2020"}, files=mid_files()
+        process=process,
+        kind="mid",
+        by=customer,
+        data={**DESIGN, "licence_number": contractor_licence.number},
+        files=mid_files(),
     )
-    # No licence registry yet: honestly "not checked", never "valid".
-    assert submission.licence_status == "not_checked"
+    # Checked in the licensing registry: valid, with holder, scope and expiry kept on the submission.
+    assert submission.licence_status == "valid"
+    assert submission.licence_detail == {
+        "holder": "青海宏源电力安装工程有限公司",
+        "scope": ["承装四级", "承修五级"],
+        "expires_on": contractor_licence.expires_on.isoformat(),
+    }
+    assert f"许可证 {contractor_licence.number}：有效" in [e.reason for e in process.log.all()]
     with django_capture_on_commit_callbacks(execute=True):
         hv.advance(process=process, transition="pass_mid", by=manager)
     process.refresh_from_db()

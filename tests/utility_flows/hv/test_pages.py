@@ -109,31 +109,92 @@ def test_design_submission_errors_next_to_fields_and_nothing_typed_is_lost(
     assert hv_order.hv.stage == HVStage.PLAN_SIGNED
 
 
-def test_mid_submission_says_the_licence_is_not_checked(
-    client, hv_order, manager, later, django_capture_on_commit_callbacks
-):
+def _at_mid(hv_order, manager, later, capture):
+    """The order at stage 11 (no design needed), the customer logged in by the caller."""
     from tests.utility_flows.hv.test_machine import to_plan_signed
 
     hv.mark_not_needed(process=hv_order.hv, by=manager, design=True, mid=False, reason="无设计")
-    to_plan_signed(hv_order.hv, manager, later, django_capture_on_commit_callbacks)
-    client.force_login(hv_order.customer)
+    to_plan_signed(hv_order.hv, manager, later, capture)
 
+
+def _mid_form(number):
     def png(n):
         return SimpleUploadedFile(n, _small_png(), content_type="image/png")
 
+    return {
+        "intended_connection_on": "2027-03-01",
+        "enterprise_contact": "张三",
+        "enterprise_phone": "13800000001",
+        "licence_number": number,
+        "confirmed": "on",
+        "concealed_records": png("a.png"),
+        "grounding_records": png("b.png"),
+        "licence_file": png("c.png"),
+    }
+
+
+def test_mid_submission_checks_the_licence_in_the_registry_and_shows_it(
+    client, hv_order, manager, later, django_capture_on_commit_callbacks, contractor_licence
+):
+    _at_mid(hv_order, manager, later, django_capture_on_commit_callbacks)
+    client.force_login(hv_order.customer)
     response = client.post(
-        reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]),
-        {
-            "intended_connection_on": "2027-03-01",
-            "enterprise_contact": "张三",
-            "enterprise_phone": "13800000001",
-            "licence_number": "1-2-00001-2021",
-            "confirmed": "on",
-            "concealed_records": png("a.png"),
-            "grounding_records": png("b.png"),
-            "licence_file": png("c.png"),
-        },
-        follow=True,
+        reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]), _mid_form(contractor_licence.number), follow=True
+    )
+    expires = contractor_licence.expires_on.isoformat()
+    assert (
+        f"许可证有效：青海宏源电力安装工程有限公司，承装四级、承修五级，有效期至 {expires}" in response.content.decode()
+    )
+    hv_order.hv.refresh_from_db()
+    assert hv_order.hv.stage == HVStage.MID_REQUESTED
+    assert hv_order.hv.submissions.get(kind="mid").licence_status == "valid"
+    # The account manager sees the same answer on the processing page.
+    client.force_login(manager)
+    page = client.get(reverse("admin:utility_flows_hvprocess_change", args=[hv_order.hv.pk])).content.decode()
+    assert "许可证有效：青海宏源电力安装工程有限公司，承装四级、承修五级" in page
+
+
+@pytest.mark.parametrize(
+    "state, shown",
+    [("unknown", "查无此证"), ("expired", "已过期"), ("suspended", "已暂停"), ("cancelled", "已注销")],
+)
+def test_a_licence_that_is_not_valid_is_refused_next_to_its_field_and_nothing_typed_is_lost(
+    client, hv_order, manager, later, django_capture_on_commit_callbacks, contractor_licence, state, shown
+):
+    from licensing.models import Licence
+
+    number = "6-2020-99999" if state == "unknown" else contractor_licence.number
+    registry = Licence.objects.filter(pk=contractor_licence.pk)
+    if state == "expired":
+        registry.update(expires_on=timezone.localdate() - timedelta(days=1))
+    elif state in ("suspended", "cancelled"):
+        registry.update(status=state)
+    _at_mid(hv_order, manager, later, django_capture_on_commit_callbacks)
+    client.force_login(hv_order.customer)
+    response = client.post(reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]), _mid_form(number))
+    assert response.status_code == 400
+    message = f"承装（修、试）电力设施许可证 {number} 核验结果：{shown}，请核对后重新填写"
+    assert response.context["form"].errors["licence_number"] == [message]
+    page = response.content.decode()
+    assert message in page and number in page and "张三" in page and "13800000001" in page
+    hv_order.hv.refresh_from_db()
+    assert hv_order.hv.stage == HVStage.PLAN_SIGNED and not hv_order.hv.submissions.filter(kind="mid").exists()
+
+
+def test_without_a_registry_the_licence_is_honestly_not_checked(
+    client, hv_order, manager, later, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A deployment without the licensing app registers no checker: the platform says 未核验,
+    never 有效, and the customer is told a person will check it."""
+    from portal.core import licences
+
+    monkeypatch.setattr(licences, "_checker", None)
+    answer = licences.check_contractor_licence(" 1-2-00001-2021 ")
+    assert answer.status == "not_checked" and not answer.is_valid and answer.number == "1-2-00001-2021"
+    _at_mid(hv_order, manager, later, django_capture_on_commit_callbacks)
+    client.force_login(hv_order.customer)
+    response = client.post(
+        reverse("utility_flows:hv_submit", args=[hv_order.pk, "mid"]), _mid_form("1-2-00001-2021"), follow=True
     )
     assert "许可证编号暂未核验" in response.content.decode()
     hv_order.hv.refresh_from_db()
