@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("service-accounts/<str:number>/bills/", accounts_api.BillListApi.as_view(), name="service-account-bills"),
     path("outage-watches/", accounts_api.OutageWatchListApi.as_view(), name="outage-watches"),
+    path("outage-watches/code/", accounts_api.OutageWatchCodeApi.as_view(), name="outage-watches-code"),
     path("outage-watches/<str:number>/", accounts_api.OutageWatchApi.as_view(), name="outage-watch"),
     path("outages/", accounts_api.OutageListApi.as_view(), name="outages"),
 ]

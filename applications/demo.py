@@ -601,7 +601,9 @@ class _Seeder:
             )
         resident = self.users["resident"]
         if resident is not None:
-            for number in ("6301000101", "6301000102", "6301000111"):
+            # Bound to him, so added without a code; 6301000111 (his mother's, unbound) is left to
+            # show the code step of adding someone else's number.
+            for number in ("6301000101", "6301000102", "6301000103"):
                 OutageWatch.objects.get_or_create(user=resident, account=ServiceAccount.objects.get(number=number))
         return len(notices)
 
@@ -643,6 +645,6 @@ def service_account_registry(ctx: DemoContext) -> None:
     if resident is not None:
         ctx.notes.append(
             f"{resident.name}已绑定 {AccountBinding.objects.filter(user=resident).count()} 个户号（电量电费、停电信息有数据）；"
-            f"户号 6301000111 未绑定，可演示短信验证码绑定（验证码见开发用短信收件箱）。"
+            f"户号 6301000111 未绑定，可演示短信验证码绑定，或在停电信息中凭验证码添加（验证码见开发用短信收件箱）。"
         )
     ctx.objects["service_accounts"] = counts

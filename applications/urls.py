@@ -25,5 +25,6 @@ urlpatterns += [
     path("service-accounts/<str:number>/unbind/", account_views.account_unbind, name="account_unbind"),
     path("bills/", account_views.bills, name="bills"),
     path("outages/", account_views.outages, name="outages"),
+    path("outages/watch-code/", account_views.outage_watch_code, name="outage_watch_code"),
     path("outages/<str:number>/remove/", account_views.outage_watch_remove, name="outage_watch_remove"),
 ]

@@ -26,6 +26,25 @@ class NumberInputSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=20, help_text=_("用电户号（10位数字）"))
 
 
+CODE_SENT = inline_serializer(
+    "BindCodeSent",
+    {
+        "expires_in": serializers.IntegerField(help_text=_("验证码有效秒数")),
+        "resend_after": serializers.IntegerField(help_text=_("多少秒后可重新发送")),
+    },
+)
+
+
+def _code_sent() -> Response:
+    return Response(
+        {
+            "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
+            "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+        },
+        status=status.HTTP_202_ACCEPTED,
+    )
+
+
 # --- accounts ------------------------------------------------------------------------------------
 
 
@@ -133,27 +152,13 @@ class AccountBindCodeApi(APIView):
         description=_(
             "户号存在、可凭验证码绑定且预留了手机号时发送验证码；无论户号是否存在，回答都相同，也不显示预留手机。"
         ),
-        responses={
-            202: inline_serializer(
-                "BindCodeSent",
-                {
-                    "expires_in": serializers.IntegerField(help_text=_("验证码有效秒数")),
-                    "resend_after": serializers.IntegerField(help_text=_("多少秒后可重新发送")),
-                },
-            )
-        },
+        responses={202: CODE_SENT},
     )
     def post(self, request):
         data = NumberInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.request_bind_code(user=request.user, number=data.validated_data["number"], ip=client_ip(request))
-        return Response(
-            {
-                "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
-                "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
-            },
-            status=status.HTTP_202_ACCEPTED,
-        )
+        return _code_sent()
 
 
 class AccountDetailApi(APIView):
@@ -209,6 +214,15 @@ class BillListApi(APIView):
 # --- outages -------------------------------------------------------------------------------------
 
 
+class WatchInputSerializer(NumberInputSerializer):
+    sms_code = serializers.CharField(
+        max_length=6,
+        required=False,
+        allow_blank=True,
+        help_text=_("户号未绑定到本人账号（也不是本人或所在企业为户主）时，填写发送至户号预留手机的验证码"),
+    )
+
+
 class WatchOutputSerializer(serializers.Serializer):
     number = serializers.CharField(source="account.number")
     area = serializers.CharField(source="account.region.full_name", help_text=_("户号所在区域（不含户主信息）"))
@@ -231,14 +245,39 @@ class OutageWatchListApi(ListAPIView):
     @extend_schema(
         tags=OUTAGES,
         summary=_("添加户号（确认添加）"),
-        request=NumberInputSerializer,
+        request=WatchInputSerializer,
         responses={201: WatchOutputSerializer},
+        description=_(
+            "已绑定的户号（或户主为本人、本人所在企业的户号）直接添加；其他户号先调用 outage-watches/code/ "
+            "发送验证码，再带 sms_code 添加。验证码确认前，无论户号是否存在、是否销户，回答都相同，也不显示所在区域。"
+        ),
+    )
+    def post(self, request):
+        data = WatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        watch = services.add_outage_watch(
+            user=request.user, number=data.validated_data["number"], sms_code=data.validated_data.get("sms_code", "")
+        )
+        return Response(WatchOutputSerializer(watch).data, status=status.HTTP_201_CREATED)
+
+
+class OutageWatchCodeApi(APIView):
+    throttle_classes = _LOOKUP_THROTTLES
+
+    @extend_schema(
+        tags=OUTAGES,
+        summary=_("发送添加停电关注的验证码到户号预留手机"),
+        request=NumberInputSerializer,
+        description=_(
+            "户号存在、未销户且预留了手机号时发送验证码；无论户号是否存在，回答都相同，也不显示预留手机和所在区域。"
+        ),
+        responses={202: CODE_SENT},
     )
     def post(self, request):
         data = NumberInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        watch = services.add_outage_watch(user=request.user, number=data.validated_data["number"])
-        return Response(WatchOutputSerializer(watch).data, status=status.HTTP_201_CREATED)
+        services.request_watch_code(user=request.user, number=data.validated_data["number"], ip=client_ip(request))
+        return _code_sent()
 
 
 class OutageWatchApi(APIView):

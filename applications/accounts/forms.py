@@ -21,10 +21,16 @@ class BindAccountForm(forms.Form):
 
 
 class OutageWatchForm(forms.Form):
-    """停电信息 → 填写用电户号，确认添加."""
+    """停电信息 → 填写用电户号，确认添加. The code field is shown for a number not bound to the user."""
 
     number = forms.CharField(
         label=_("用电户号"), max_length=20, widget=NUMBER_WIDGET, error_messages={"required": _("请输入用电户号")}
+    )
+    sms_code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
     )
 
 

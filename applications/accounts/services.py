@@ -95,27 +95,24 @@ def check_bindable(*, user, number: str | None) -> tuple[ServiceAccount | None, 
     return (account, route) if route is not None else (None, None)
 
 
-def _code_wait_key(user, number: str | None) -> str:
-    return f"bind-code:{user.pk}:{_clean_number(number)}"
+def _code_wait_key(user, number: str | None, purpose: str) -> str:
+    return f"{purpose}-code:{user.pk}:{_clean_number(number)}"
 
 
-def request_bind_code(*, user, number: str | None, ip: str | None) -> None:
-    """Send a code (purpose bind_account) to the account's registered phone, if there is such an
-    account with such a phone that may be bound that way. The answer is the same either way and
-    shows no phone: neither the number's existence nor its holder's phone is the asker's to see."""
+def _send_account_code(*, user, number: str | None, account: ServiceAccount | None, purpose: str, ip) -> None:
+    """Send a code for ``purpose`` to the account's registered phone when there is such an open
+    account with a phone. Whether there is or not, the asker gets the same answer and the same
+    60-second rule per (user, number), and never sees the phone (issue 7)."""
     from django.conf import settings
     from django.core.cache import cache
 
     from portal.core.errors import RateLimited
 
-    account, route = _bindable(user=user, number=number)
-    if route is not None:
-        raise DomainError(_("您的实名信息与该户号一致，无需验证码，可直接绑定"), code="code_not_needed", field="number")
-    # The 60-second rule per (user, number), whether the number exists or not.
     wait = int(settings.SMS_CODE_RESEND_AFTER.total_seconds())
+    key = _code_wait_key(user, number, purpose)
     try:
-        if not cache.add(_code_wait_key(user, number), timezone.now().timestamp(), wait):
-            sent_at = cache.get(_code_wait_key(user, number)) or timezone.now().timestamp()
+        if not cache.add(key, timezone.now().timestamp(), wait):
+            sent_at = cache.get(key) or timezone.now().timestamp()
             left = max(int(sent_at + wait - timezone.now().timestamp()) + 1, 1)
             raise RateLimited(
                 _("验证码已发送，请%(seconds)s秒后再重新获取") % {"seconds": left},
@@ -130,11 +127,21 @@ def request_bind_code(*, user, number: str | None, ip: str | None) -> None:
     if account is None or account.status == AccountStatus.CLOSED or not account.registered_phone:
         return
     try:
-        request_code(phone=account.registered_phone, purpose=Purpose.BIND_ACCOUNT, ip=ip)
+        request_code(phone=account.registered_phone, purpose=purpose, ip=ip)
     except RateLimited as exc:
         if exc.code == "daily_limit_ip":
             raise  # about the asker's network, not the account
         # Other limits are the phone's: telling them would tell that the account exists.
+
+
+def request_bind_code(*, user, number: str | None, ip: str | None) -> None:
+    """Send a code (purpose bind_account) to the account's registered phone, if there is such an
+    account with such a phone that may be bound that way. The answer is the same either way and
+    shows no phone: neither the number's existence nor its holder's phone is the asker's to see."""
+    account, route = _bindable(user=user, number=number)
+    if route is not None:
+        raise DomainError(_("您的实名信息与该户号一致，无需验证码，可直接绑定"), code="code_not_needed", field="number")
+    _send_account_code(user=user, number=number, account=account, purpose=Purpose.BIND_ACCOUNT, ip=ip)
 
 
 _BIND_REFUSED = gettext_noop("户号或验证码不正确，请核对户号并获取验证码后重试")
@@ -198,26 +205,94 @@ def unbind_account(*, user, number: str) -> None:
 # --- outage notices ------------------------------------------------------------------------------
 
 
-def add_outage_watch(*, user, number: str | None) -> OutageWatch:
-    """确认添加: follow the outages of an account's area. Outage notices are public, so any
-    existing open account may be added; only its area is ever shown."""
-    account = find_account(number)
+def _watch_count_check(user) -> None:
+    if OutageWatch.objects.filter(user=user).count() >= MAX_OUTAGE_WATCHES:
+        raise DomainError(
+            _("最多关注 %(n)s 个户号，请先移除不再需要的户号") % {"n": MAX_OUTAGE_WATCHES},
+            code="too_many_watches",
+            field="number",
+        )
+
+
+def may_watch_without_code(*, user, account: ServiceAccount) -> bool:
+    """The user has shown they may know where the account is: it is bound to them, or they are
+    its holder by verified ID or act for its holder enterprise (the routes that bind at once)."""
+    return (
+        AccountBinding.objects.filter(user=user, account=account).exists()
+        or binding_route(user=user, account=account) is not None
+    )
+
+
+def _watchable(*, user, number: str | None) -> tuple[ServiceAccount | None, bool]:
+    """(account, True) when the user adds the number at once; (account or None, False) when the
+    code sent to the account's registered phone is needed. Unknown, closed and other people's
+    numbers all end in the code step, so nothing about them is told before the code (issue 7).
+    Only what the asker already knows or what concerns their own list is an error here."""
+    try:
+        account = find_account(number)
+    except DomainError as exc:
+        if exc.code != "account_not_found":
+            raise  # empty or malformed: says nothing about any account
+        account = None
+    if account is not None and OutageWatch.objects.filter(user=user, account=account).exists():
+        # Added after proof earlier: the number is known to the asker.
+        raise DomainError(
+            _("户号 %(number)s 已在关注列表中") % {"number": account.number}, code="already_watched", field="number"
+        )
+    _watch_count_check(user)
+    if account is None or not may_watch_without_code(user=user, account=account):
+        return account, False
     if account.status == AccountStatus.CLOSED:
         raise DomainError(_("该户号已销户，无需关注停电信息"), code="account_closed", field="number")
+    return account, True
+
+
+def check_watchable(*, user, number: str | None) -> bool:
+    """True when the user adds the number at once; False when the code sent to the account's
+    registered phone is needed (nothing more is told); or the reason it cannot be added."""
+    return _watchable(user=user, number=number)[1]
+
+
+def request_watch_code(*, user, number: str | None, ip: str | None) -> None:
+    """Send a code (purpose watch_outage) to the registered phone of the account to be watched.
+    Same answer whether the number exists, is closed or is someone else's; the phone is not shown."""
+    account, proven = _watchable(user=user, number=number)
+    if proven:
+        raise DomainError(_("该户号已绑定到您的账号，无需验证码，可直接添加"), code="code_not_needed", field="number")
+    _send_account_code(user=user, number=number, account=account, purpose=Purpose.WATCH_OUTAGE, ip=ip)
+
+
+_WATCH_REFUSED = gettext_noop("户号或验证码不正确，请核对户号并获取验证码后重试")
+
+
+def add_outage_watch(*, user, number: str | None, sms_code: str = "") -> OutageWatch:
+    """确认添加: follow the outages of an account's area. A number bound to the user (or whose
+    holder they are, or their enterprise) is added at once; any other needs the code sent to the
+    account's registered phone, since a watch shows where the account is. Before the code is
+    confirmed, unknown, closed and existing numbers get the same answer."""
+    account, proven = _watchable(user=user, number=number)
+    sms: SmsCode | None = None
+    if not proven:
+        if not (sms_code or "").strip():
+            raise DomainError(_("请输入发送至户号预留手机的验证码"), code="sms_code_required", field="sms_code")
+        if account is None or account.status == AccountStatus.CLOSED or not account.registered_phone:
+            raise DomainError(_(_WATCH_REFUSED), code="watch_refused", field="sms_code")
+        # Outside the transaction: a wrong guess must count even though nothing is added.
+        try:
+            sms = check_code(phone=account.registered_phone, purpose=Purpose.WATCH_OUTAGE, code=sms_code)
+        except DomainError:
+            raise DomainError(_(_WATCH_REFUSED), code="watch_refused", field="sms_code") from None
+    assert account is not None  # both routes above have found the account
     with transaction.atomic():
         # Serialise one user's additions so the limit holds under a double submit.
         list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-        existing = OutageWatch.objects.filter(user=user, account=account).first()
-        if existing is not None:
+        if OutageWatch.objects.filter(user=user, account=account).exists():
             raise DomainError(
                 _("户号 %(number)s 已在关注列表中") % {"number": account.number}, code="already_watched", field="number"
             )
-        if OutageWatch.objects.filter(user=user).count() >= MAX_OUTAGE_WATCHES:
-            raise DomainError(
-                _("最多关注 %(n)s 个户号，请先移除不再需要的户号") % {"n": MAX_OUTAGE_WATCHES},
-                code="too_many_watches",
-                field="number",
-            )
+        _watch_count_check(user)
+        if sms is not None:
+            consume_code(sms)
         return OutageWatch.objects.create(user=user, account=account)
 
 

@@ -126,18 +126,33 @@ def bills(request):
 
 @login_required
 def outages(request):
-    """停电信息: 填写用电户号，确认添加; the outages of the added accounts' areas."""
+    """停电信息: 填写用电户号，确认添加; the outages of the added accounts' areas. A number not
+    bound to the user needs the code sent to the account's registered phone first, and until
+    then the page answers alike for every number (nothing tells whether or where it exists)."""
     form = OutageWatchForm(request.POST or None)
+    pending = False  # the number needs the code sent to its account's registered phone
+    code_sent = False
+    retry_after = None
     if request.method == "POST" and form.is_valid():
+        number, sms_code = form.cleaned_data["number"], form.cleaned_data["sms_code"]
+        action = request.POST.get("action", "add")
         try:
-            watch = services.add_outage_watch(user=request.user, number=form.cleaned_data["number"])
+            pending = not services.check_watchable(user=request.user, number=number)
+            if action == "send_code":
+                services.request_watch_code(user=request.user, number=number, ip=client_ip(request))
+                code_sent = True
+            elif pending and not sms_code and not request.POST.get("code_step"):
+                pass  # first time this number: show the code step, send nothing yet
+            else:
+                watch = services.add_outage_watch(user=request.user, number=number, sms_code=sms_code)
+                messages.success(
+                    request,
+                    _("已添加户号 %(number)s，下方显示其所在区域的停电信息") % {"number": watch.account.number},
+                )
+                return redirect("applications:outages")
         except DomainError as exc:
             _add_error(form, exc)
-        else:
-            messages.success(
-                request, _("已添加户号 %(number)s，下方显示其所在区域的停电信息") % {"number": watch.account.number}
-            )
-            return redirect("applications:outages")
+            retry_after = exc.retry_after
     watches, outage_qs = selectors.my_outages(user=request.user)
     rows = [(o, selectors.affected_numbers(o, watches)) for o in outage_qs]
     return render(
@@ -145,6 +160,10 @@ def outages(request):
         "applications/accounts/outages.html",
         {
             "form": form,
+            "pending": pending,
+            "code_sent": code_sent,
+            "retry_after": retry_after,
+            "code_minutes": int(settings.SMS_CODE_TTL.total_seconds() // 60),
             "watches": watches,
             "current": [r for r in rows if r[0].phase == Phase.CURRENT],
             "upcoming": [r for r in rows if r[0].phase == Phase.UPCOMING],
@@ -153,6 +172,26 @@ def outages(request):
             "history_days": selectors.OUTAGE_HISTORY_DAYS,
         },
     )
+
+
+@login_required
+@require_POST
+def outage_watch_code(request):
+    """htmx: 发送验证码 to the registered phone of the account to be watched."""
+    form = OutageWatchForm(request.POST)
+    context = {
+        "code_minutes": int(settings.SMS_CODE_TTL.total_seconds() // 60),
+        "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+        "button": "watch-code-btn",
+    }
+    if not form.is_valid():
+        context["error"] = form.errors.get("number", [_("请输入用电户号")])[0]
+    else:
+        try:
+            services.request_watch_code(user=request.user, number=form.cleaned_data["number"], ip=client_ip(request))
+        except DomainError as exc:
+            context["error"], context["retry_after"] = exc.message, exc.retry_after
+    return render(request, "applications/accounts/_bind_code_status.html", context)
 
 
 @login_required

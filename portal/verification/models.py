@@ -13,6 +13,7 @@ class Purpose(models.TextChoices):
     RESET_PASSWORD = "reset_password", _("找回密码")
     SUBMIT = "submit", _("提交申请")
     BIND_ACCOUNT = "bind_account", _("绑定户号")
+    WATCH_OUTAGE = "watch_outage", _("关注户号停电信息")
     REVIEW = "review", _("服务评价")
     CHAT_INVITE = "chat_invite", _("加入群聊")
 

@@ -44,6 +44,14 @@ def test_account_bind_probes_are_throttled_per_user(rates):
     assert 429 in answers and answers.index(429) == 5
 
 
+def test_outage_watch_probes_and_their_codes_are_throttled_per_user(rates):
+    rates(account_lookup="5/min")
+    for url, answer in ((f"{API}/outage-watches/", 400), (f"{API}/outage-watches/code/", 202)):
+        client = token_client(VerifiedUserFactory())
+        answers = [client.post(url, {"number": f"63000000{i:02d}"}, format="json").status_code for i in range(6)]
+        assert answers == [answer] * 5 + [429], url
+
+
 @pytest.fixture
 def redis_cache(settings, own_redis):
     settings.CACHES = {

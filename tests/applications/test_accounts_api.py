@@ -184,6 +184,7 @@ def test_the_openapi_schema_documents_the_endpoints_under_their_tags(alice, api)
     assert tags[("/api/v1/service-accounts/{number}/binding/", "delete")] == ["accounts"]
     assert tags[("/api/v1/service-accounts/{number}/bills/", "get")] == ["bills"]
     assert tags[("/api/v1/outage-watches/", "post")] == ["outages"]
+    assert tags[("/api/v1/outage-watches/code/", "post")] == ["outages"]
     assert tags[("/api/v1/outage-watches/{number}/", "delete")] == ["outages"]
     assert tags[("/api/v1/outages/", "get")] == ["outages"]
     bind = schema["paths"]["/api/v1/service-accounts/bind/"]["post"]

@@ -94,5 +94,9 @@ def test_running_it_twice_changes_nothing_and_users_are_bound_when_they_exist():
     assert AccountBinding.objects.filter(user=resident).count() == 5
     watches, outages = my_outages(user=resident)
     assert len(watches) == 3 and outages.exists()
+    # Issue 7: a watch shows the account's area, so the demo watches only his own accounts;
+    # his mother's 6301000111 stays unwatched and unbound, to show the code step.
+    bound = set(AccountBinding.objects.filter(user=resident).values_list("account__number", flat=True))
+    assert {w.account.number for w in watches} <= bound and "6301000111" not in bound
     scheduled = AccountChange.objects.get(account=hv, applied_at=None)
     assert scheduled.field == "contracted_demand" and scheduled.effective_on > timezone.localdate()

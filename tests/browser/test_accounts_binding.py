@@ -96,3 +96,30 @@ def test_bind_by_sms_code_then_see_the_bills_chart(page, live_server, tmp_path):
     page.get_by_text("已添加户号 6301000002").wait_for()
     assert page.get_by_text("10千伏线路检修").is_visible()
     page.screenshot(path=tmp_path / "accounts3-outages.png", full_page=True)
+
+
+def test_follow_the_outages_of_someone_elses_number_with_the_code(page, live_server, tmp_path):
+    """Issue 7: adding a number not bound to me shows nothing about it until the code sent to
+    its registered phone is typed; then its area and outages appear."""
+    user = VerifiedUserFactory(name="张丽", phone="13912345678")
+    mother = ServiceAccountFactory(number="6301000002", registered_phone="13698761234")
+    OutageFactory(region=mother.region, reason="10千伏线路检修")
+    log_in(page, live_server, user)
+
+    page.goto(f"{live_server.url}/outages/")
+    page.get_by_label("用电户号").fill("6301000002")
+    page.get_by_role("button", name="确认添加").click()
+    page.get_by_test_id("watch-code-step").wait_for()
+    assert mother.region.name not in page.content()
+
+    page.get_by_role("button", name="发送验证码").click()
+    page.get_by_text("验证码已发送至户号预留手机", exact=False).wait_for()
+    assert "秒后重发" in page.locator("#watch-code-btn").inner_text()
+    page.screenshot(path=tmp_path / "outages-watch-code.png", full_page=True)
+    page.get_by_label("短信验证码").fill(latest_sms_code("13698761234"))
+    page.get_by_role("button", name="确认添加").click()
+
+    page.get_by_text("已添加户号 6301000002").wait_for()
+    assert mother.region.name in page.get_by_test_id("watch-6301000002").inner_text()
+    assert page.get_by_text("10千伏线路检修").is_visible()
+    page.screenshot(path=tmp_path / "outages-watch-added.png", full_page=True)
