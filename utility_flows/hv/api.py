@@ -18,7 +18,7 @@ from utility_flows.hv import chat, selectors
 from utility_flows.hv import services as hv
 from utility_flows.hv.chat_views import InviteForm, JoinForm, MessageForm
 from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SealForm, SignForm, SurveyForm
-from utility_flows.hv.models import HVStage, PushedDocument, Side
+from utility_flows.hv.models import HVStage, PushedDocument, Side, Submission
 
 TAGS = ["hv"]
 
@@ -77,6 +77,16 @@ class HVLogOutput(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class HVSubmissionOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Submission.Kind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    at = serializers.DateTimeField()
+    licence_status = serializers.CharField(
+        help_text=_("中间检查：许可证核验结果（valid、unknown 等；空：本环节无需核验）")
+    )
+    licence_summary = serializers.CharField(help_text=_("核验结果的说明：持证企业、许可范围、有效期"))
+
+
 class HVOrderOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -99,6 +109,7 @@ class HVOrderDetailOutput(HVOrderOutput):
     mid_needed = serializers.BooleanField(source="hv.mid_needed")
     documents = HVDocumentOutput(many=True, source="hv.documents.all")
     log = HVLogOutput(many=True, source="hv.log.all")
+    submissions = HVSubmissionOutput(many=True, source="hv.submissions.all")
     actions = serializers.ListField(child=serializers.CharField(), help_text=_("客户现在可以执行的操作"))
     chat_open = serializers.BooleanField()
 

@@ -110,6 +110,11 @@ def test_the_mid_inspection_through_the_api_checks_the_licence(
     ok = mid(contractor_licence.number)
     assert ok.status_code == 200 and ok.json()["stage"] == HVStage.MID_REQUESTED
     assert hv_order.hv.submissions.get(kind="mid").licence_status == "valid"
+    # The app shows what the registry answered, as the page does.
+    detail = client.get(f"{API}hv/orders/{hv_order.pk}/").json()
+    (submission,) = [s for s in detail["submissions"] if s["kind"] == "mid"]
+    assert submission["licence_status"] == "valid"
+    assert "许可证有效" in submission["licence_summary"]
 
 
 def test_another_customers_order_seal_and_chat_are_404(hv_order, manager, later):
