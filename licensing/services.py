@@ -550,7 +550,8 @@ def submit(*, application: LicenceApplication, by) -> LicenceApplication:
         if not application.number:
             application.number = _number("XK", LicenceApplication, "number")
         limit = time_limit(application, AppState.SUBMITTED)
-        assert limit is not None  # formal review always has a limit, on both routes
+        if limit is None:  # the rows are seeded and cannot be deleted in the admin
+            raise DomainError(_("未设置形式审查的办理时限，请联系许可审核部门"), code="no_time_limit")
         application.step_due_on = add_working_days(timezone.localdate(), limit)
         application.reason = ""
         application.save()
