@@ -536,6 +536,14 @@ def _firm_users(firm: Firm):
     return User.objects.filter(memberships__enterprise=firm.enterprise_id)
 
 
+class MaterialsIncomplete(DomainError):
+    """资料提交 refused: ``problems`` lists every unmet requirement (the message joins them)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(_("资料不符合申请要求：") + "；".join(problems), code="materials_incomplete")
+        self.problems = problems
+
+
 def submit(*, application: LicenceApplication, by) -> LicenceApplication:
     """资料提交 → 形审. Refused with the list of unmet requirements while any remains."""
     with transaction.atomic():
@@ -544,7 +552,7 @@ def submit(*, application: LicenceApplication, by) -> LicenceApplication:
             raise DomainError(_("申请当前不能提交"), code="not_submittable")
         problems = material_problems(application)
         if problems:
-            raise DomainError(_("资料不符合申请要求：") + "；".join(problems), code="materials_incomplete")
+            raise MaterialsIncomplete(problems)
         before = application.state
         application.submit()
         if not application.number:
