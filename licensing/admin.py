@@ -30,6 +30,7 @@ from licensing.models import (
     LicenceApplication,
     LicenceGrant,
     LicenceLevel,
+    ReviewTimeLimit,
     RuleScheme,
     StaffMember,
     may_review,
@@ -243,3 +244,22 @@ class RuleSchemeAdmin(admin.ModelAdmin):
 @admin.register(AttachmentRequirement)
 class AttachmentRequirementAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "required", "only_for", "template", "order")
+
+
+@admin.register(ReviewTimeLimit)
+class ReviewTimeLimitAdmin(admin.ModelAdmin):
+    """审核时限: the working days of each reviewers' step per route, read by the clocks (the next
+    submitted or advanced application gets its due date from here). One row per route and step:
+    they are edited, never added or deleted."""
+
+    list_display = ("route", "state", "working_days", "note")
+    list_editable = ("working_days",)
+    list_display_links = ("route", "state")
+    fields = ("route", "state", "working_days", "note")
+    readonly_fields = ("route", "state")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

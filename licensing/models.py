@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -295,15 +296,35 @@ class AppState(models.TextChoices):
 
 OPEN_STATES = [AppState.SUBMITTED, AppState.IN_REVIEW, AppState.RETURNED]
 REVIEW_STATES = [AppState.SUBMITTED, AppState.IN_REVIEW]
-# Working-day limits of the reviewers' steps (formal review, review and decision).
-TIME_LIMITS = {AppState.SUBMITTED: 5, AppState.IN_REVIEW: 20}
-# 告知承诺制: the signed commitment stands in for part of the checking, so review is faster.
-COMMITMENT_TIME_LIMITS = {AppState.SUBMITTED: 2, AppState.IN_REVIEW: 10}
+
+
+class ReviewTimeLimit(models.Model):
+    """审核时限: working days a reviewers' step (形审, 审查 and decision) may take, per route.
+    The one source of truth the clocks read: seeded by a data migration, edited in the admin;
+    a change applies to the steps that start after it."""
+
+    route = models.CharField(_("审批流程"), max_length=20, choices=Route.choices)
+    state = models.CharField(_("环节"), max_length=50, choices=[(s.value, s.label) for s in REVIEW_STATES])
+    working_days = models.PositiveSmallIntegerField(_("时限（工作日）"), validators=[MinValueValidator(1)])
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("审核时限")
+        verbose_name_plural = _("审核时限")
+        ordering = ["route", "state"]
+        constraints = [models.UniqueConstraint(fields=["route", "state"], name="licensing_review_limit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_route_display()} · {self.get_state_display()}"
 
 
 def time_limit(application, state) -> int | None:
-    limits = COMMITMENT_TIME_LIMITS if application.route == Route.COMMITMENT else TIME_LIMITS
-    return limits.get(state)
+    """Working days of ``state`` on the application's route; None where the step has no clock."""
+    return (
+        ReviewTimeLimit.objects.filter(route=application.route, state=state)
+        .values_list("working_days", flat=True)
+        .first()
+    )
 
 
 def may_review(user) -> bool:

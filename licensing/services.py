@@ -536,6 +536,14 @@ def _firm_users(firm: Firm):
     return User.objects.filter(memberships__enterprise=firm.enterprise_id)
 
 
+class MaterialsIncomplete(DomainError):
+    """资料提交 refused: ``problems`` lists every unmet requirement (the message joins them)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(_("资料不符合申请要求：") + "；".join(problems), code="materials_incomplete")
+        self.problems = problems
+
+
 def submit(*, application: LicenceApplication, by) -> LicenceApplication:
     """资料提交 → 形审. Refused with the list of unmet requirements while any remains."""
     with transaction.atomic():
@@ -544,13 +552,14 @@ def submit(*, application: LicenceApplication, by) -> LicenceApplication:
             raise DomainError(_("申请当前不能提交"), code="not_submittable")
         problems = material_problems(application)
         if problems:
-            raise DomainError(_("资料不符合申请要求：") + "；".join(problems), code="materials_incomplete")
+            raise MaterialsIncomplete(problems)
         before = application.state
         application.submit()
         if not application.number:
             application.number = _number("XK", LicenceApplication, "number")
         limit = time_limit(application, AppState.SUBMITTED)
-        assert limit is not None  # formal review always has a limit, on both routes
+        if limit is None:  # the rows are seeded and cannot be deleted in the admin
+            raise DomainError(_("未设置形式审查的办理时限，请联系许可审核部门"), code="no_time_limit")
         application.step_due_on = add_working_days(timezone.localdate(), limit)
         application.reason = ""
         application.save()

@@ -369,6 +369,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "applications.models.ApplicationState",
         "OrderStateEnum": "utility_flows.models.OrderState",
         "StepKindEnum": ["form", "documents", "confirm"],
+        "LicensingStaffKindEnum": "licensing.models.StaffKind",
     },
     # Swagger UI from the sidecar package: the docs page works without a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

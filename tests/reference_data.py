@@ -25,6 +25,7 @@ def is_missing() -> bool:
     from django.contrib.auth.models import Group
 
     from applications.models import Region
+    from licensing.models import ReviewTimeLimit
     from portal.documents.models import DocumentType
     from utility_flows.models import TimeLimit
 
@@ -33,6 +34,7 @@ def is_missing() -> bool:
         and DocumentType.objects.exists()
         and Region.objects.exists()
         and TimeLimit.objects.exists()
+        and ReviewTimeLimit.objects.exists()
     )
 
 

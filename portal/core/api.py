@@ -20,6 +20,9 @@ class ErrorSerializer(serializers.Serializer):
         help_text=_("按字段列出的输入错误"),
     )
     retry_after = serializers.IntegerField(required=False, help_text=_("多少秒后可以重试"))
+    problems = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text=_("未满足的全部条件（如资料提交检查）")
+    )
 
 
 _ERROR_DESCRIPTIONS = {
@@ -58,13 +61,16 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
-    """Every error answers ``{"detail", "code", ["fields"], ["retry_after"]}``."""
+    """Every error answers ``{"detail", "code", ["fields"], ["retry_after"], ["problems"]}``."""
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "code": exc.code}
         if exc.field:
             body["fields"] = {exc.field: [str(exc.message)]}
         if exc.retry_after is not None:
             body["retry_after"] = exc.retry_after
+        problems = getattr(exc, "problems", None)  # a refusal listing every unmet condition
+        if problems:
+            body["problems"] = [str(p) for p in problems]
         from rest_framework.response import Response
 
         response = Response(body, status=exc.status_code)
