@@ -383,9 +383,18 @@ def delete_row(*, application: LicenceApplication, by, row) -> None:
         row.delete()
 
 
-def save_staff(*, firm: Firm, by, form, status: str | None = None, change_application=None) -> StaffMember:
+def save_staff(
+    *, firm: Firm, by, form, status: str | None = None, change_application=None, application=None
+) -> StaffMember:
     """Add or edit a firm's staff member. The database refuses an ID number already on the
-    active staff of any firm (this one included), also when two firms save at the same moment."""
+    active staff of any firm (this one included), also when two firms save at the same moment.
+
+    A licensed firm's staff are part of its licence: they change only inside an application being
+    filled in (a personnel change, an item change, a renewal), where the reviewer sees them."""
+    if hasattr(firm, "licence") and (application is None or not application.is_editable):
+        raise DomainError(
+            _("持证企业的人员变动请通过“人员变更申请”（或正在填报的许可申请）办理"), code="use_personnel_change"
+        )
     member = form.instance
     member.firm = firm
     member.id_number = normalize_id_number(member.id_number)

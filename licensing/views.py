@@ -453,6 +453,7 @@ def _staff_row(request, application, section, row_id):
                 form=form,
                 status=StaffStatus.ONBOARDING if onboarding and not row_id else None,
                 change_application=application if onboarding and not row_id else None,
+                application=application,
             )
         except DomainError as exc:
             add_domain_error(form, exc)

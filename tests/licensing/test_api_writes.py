@@ -190,3 +190,22 @@ def test_submit_lists_every_unmet_item_then_submits(client, firm):
     assert body["step_due_on"] == add_working_days(application.created_at.date(), 5).isoformat()
     again = client.post(url)
     assert again.status_code == 400 and again.json()["code"] == "not_submittable"
+
+
+def test_a_licensed_firm_changes_its_staff_only_through_an_application(client):
+    """The licence names the staff the reviewer saw: the API is no side door around 人员变更."""
+    licence = licensed_firm(name="青海昆仑输变电工程有限公司")
+    firm = licence.firm
+    login(client, firm)
+    before = StaffMember.objects.filter(firm=firm).count()
+    response = client.post(
+        STAFF,
+        {"kind": "skilled", "name": "新电工", "id_number": unique_id_number(), "specialty": "电工"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "use_personnel_change"
+    member = StaffMember.objects.filter(firm=firm).first()
+    response = client.patch(f"{STAFF}{member.pk}/", {"name": "改名"}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "use_personnel_change"
+    member.refresh_from_db()
+    assert member.name != "改名" and StaffMember.objects.filter(firm=firm).count() == before
