@@ -22,6 +22,7 @@ from portal.core.workdays import WorkCalendar
 from utility_flows.hv import selectors
 from utility_flows.hv import services as hv
 from utility_flows.hv.chat import chat_open
+from utility_flows.hv.clock import limit_table
 from utility_flows.hv.forms import submission_rows
 from utility_flows.hv.models import (
     STAGES,
@@ -183,7 +184,7 @@ class HVProcessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def _render(self, request, process, *, form=None, not_needed=None, suspend=None, status=200):
         order = process.order
         full = selectors.hv_order_for(user=order.customer, pk=order.pk)
-        rows = selectors.timeline(full, table=selectors.table())
+        rows = selectors.timeline(full, table=limit_table())
         transitions = hv.available(process, request.user, side=Side.UTILITY)
         context = {
             **self.admin_site.each_context(request),

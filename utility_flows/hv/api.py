@@ -17,6 +17,7 @@ from portal.signing import seals
 from utility_flows.hv import chat, selectors
 from utility_flows.hv import services as hv
 from utility_flows.hv.chat_views import InviteForm, JoinForm, MessageForm
+from utility_flows.hv.clock import limit_table
 from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SealForm, SignForm, SurveyForm
 from utility_flows.hv.models import HVStage, PushedDocument, Side, Submission
 
@@ -119,7 +120,7 @@ def _order(request, pk):
 
 
 def _detail(request, order):
-    order.timeline = selectors.timeline(order, table=selectors.table())
+    order.timeline = selectors.timeline(order, table=limit_table())
     order.actions = [n for n, _l, _r in hv.available(order.hv, request.user, side=Side.CUSTOMER)]
     order.chat_open = chat.chat_open(order.hv)
     return HVOrderDetailOutput(order).data

@@ -1,7 +1,7 @@
 """Time limits of the HV stages (SPEC 4.5), in Chinese working days.
 
-``HVTimeLimit`` rows (seeded with the defaults below, editable in the admin) are the source;
-the defaults only stand in when a row is missing."""
+``HVTimeLimit`` rows are the one source: a data migration seeds them with ``DEFAULTS`` below and
+the admin edits them. A stage without a row has no limit; nothing falls back to the defaults."""
 
 from __future__ import annotations
 
@@ -24,31 +24,28 @@ DEFAULTS = [
     (S.CONTRACT_UPLOADED, 3, None, "合同盖章件审核"),
     (S.CONTRACT_SIGNED, 5, None, "SPEC 4.5：合同签订及费用结清后 5 个工作日装表接电"),
 ]
-DEFAULT_DAYS = {stage: (days, dual) for stage, days, dual, _note in DEFAULTS}
+LimitTable = dict[str, tuple[int, int | None]]
 
 
-def overrides() -> dict[str, tuple[int, int | None]]:
-    """The table of limits (one query)."""
+def limit_table() -> LimitTable:
+    """The limits as the admin left them: stage → (working days, dual-supply days). One query."""
     from utility_flows.hv.models import HVTimeLimit
 
-    table = dict(DEFAULT_DAYS)
-    for row in HVTimeLimit.objects.all():
-        table[row.stage] = (row.working_days, row.dual_supply_days)
-    return table
+    return {row.stage: (row.working_days, row.dual_supply_days) for row in HVTimeLimit.objects.all()}
 
 
-def limit_days(process: HVProcess, table: dict | None = None) -> int | None:
-    entry = (table if table is not None else DEFAULT_DAYS).get(process.stage)
+def limit_days(process: HVProcess, table: LimitTable) -> int | None:
+    entry = table.get(process.stage)
     if entry is None:
         return None
     days, dual = entry
     return dual if process.dual_supply and dual else days
 
 
-def due_on(process: HVProcess, calendar: WorkCalendar | None = None, table: dict | None = None) -> date | None:
+def due_on(process: HVProcess, calendar: WorkCalendar | None = None, table: LimitTable | None = None) -> date | None:
     if process.suspended_at is not None:
         return None
-    days = limit_days(process, table)
+    days = limit_days(process, table if table is not None else limit_table())
     if days is None:
         return None
     calendar = calendar or WorkCalendar.around(process.stage_at.date())

@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from portal.core.workdays import WorkCalendar
-from utility_flows.hv.clock import limit_days, overrides
+from utility_flows.hv.clock import limit_days, limit_table
 from utility_flows.hv.models import STAGE_NUMBER, STAGES, HVLog, HVProcess, Suspension
 
 
@@ -49,7 +49,7 @@ def build(month: date) -> dict:
         for row in orders.values("region__name").annotate(n=Count("id")).order_by("-n", "region__name")
     ]
     calendar = WorkCalendar.around(month)
-    table = overrides()
+    table = limit_table()
     # Every stage change of the HV orders that moved this month, ordered per order: the time a
     # stage took is the gap to the previous change.
     logs = list(

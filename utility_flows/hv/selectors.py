@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from applications.catalog.base import Flow
-from utility_flows.hv.clock import due_on, overrides
+from utility_flows.hv.clock import due_on
 from utility_flows.hv.models import (
     STAGES,
     HVLog,
@@ -110,7 +110,3 @@ def latest_documents(order: WorkOrder) -> dict[str, PushedDocument]:
     for d in order.hv.documents.all():
         latest[d.kind] = d
     return latest
-
-
-def table() -> dict[str, tuple[int, int | None]]:
-    return overrides()

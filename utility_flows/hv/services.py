@@ -22,7 +22,7 @@ from portal.audit.services import record
 from portal.core.errors import DomainError
 from portal.core.licences import LicenceStatus, check_contractor_licence
 from portal.notifications.services import notify
-from utility_flows.hv.clock import due_on, overrides
+from utility_flows.hv.clock import due_on
 from utility_flows.hv.models import (
     CUSTOMER_TRANSITIONS,
     STAGES,
@@ -91,7 +91,7 @@ def start_process(*, order: WorkOrder, by) -> HVProcess:
     """Stage 2: the accepted HV application's formal order gets its e-assistant process
     (called by ``accept_application`` in its transaction)."""
     process = HVProcess(order=order, stage=HVStage.CONFIRMED, stage_at=timezone.now())
-    process.due_on = due_on(process, table=overrides())
+    process.due_on = due_on(process)
     process.save()
     _log(process, name="accept", side=Side.UTILITY, from_stage="", by=by)
     return process
@@ -154,7 +154,7 @@ def advance(
             process.stage_at = timezone.now()
             if before_save is not None:
                 before_save(process)
-            process.due_on = due_on(process, table=overrides())
+            process.due_on = due_on(process)
             # UPDATE ... WHERE stage = <the stage this object was loaded in>: if someone moved
             # the order meanwhile no row matches and ConcurrentTransition is raised.
             process.save()
@@ -762,7 +762,7 @@ def resume(*, process: HVProcess, by, reason: str, approver) -> HVProcess:
         )
         locked.stage_at = locked.stage_at + (now - locked.suspended_at)
         locked.suspended_at = None
-        locked.due_on = due_on(locked, table=overrides())
+        locked.due_on = due_on(locked)
         HVProcess.objects.filter(pk=locked.pk).update(stage_at=locked.stage_at, suspended_at=None, due_on=locked.due_on)
         WorkOrder.objects.filter(pk=locked.order_id).update(step_due_on=locked.due_on, step_started_at=locked.stage_at)
         write_history(

@@ -15,6 +15,7 @@ from portal.core.middleware import client_ip
 from utility_flows.hv import selectors
 from utility_flows.hv import services as hv
 from utility_flows.hv.chat import chat_open, pending_invites
+from utility_flows.hv.clock import limit_table
 from utility_flows.hv.forms import STAGE_FORMS, ScanForm, SealForm, SignForm, SurveyForm
 from utility_flows.hv.models import PushedDocument, Side
 
@@ -28,7 +29,7 @@ def _error_to(form, exc: DomainError) -> None:
 
 def _context(request, order, **extra):
     process = order.hv
-    rows = selectors.timeline(order, table=selectors.table())
+    rows = selectors.timeline(order, table=limit_table())
     actions = {name for name, _label, _r in hv.available(process, request.user, side=Side.CUSTOMER)}
     bookings = list(process.bookings.all())
     return {

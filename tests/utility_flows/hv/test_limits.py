@@ -33,6 +33,15 @@ def test_the_limit_comes_from_the_editable_rows(hv_order, manager, later):
     assert hv_order.step_due_on == process.due_on  # the backoffice queues see the HV stage's clock
 
 
+def test_a_stage_whose_row_was_removed_has_no_limit_rather_than_the_seeded_default(hv_order, manager, later):
+    """The rows are the one source of HV limits: no hidden fallback to the values in the code."""
+    process = hv_order.hv
+    HVTimeLimit.objects.filter(stage="survey_booked").delete()
+    hv.take(process=process, by=manager, expected_visit_at=later)
+    hv.book_survey(process=process, by=hv_order.customer, survey_at=later)
+    assert process.due_on is None
+
+
 def test_suspend_needs_a_reason_and_a_supervisor_and_stops_the_order(hv_order, manager, supervisor, later, client):
     process = hv_order.hv
     with pytest.raises(DomainError) as refused:
