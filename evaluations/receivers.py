@@ -9,12 +9,23 @@ never import the sender's app.
 from portal.core.signals import matter_completed
 
 
-def on_matter_completed(sender, *, matter, user, kind, title, business="", staff=None, unit="", **kwargs) -> None:
+def on_matter_completed(
+    sender, *, matter, user, kind, title, business="", business_label="", staff=None, unit="", **kwargs
+) -> None:
     from evaluations.services import open_review_item
 
     if user is None:
         return
-    open_review_item(matter=matter, user=user, kind=kind, title=title, business=business, staff=staff, unit=unit)
+    open_review_item(
+        matter=matter,
+        user=user,
+        kind=kind,
+        title=title,
+        business=business,
+        business_label=business_label,
+        staff=staff,
+        unit=unit,
+    )
 
 
 def connect() -> None:

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_  # stored in the site's language, translated when read
+from django.utils.translation import override
 
 from evaluations.models import (
     BAD_LEVELS,
@@ -80,21 +81,14 @@ def _case_handlers(unit: str) -> list:
 # --- to-do items (一事一评) ----------------------------------------------------------------------
 
 
-def business_label_of(title: str, business: str) -> str:
-    """The business's name for statistics: senders title a matter "<business name> <number>"
-    (signal docstring), so the name is the title without its number."""
-    title = str(title or "").strip()
-    head, _sep, tail = title.rpartition(" ")
-    if head and any(c.isdigit() for c in tail):
-        return head[:100]
-    return (title or business)[:100]
-
-
 def open_review_item(
-    *, matter, user, kind: str, title: str, business: str = "", staff=None, unit: str = ""
+    *, matter, user, kind: str, title, business: str = "", business_label="", staff=None, unit: str = ""
 ) -> ReviewItem:
     """The to-do item of a completed matter, and the invitation to rate it. Idempotent: a matter
-    completed twice (re-sent signal) keeps its one item and is not announced again."""
+    completed twice (re-sent signal) keeps its one item and is not announced again. Names are
+    stored in the site's language, whoever's action completed the matter."""
+    with override(settings.LANGUAGE_CODE):
+        title, business_label = str(title), str(business_label or business)
     content_type = ContentType.objects.get_for_model(matter, for_concrete_model=False)
     with transaction.atomic():
         item, created = ReviewItem.objects.get_or_create(
@@ -105,7 +99,7 @@ def open_review_item(
                 "kind": kind[:40],
                 "title": str(title)[:200],
                 "business": str(business)[:80],
-                "business_label": business_label_of(title, business),
+                "business_label": business_label[:100],
                 "staff": staff,
                 "unit": str(unit or "")[:100],
             },

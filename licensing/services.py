@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import can_proceed, has_transition_perm
@@ -666,8 +667,9 @@ def review(*, application: LicenceApplication, action: str, by, reason: str = ""
                     matter=application,
                     user=contact,
                     kind="licence_application",
-                    title=f"{application.get_kind_display()} {application.number}",
+                    title=format_lazy("{} {}", Kind(application.kind).label, application.number),
                     business=application.kind,
+                    business_label=Kind(application.kind).label,
                     staff=by,
                     unit=getattr(settings, "LICENSING_OFFICE_NAME", ""),
                 )

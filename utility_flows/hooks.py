@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_noop
 
 from applications import services as application_services
@@ -87,8 +88,9 @@ def complete_application(step: StepContext) -> None:
         matter=locked,
         user=locked.applicant,
         kind="application",
-        title=f"{locked.business.name} {locked.number}",
+        title=format_lazy("{} {}", locked.business.name, locked.number),
         business=locked.business_code,
+        business_label=locked.business.name,
         staff=assignee,
         unit=profile.organization if profile is not None else "",
     )

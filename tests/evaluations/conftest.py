@@ -70,6 +70,7 @@ def complete_matter(manager):
             kind="application",
             title=f"个人新装 {application.number}",
             business=application.business_code,
+            business_label="个人新装",
             staff=kwargs.pop("staff", manager),
             unit=kwargs.pop("unit", UNIT),
         )

@@ -60,6 +60,7 @@ def test_any_app_hooks_in_by_the_signal_without_being_imported(customer):
             kind="licence_application",
             title="承装（修、试）电力设施许可申请 XK2026001",
             business="licence_new",
+            business_label="承装（修、试）电力设施许可申请",
             staff=None,
             unit="电力业务资质许可审核组",
         )
@@ -214,3 +215,16 @@ def test_my_reviews_page_lists_pending_and_done(client, customer, complete_matte
     page = client.get(reverse("evaluations:mine")).content.decode()
 
     assert pending.title in page and done.title in page and "待核实" in page
+
+
+def test_a_matter_completed_by_staff_reading_english_is_titled_in_the_sites_language(db):
+    """Names travel lazily in the signal: the to-do item and the statistics read Chinese even
+    when the reviewer who decided the licence works in the English interface."""
+    from django.utils import translation
+
+    from tests.licensing.helpers import licensed_firm
+
+    with translation.override("en"):
+        licence = licensed_firm(name="青海雪域电力工程有限公司")
+    item = ReviewItem.objects.get(kind="licence_application", object_id=str(licence.firm.applications.get().pk))
+    assert item.business_label == "许可证新申请" and item.title.startswith("许可证新申请 ")
