@@ -64,7 +64,7 @@ def _firm(user: User, *, name: str, code17: str, rep: str, seq: int) -> tuple[Fi
         credit_code=code,
         enterprise_type=EnterpriseType.LIMITED_LIABILITY,
         legal_rep_name=rep,
-        legal_rep_id_number=resident_id_number("630104", date(1970, 5, 5), seq),
+        legal_rep_id_number=user.id_number,  # the legal representative registers the firm
         registered_address="青海省西宁市城东区八一中路 99 号",
         contact_name=user.name,
         contact_mobile=user.phone,

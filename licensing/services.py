@@ -51,7 +51,7 @@ from portal.accounts.models import (
     EnterpriseRelation,
     EnterpriseType,
 )
-from portal.accounts.services import CREDIT_CODE_WARNING, _clean_credit_code
+from portal.accounts.services import CREDIT_CODE_WARNING, _clean_credit_code, is_legal_representative
 from portal.accounts.validators import (
     id_number_problem,
     normalize_id_number,
@@ -90,8 +90,11 @@ def register_firm(
     region: str = "",
     credit_code_confirmed: bool = False,
 ) -> Firm:
-    """企业注册: an enterprise and its licensing profile, the user becoming one of its users. A
-    credit code failing its GB 32100 check character is kept only when the user confirmed it."""
+    """企业注册: an enterprise and its licensing profile, registered by its legal representative,
+    whose verified identity must be the one given (the checked route of a first member: a firm's
+    membership is an enterprise membership, which reaches the enterprise's electricity accounts).
+    Other people join the firm by asking to be bound to the enterprise, approved by its members.
+    A credit code failing its GB 32100 check character is kept only when the user confirmed it."""
     if selectors.firm_of(user) is not None:
         raise DomainError(_("您的账号已关联一家承装（修、试）企业"), code="firm_exists")
     code = _clean_credit_code(credit_code)
@@ -104,6 +107,17 @@ def register_firm(
     problem = id_number_problem("resident_id", rep_number)
     if problem:
         raise DomainError(problem, code="invalid_id_number", field="legal_rep_id_number")
+    if not is_legal_representative(
+        user, Enterprise(legal_rep_name=legal_rep_name, legal_rep_id_type="resident_id", legal_rep_id_number=rep_number)
+    ):
+        raise DomainError(
+            _(
+                "企业注册须由法定代表人本人办理：法定代表人姓名和身份证号码须与您的实名认证信息一致。"
+                "其他人员请在企业注册后，通过“我的企业”申请绑定，经企业审核后办理许可业务。"
+            ),
+            code="legal_representative_only",
+            field="legal_rep_id_number",
+        )
     try:
         with transaction.atomic():
             enterprise = Enterprise.objects.create(
@@ -125,7 +139,9 @@ def register_firm(
                 parent=parent,
                 region=region,
             )
-            EnterpriseMembership.objects.create(user=user, enterprise=enterprise, relation=EnterpriseRelation.AGENT)
+            EnterpriseMembership.objects.create(
+                user=user, enterprise=enterprise, relation=EnterpriseRelation.LEGAL_REPRESENTATIVE
+            )
             record(
                 actor=user,
                 action=gettext_noop("承装（修、试）企业注册"),

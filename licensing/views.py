@@ -85,6 +85,10 @@ def _parent_from(form) -> Enterprise | None:
 def register(request):
     if selectors.firm_of(request.user) is not None:
         return redirect("licensing:home")
+    if not request.user.is_real_name_verified:
+        # The firm is registered by its legal representative, recognised by their real name.
+        messages.info(request, _("企业注册须由法定代表人本人办理，请先完成实名认证"))
+        return redirect(f"{reverse('accounts:real_name')}?next={reverse('licensing:register')}")
     form = f.FirmRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("parent", "parent_search")}

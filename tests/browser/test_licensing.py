@@ -101,6 +101,11 @@ def test_a_firm_registers_applies_is_approved_and_its_licence_verifies(page: Pag
     page.locator("#id_password").fill("Gongdian@2027")
     page.get_by_label("确认密码").fill("Gongdian@2027")
     _submit(page, page.get_by_role("button", name="注册", exact=True))
+    # The firm is registered by its legal representative, recognised by their real name.
+    expect(page).to_have_url(re.compile(r"/accounts/real-name/"))
+    page.get_by_label("姓名").fill("马恒通")
+    page.get_by_label("证件号码").fill(resident_id(777, birth="19700101"))
+    _submit(page, page.get_by_role("button", name="提交认证"))
     expect(page).to_have_url(f"{base}/licensing/register/")
     page.get_by_label("企业名称").fill("青海恒通电力工程有限公司")
     page.get_by_label("统一社会信用代码").fill(credit_code(90210))

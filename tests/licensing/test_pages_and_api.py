@@ -65,8 +65,8 @@ def test_firm_registration_warns_on_a_failing_check_character_and_then_accepts_i
         "name": "青海新源电力工程有限公司",
         "credit_code": bad,
         "enterprise_type": "limited_liability",
-        "legal_rep_name": "孙立",
-        "legal_rep_id_number": resident_id(12),
+        "legal_rep_name": user.name,  # the legal representative registers the firm
+        "legal_rep_id_number": user.id_number,
         "registered_address": "西宁市城中区",
         "contact_name": "孙立",
         "contact_mobile": "13900001111",
@@ -78,6 +78,39 @@ def test_firm_registration_warns_on_a_failing_check_character_and_then_accepts_i
     assert response.status_code == 302
     firm = Enterprise.objects.get(credit_code=bad).licensing_firm
     assert firm.enterprise.credit_code_check_passed is False
+
+
+def test_someone_who_is_not_the_legal_representative_cannot_register_a_firm_and_become_its_member(client, db):
+    """A firm's membership is an enterprise membership (it reaches the enterprise's electricity
+    accounts): registering another company's credit code must not make a stranger its member."""
+    user = StaffFactory(is_staff=False)
+    client.force_login(user)
+    code = credit_code(4712)
+    data = {
+        "name": "青海真实电力有限公司",
+        "credit_code": code,
+        "enterprise_type": "limited_liability",
+        "legal_rep_name": "孙立",
+        "legal_rep_id_number": resident_id(12),
+        "registered_address": "西宁市城中区",
+        "contact_name": user.name,
+        "contact_mobile": "13900001111",
+        "region": "630100",
+    }
+    response = client.post("/licensing/register/", data)
+    assert response.status_code == 200 and "企业注册须由法定代表人本人办理" in response.content.decode()
+    assert not Enterprise.objects.filter(credit_code=code).exists()
+    assert not user.memberships.exists()
+
+
+def test_an_unverified_user_is_sent_to_real_name_verification_first(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get("/licensing/register/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        "/accounts/real-name/?next=/licensing/register/"
+    )
 
 
 def test_firm_edit_shows_the_registration_read_only_and_changes_contacts_only(client, db):
